@@ -1,0 +1,58 @@
+"""The Python API behind the commands; the command line is a thin layer over it.
+
+Time comes in as a parameter (stichtag, now): nothing below this layer asks the clock.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from . import demo, template
+from .checks import run_checks
+from .findings import Finding, has_errors
+from .plan import Plan
+from .pruefbericht import report_sheet
+from .reader import Book, read_book
+from .writer import WriteResult, apply_plan
+
+
+class AlreadyExists(Exception):
+    pass
+
+
+def neu(path: Path, with_demo: bool = False, overwrite: bool = False) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise ValueError(f"{path.name}: der Dateiname muss auf .xlsx enden.")
+    if path.exists() and not overwrite:
+        raise AlreadyExists(f"{path} gibt es schon; zum Ersetzen --ueberschreiben angeben.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    template.create_workbook(path, demo.generate() if with_demo else None)
+    return path
+
+
+@dataclass
+class CheckResult:
+    book: Book
+    findings: list[Finding]
+    stichtag: date
+    write: WriteResult | None = None
+    plan: Plan = field(default_factory=Plan)
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.findings)
+
+
+def pruefen(path: Path, stichtag: date, now: datetime,
+            schreiben: bool = False) -> CheckResult:
+    """Check the workbook; with schreiben, also (re)write the Prüfbericht sheet."""
+    book = read_book(path)
+    findings = run_checks(book, stichtag)
+    result = CheckResult(book, findings, stichtag)
+    if schreiben:
+        result.plan = Plan(sheets=[report_sheet(findings, stichtag)])
+        result.write = apply_plan(book, result.plan, now,
+                                  book.settings.get("sicherungen_behalten", 30))
+    return result

@@ -1,0 +1,53 @@
+"""Rules every table column carries in the schema: required, unique, past-only dates."""
+from __future__ import annotations
+
+from .. import schema
+from ..findings import FEHLER
+from . import at, check
+
+
+def _tables(book):
+    for spec in schema.DATA_TABLES:
+        yield spec, book.records.get(spec.table, [])
+
+
+@check
+def required_cells(book, stichtag):
+    for spec, records in _tables(book):
+        required = [c for c in spec.columns if c.required]
+        for record in records:
+            for column in required:
+                if record.has_column(column.field) and record.raw.get(column.field) in (
+                        None, ""):
+                    yield at(record, column.field, FEHLER,
+                             f"{column.header} fehlt (Pflichtfeld).")
+
+
+@check
+def unique_values(book, stichtag):
+    for spec, records in _tables(book):
+        for column in (c for c in spec.columns if c.unique):
+            first_seen = {}
+            for record in records:
+                value = record[column.field]
+                if value is None:
+                    continue
+                key = str(value).casefold()
+                if key in first_seen:
+                    yield at(record, column.field, FEHLER,
+                             f"{column.header} {value} kommt doppelt vor (zuerst in "
+                             f"{first_seen[key]}).")
+                else:
+                    first_seen[key] = record.cell(column.field)
+
+
+@check
+def dates_in_future(book, stichtag):
+    for spec, records in _tables(book):
+        for column in (c for c in spec.columns if c.past_only):
+            for record in records:
+                value = record[column.field]
+                if value is not None and value > stichtag:
+                    yield at(record, column.field, FEHLER,
+                             f"{column.header} {value:%d.%m.%Y} liegt in der Zukunft "
+                             f"(Stichtag {stichtag:%d.%m.%Y}).")

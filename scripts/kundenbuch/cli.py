@@ -1,0 +1,189 @@
+"""The command line: German help and messages, exit codes 0 / 1 / 2, no tracebacks."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, api
+from .findings import FEHLER, HINWEIS, WARNUNG
+from .ooxml import UnreadableWorkbook
+from .writer import WriteRefused
+
+DEFAULT_BOOK = "kundenbuch.xlsx"
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
+COLOURS = {FEHLER: "bold red", WARNUNG: "yellow", HINWEIS: "cyan"}
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class GermanHelpFormatter(click.HelpFormatter):
+    """click's own headings in German."""
+    HEADINGS = {"Options": "Optionen", "Commands": "Befehle", "Arguments": "Argumente"}
+
+    def write_usage(self, prog, args="", prefix=None):
+        super().write_usage(prog, args.replace("[OPTIONS]", "[OPTIONEN]")
+                            .replace("COMMAND [ARGS]...", "BEFEHL [ARGUMENTE]..."),
+                            prefix="Aufruf: " if prefix is None else prefix)
+
+    def section(self, name):
+        return super().section(self.HEADINGS.get(name, name))
+
+
+click.Context.formatter_class = GermanHelpFormatter
+CONTEXT = {"help_option_names": ["-h", "--hilfe", "--help"], "max_content_width": 100}
+
+
+def _help_option(function):
+    return click.help_option("-h", "--hilfe", "--help",
+                             help="Diese Hilfe zeigen und beenden.")(function)
+
+
+def book_argument(function):
+    return click.argument("pfad", required=False, default=DEFAULT_BOOK,
+                          type=click.Path(dir_okay=False, path_type=Path))(function)
+
+
+def stichtag_option(function):
+    return click.option("--stichtag", type=click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"]),
+                        default=None, metavar="JJJJ-MM-TT",
+                        help="Stichtag der Auswertung (Standard: heute).")(function)
+
+
+def _stichtag(value) -> date:
+    return value.date() if value else date.today()
+
+
+def fail(message: str, code: int = EXIT_FAILED):
+    errors.print(f"[bold red]Fehler:[/] {message}", highlight=False)
+    sys.exit(code)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", message="kundenbuch %(version)s",
+                      help="Version zeigen und beenden.")
+@_help_option
+def main():
+    """kundenbuch: Kundenpflege aus einer Excel-Arbeitsmappe.
+
+    Kunden, Rechnungen, Termine und Kundenstufen stehen in kundenbuch.xlsx. Jeder Befehl
+    nimmt den Pfad der Arbeitsmappe als erstes Argument (Standard: ./kundenbuch.xlsx).
+
+    \b
+    Beispiele:
+      kundenbuch neu kundenbuch.xlsx --demo
+      kundenbuch pruefen kundenbuch.xlsx
+      kundenbuch BEFEHL --hilfe
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("pfad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--demo", is_flag=True, help="Mit erfundenen Beispieldaten füllen.")
+@click.option("--ueberschreiben", is_flag=True, help="Eine vorhandene Datei ersetzen.")
+@_help_option
+def neu(pfad, demo, ueberschreiben):
+    """Eine neue, leere Arbeitsmappe anlegen (oder mit --demo eine Beispielmappe).
+
+    \b
+    Beispiel:
+      kundenbuch neu meine-kunden.xlsx
+      kundenbuch neu kundenbuch.xlsx --demo
+    """
+    try:
+        path = api.neu(pfad, with_demo=demo, overwrite=ueberschreiben)
+    except (api.AlreadyExists, ValueError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{pfad} kann nicht geschrieben werden: {exc.strerror or exc}")
+    what = "Beispielmappe" if demo else "Neue Arbeitsmappe"
+    console.print(f"{what} angelegt: [bold]{path}[/]")
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--json", "as_json", is_flag=True, help="Befunde als JSON ausgeben.")
+@click.option("--schreiben", is_flag=True,
+              help="Zusätzlich das Blatt „Prüfbericht“ mit Links zu den Zellen schreiben.")
+@_help_option
+def pruefen(pfad, stichtag, as_json, schreiben):
+    """Die Arbeitsmappe prüfen und jede fehlerhafte Zelle nennen.
+
+    Exit-Code 0: keine Fehler; 1: Fehler gefunden; 2: Datei nicht lesbar.
+
+    \b
+    Beispiele:
+      kundenbuch pruefen kundenbuch.xlsx
+      kundenbuch pruefen kundenbuch.xlsx --schreiben
+      kundenbuch pruefen --json > befunde.json
+    """
+    day = _stichtag(stichtag)
+    try:
+        result = api.pruefen(pfad, day, datetime.now(), schreiben=schreiben)
+    except UnreadableWorkbook as exc:
+        if as_json:
+            print(json.dumps({"fehler": str(exc)}, ensure_ascii=False))
+        fail(str(exc))
+    except WriteRefused as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps([f.as_json() for f in result.findings], ensure_ascii=False,
+                         indent=2))
+    else:
+        print_findings(result)
+    sys.exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
+
+
+def print_findings(result) -> None:
+    findings = result.findings
+    path = result.book.path
+    if not findings:
+        console.print(f"[green]✓[/] {path.name}: keine Befunde "
+                      f"(Stichtag {result.stichtag:%d.%m.%Y}).")
+    groups = {}
+    for finding in findings:
+        groups.setdefault(finding.sheet or "Arbeitsmappe", []).append(finding)
+    for sheet, items in groups.items():
+        table = Table(title=f"Blatt {sheet}", title_justify="left", show_lines=False,
+                      expand=False)
+        table.add_column("Zelle", no_wrap=True)
+        table.add_column("Schwere", no_wrap=True)
+        table.add_column("Meldung")
+        for finding in items:
+            table.add_row(finding.address or "–",
+                          f"[{COLOURS[finding.severity]}]{finding.severity}[/]",
+                          finding.message)
+        console.print(table)
+    counts = {level: sum(f.severity == level for f in findings)
+              for level in (FEHLER, WARNUNG, HINWEIS)}
+    if findings:
+        console.print(f"{path.name}: " + ", ".join(f"{n} {level}"
+                                                   for level, n in counts.items()))
+    if result.write is not None:
+        if result.write.changed:
+            console.print(f"Blatt „Prüfbericht“ geschrieben; Sicherung: "
+                          f"{result.write.backup}")
+        else:
+            console.print("Blatt „Prüfbericht“ ist schon aktuell; nichts geschrieben.")
+
+
+def run():
+    """Entry point that turns anything unexpected into a German message, not a traceback."""
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        fail("abgebrochen.")
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        fail(f"Unerwarteter Fehler ({type(exc).__name__}: {exc}). Die Arbeitsmappe wurde "
+             "nicht verändert. Bitte diesen Text an den Support schicken.")
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,136 @@
+"""Turn cell values as the reader sees them into typed values, by column kind.
+
+Each converter returns (value, problem): problem is None or a German sentence
+saying what is wrong with the cell. Empty cells are (None, None). A problem with a
+usable value is a warning (the value was understood); without a value, an error.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from . import schema
+
+EXCEL_EPOCH = date(1899, 12, 30)
+CENT = Decimal("0.01")
+
+
+def is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_money(value) -> Decimal:
+    """Euros as Decimal with two places; floats go through repr to avoid 0.1 noise."""
+    return Decimal(repr(float(value))).quantize(CENT)
+
+
+def _number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return value
+    return None
+
+
+def convert(kind: str, value, choices=()):
+    if is_empty(value):
+        return None, None
+    return _CONVERTERS[kind](value, choices)
+
+
+def _text(value, _choices):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)), None     # e.g. a PLZ typed as number
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M"), None
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y"), None
+    return str(value).strip(), None
+
+
+def _date(value, _choices):
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    number = _number(value)
+    if number is not None and 1 <= number < 2958466:
+        return EXCEL_EPOCH + timedelta(days=int(number)), (
+            "ist eine Zahl im Datumsfeld; bitte die Zelle als Datum formatieren")
+    return None, f"„{value}“ ist kein Datum; bitte als Datum eingeben, z. B. 31.12.2026"
+
+
+def _time(value, _choices):
+    if isinstance(value, time):
+        return value, None
+    if isinstance(value, datetime):
+        return value.time(), None
+    if isinstance(value, timedelta):
+        seconds = int(value.total_seconds())
+        if 0 <= seconds < 86400:
+            return time(seconds // 3600, seconds // 60 % 60), None
+    number = _number(value)
+    if number is not None and 0 <= number < 1:
+        minutes = round(number * 1440)
+        return time(minutes // 60 % 24, minutes % 60), None
+    return None, f"„{value}“ ist keine Uhrzeit; bitte als Uhrzeit eingeben, z. B. 09:30"
+
+
+def _money(value, _choices):
+    number = _number(value)
+    if number is None:
+        return None, f"„{value}“ ist kein Betrag; bitte als Zahl eingeben, z. B. 1234,56"
+    try:
+        return to_money(number), None
+    except InvalidOperation:
+        return None, f"„{value}“ ist kein gültiger Betrag"
+
+
+def _float(value, _choices):
+    number = _number(value)
+    if number is None:
+        return None, f"„{value}“ ist keine Zahl"
+    return float(number), None
+
+
+def _int(value, _choices):
+    number = _number(value)
+    if number is None or not float(number).is_integer():
+        return None, f"„{value}“ ist keine ganze Zahl"
+    return int(number), None
+
+
+def _yesno(value, _choices):
+    if isinstance(value, bool):
+        return (schema.YES if value else schema.NO), None
+    text = str(value).strip().casefold()
+    if text in ("ja", "j", "x", "yes"):
+        return schema.YES, None
+    if text in ("nein", "n", "no"):
+        return schema.NO, None
+    return None, f"„{value}“ ist nicht erlaubt; bitte ja oder nein eingeben"
+
+
+def _choice(value, choices):
+    if choices and all(isinstance(c, int) for c in choices):
+        number = _number(value)
+        if number is not None and 0 < number < 1 and round(number * 100) in choices:
+            number = round(number * 100)   # 19 % formatted as percent reads 0.19
+        if number is not None and float(number).is_integer() and int(number) in choices:
+            return int(number), None
+        allowed = ", ".join(str(c) for c in choices)
+        return None, f"„{value}“ ist nicht erlaubt; erlaubt sind {allowed}"
+    text = str(value).strip()
+    for choice in choices:
+        if text.casefold() == str(choice).casefold():
+            return choice, None
+    allowed = ", ".join(str(c) for c in choices)
+    return None, f"„{value}“ ist nicht erlaubt; erlaubt sind {allowed}"
+
+
+_CONVERTERS = {
+    schema.TEXT: _text, schema.DATE: _date, schema.TIME: _time, schema.MONEY: _money,
+    schema.NUMBER: _float, schema.INT: _int, schema.YESNO: _yesno,
+    schema.CHOICE: _choice,
+}

@@ -1,0 +1,191 @@
+"""The structure of an .xlsx package: which sheets, tables and parts it has.
+
+Read with lxml from the small workbook-level parts only; cell data is left to the
+fast reader (calamine) and to the patcher. Files we cannot handle raise
+UnreadableWorkbook with a German message (exit code 2 at the command line).
+"""
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_WORKSHEET = NS_REL + "/worksheet"
+REL_TABLE = NS_REL + "/table"
+REL_OFFICE_DOC = NS_REL + "/officeDocument"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+M = "{%s}" % NS_MAIN
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be read as a kundenbuch workbook at all (exit code 2)."""
+
+
+@dataclass
+class TableInfo:
+    name: str
+    display_name: str
+    sheet: str
+    part: str
+    ref: str
+    columns: list[str]
+    header_rows: int = 1
+    totals_rows: int = 0
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    sheet_id: int
+    rel_id: str
+    part: str                 # e.g. xl/worksheets/sheet1.xml
+    rels_part: str            # e.g. xl/worksheets/_rels/sheet1.xml.rels
+    tables: list[TableInfo] = field(default_factory=list)
+    state: str = "visible"
+
+
+@dataclass
+class Package:
+    path: Path
+    parts: list[str]
+    workbook_part: str
+    sheets: list[SheetInfo]
+    tables: dict[str, TableInfo]          # by casefolded display name
+    has_macros: bool
+
+    def sheet(self, name: str) -> SheetInfo | None:
+        for sheet in self.sheets:
+            if sheet.name.casefold() == name.casefold():
+                return sheet
+        return None
+
+    def table(self, name: str) -> TableInfo | None:
+        return self.tables.get(name.casefold())
+
+
+def parse_xml(data: bytes):
+    return etree.fromstring(data, PARSER)
+
+
+def rels_path(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def resolve_target(source_part: str, target: str) -> str:
+    """Relationship targets are relative to the source part's folder, or absolute."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+def read_rels(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str, str, str]]:
+    """(Id, Type, resolved target, TargetMode) of a part's relationships."""
+    name = rels_path(part)
+    if name not in zf.namelist():
+        return []
+    root = parse_xml(zf.read(name))
+    result = []
+    for rel in root:
+        mode = rel.get("TargetMode", "Internal")
+        target = rel.get("Target", "")
+        resolved = target if mode == "External" else resolve_target(part, target)
+        result.append((rel.get("Id"), rel.get("Type"), resolved, mode))
+    return result
+
+
+def sniff_not_zip(path: Path) -> str:
+    """A German explanation for a file that is no zip package."""
+    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    if not head:
+        return f"Die Datei {path.name} ist leer (0 Byte)."
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        data = path.read_bytes()
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            return (f"Die Datei {path.name} ist mit einem Kennwort verschlüsselt. Bitte in "
+                    "Excel öffnen, den Kennwortschutz unter Datei › Informationen › "
+                    "Arbeitsmappe schützen entfernen und erneut speichern.")
+        return (f"Die Datei {path.name} ist im alten .xls-Format (Excel 97–2003). Bitte in "
+                "Excel öffnen und als „Excel-Arbeitsmappe (*.xlsx)“ speichern.")
+    return (f"Die Datei {path.name} ist keine Excel-Arbeitsmappe (.xlsx). Bitte die "
+            "richtige Datei angeben.")
+
+
+def open_package(path: Path) -> Package:
+    """Inspect the package; raise UnreadableWorkbook for files we must not touch."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableWorkbook(f"Die Datei {path} gibt es nicht.")
+    if path.is_dir():
+        raise UnreadableWorkbook(f"{path} ist ein Ordner, keine Excel-Datei.")
+    if not zipfile.is_zipfile(path):
+        raise UnreadableWorkbook(sniff_not_zip(path))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _inspect(path, zf)
+    except UnreadableWorkbook:
+        raise
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, OSError,
+            EOFError, NotImplementedError) as exc:
+        raise UnreadableWorkbook(
+            f"Die Datei {path.name} ist beschädigt und kann nicht gelesen werden "
+            f"({type(exc).__name__}).") from exc
+
+
+def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
+    names = zf.namelist()
+    root_rels = read_rels(zf, "")
+    workbook_part = next((t for _, typ, t, _ in root_rels if typ and
+                          typ.endswith("/officeDocument")), None)
+    if workbook_part is None or workbook_part not in names:
+        raise UnreadableWorkbook(
+            f"Die Datei {path.name} ist eine Zip-Datei, aber keine Excel-Arbeitsmappe.")
+    workbook = parse_xml(zf.read(workbook_part))
+    if workbook.tag == "{%s}workbook" % NS_STRICT:
+        raise UnreadableWorkbook(
+            f"Die Datei {path.name} ist im Format „Strict Open XML“ gespeichert. Bitte in "
+            "Excel mit „Speichern unter“ als „Excel-Arbeitsmappe (*.xlsx)“ speichern.")
+    if workbook.tag != M + "workbook":
+        raise UnreadableWorkbook(f"Die Datei {path.name} ist keine Excel-Arbeitsmappe.")
+    props = workbook.find(M + "workbookPr")
+    if props is not None and props.get("date1904", "0").lower() in ("1", "true"):
+        raise UnreadableWorkbook(
+            f"Die Datei {path.name} nutzt das 1904-Datumssystem (alte Mac-Einstellung); "
+            "alle Daten wären um vier Jahre verschoben. Bitte in Excel unter Optionen › "
+            "Erweitert das „1904-Datumssystem“ ausschalten und die Daten prüfen.")
+    wb_rels = {rid: (typ, target) for rid, typ, target, _ in read_rels(zf, workbook_part)}
+    sheets, tables = [], {}
+    for node in workbook.iterfind(f"{M}sheets/{M}sheet"):
+        rid = node.get("{%s}id" % NS_REL)
+        typ, target = wb_rels.get(rid, ("", ""))
+        if typ != REL_WORKSHEET:
+            continue            # chart sheets and dialog sheets hold no tables
+        sheet = SheetInfo(node.get("name"), int(node.get("sheetId", "0")), rid, target,
+                          rels_path(target), state=node.get("state", "visible"))
+        for _, rtyp, table_part, _ in read_rels(zf, target):
+            if rtyp == REL_TABLE and table_part in names:
+                info = _read_table(zf.read(table_part), sheet.name, table_part)
+                sheet.tables.append(info)
+                tables[info.display_name.casefold()] = info
+        sheets.append(sheet)
+    macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+    return Package(path, names, workbook_part, sheets, tables, macros)
+
+
+def _read_table(data: bytes, sheet: str, part: str) -> TableInfo:
+    root = parse_xml(data)
+    columns = [c.get("name", "") for c in root.iterfind(f"{M}tableColumns/{M}tableColumn")]
+    return TableInfo(root.get("name", ""), root.get("displayName", root.get("name", "")),
+                     sheet, part, root.get("ref", ""), columns,
+                     int(root.get("headerRowCount", "1")),
+                     int(root.get("totalsRowCount", "0")))

@@ -1,0 +1,110 @@
+"""The outcome of a run as a value: cells to write, report sheets, rows to append.
+
+A dry run prints it, tests assert on it, and the writers (file and, later, live Excel)
+apply it. Applying the same plan twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from . import schema
+from .records import column_letter
+
+# Column kinds in report sheets decide the cell format.
+TEXT, DATE, MONEY, INT, NUMBER, PERCENT, LINK = (
+    "text", "date", "money", "int", "number", "percent", "link")
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One "out" cell of a data table; None clears the cell."""
+    sheet: str
+    row: int
+    column: int
+    value: Any
+
+    @property
+    def address(self) -> str:
+        return f"{self.sheet}!{column_letter(self.column)}{self.row}"
+
+
+@dataclass
+class ReportColumn:
+    header: str
+    kind: str = TEXT
+    width: float = 14
+
+
+@dataclass
+class ReportSheet:
+    """A sheet the program owns and rewrites whole on every run."""
+    name: str
+    columns: list[ReportColumn]
+    rows: list[list[Any]]
+    title: list[str] = field(default_factory=list)   # lines above the header
+    # (row index in rows, column index) -> internal link target such as "'Kunden'!A5"
+    links: dict = field(default_factory=dict)
+
+    @property
+    def header_row(self) -> int:
+        return len(self.title) + (2 if self.title else 1)
+
+
+@dataclass
+class RowAppend:
+    """Rows appended to a table (Protokoll, generated Termine); field -> value."""
+    table: str
+    rows: list[dict]
+
+
+@dataclass
+class Plan:
+    cells: list[CellWrite] = field(default_factory=list)
+    sheets: list[ReportSheet] = field(default_factory=list)
+    appends: list[RowAppend] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.cells or self.sheets or any(a.rows for a in self.appends))
+
+    def extend(self, other: "Plan") -> "Plan":
+        self.cells += other.cells
+        self.sheets += other.sheets
+        self.appends += other.appends
+        return self
+
+    def describe(self) -> list[str]:
+        """German lines for --probelauf."""
+        lines = []
+        for write in self.cells:
+            lines.append(f"Zelle {write.address} ← {format_value(write.value)}")
+        for sheet in self.sheets:
+            lines.append(f"Blatt „{sheet.name}“ neu schreiben ({len(sheet.rows)} Zeilen)")
+        for append in self.appends:
+            if append.rows:
+                lines.append(f"Tabelle „{append.table}“: {len(append.rows)} Zeile(n) "
+                             "anhängen")
+        return lines
+
+
+def format_value(value) -> str:
+    if value is None:
+        return "(leer)"
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f} €".replace(",", "_").replace(".", ",").replace("_", ".")
+    return str(value)
+
+
+def protocol_row(when: datetime, kind: str, **values) -> dict:
+    """One row of the append-only Protokoll table."""
+    fields = {c.field for c in schema.PROTOKOLL.columns}
+    unknown = set(values) - fields
+    if unknown:
+        raise ValueError(f"unknown Protokoll fields: {sorted(unknown)}")
+    return {"zeitpunkt": when.strftime("%Y-%m-%d %H:%M:%S"), "art": kind, **values}

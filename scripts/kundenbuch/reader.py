@@ -1,0 +1,270 @@
+"""Read the workbook into typed records that remember their cell.
+
+Values come from python-calamine (fast); table locations and error cells from the
+package XML, which calamine does not expose.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import python_calamine
+from lxml import etree
+
+from . import schema
+from .convert import convert, is_empty
+from .findings import FEHLER, WARNUNG, Finding
+from .ooxml import M, Package, TableInfo, UnreadableWorkbook, open_package
+from .records import BaseRate, Record, Settings, column_letter, split_cell
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the file looked like when it was read, to notice later changes."""
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path) -> "Fingerprint":
+        stat = path.stat()
+        return cls(stat.st_size, stat.st_mtime_ns,
+                   hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+@dataclass(frozen=True)
+class TableLocation:
+    sheet: str
+    header_row: int
+    last_row: int                 # last data row (the header row when there is none)
+    columns: dict                 # field -> 1-based column index
+    extra_columns: dict = field(default_factory=dict)  # user header -> column index
+
+
+@dataclass
+class Book:
+    path: Path
+    package: Package
+    fingerprint: Fingerprint
+    records: dict                 # table name -> list[Record]
+    locations: dict               # table name -> TableLocation
+    settings: Settings
+    base_rates: list
+    read_findings: list           # structure and type problems found while reading
+    error_cells: list             # (sheet, cell, error text)
+
+    @property
+    def kunden(self) -> list[Record]:
+        return self.records.get(schema.KUNDEN.table, [])
+
+    @property
+    def rechnungen(self) -> list[Record]:
+        return self.records.get(schema.RECHNUNGEN.table, [])
+
+    @property
+    def termine(self) -> list[Record]:
+        return self.records.get(schema.TERMINE.table, [])
+
+    @property
+    def stufen(self) -> list[Record]:
+        return self.records.get(schema.STUFEN_TABELLE.table, [])
+
+
+def read_book(path) -> Book:
+    path = Path(path)
+    package = open_package(path)
+    fingerprint = Fingerprint.of(path)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types and plain ones
+        raise UnreadableWorkbook(
+            f"Die Datei {path.name} kann nicht gelesen werden: {exc}") from exc
+    grids = _SheetGrids(workbook, path)
+    findings: list[Finding] = []
+    records, locations = {}, {}
+    for spec in schema.ALL_TABLES:
+        found = _read_table(spec, package, grids, findings)
+        if found is not None:
+            locations[spec.table], records[spec.table] = found
+    if not locations and grids.all_empty(package):
+        raise UnreadableWorkbook(f"Die Arbeitsmappe {path.name} ist leer. "
+                                 "Eine neue legt „kundenbuch neu“ an.")
+    settings = _settings(records.pop(schema.EINSTELLUNGEN.table, []), findings)
+    base_rates = sorted((BaseRate(r["gueltig_ab"], Decimal(str(r["prozent"])))
+                         for r in records.pop(schema.BASISZINS.table, [])
+                         if r["gueltig_ab"] and r["prozent"] is not None),
+                        key=lambda rate: rate.valid_from)
+    return Book(path, package, fingerprint, records, locations, settings, base_rates,
+                findings, _error_cells(path, package))
+
+
+class _SheetGrids:
+    """Each sheet read once, as a grid anchored at A1."""
+
+    def __init__(self, workbook, path):
+        self.workbook, self.path, self.cache = workbook, path, {}
+
+    def get(self, sheet: str):
+        if sheet not in self.cache:
+            try:
+                data = self.workbook.get_sheet_by_name(sheet)
+                self.cache[sheet] = (data.to_python(skip_empty_area=False),
+                                     data.merged_cell_ranges or [])
+            except Exception as exc:
+                raise UnreadableWorkbook(f"Das Blatt „{sheet}“ in {self.path.name} kann "
+                                         f"nicht gelesen werden: {exc}") from exc
+        return self.cache[sheet]
+
+    def all_empty(self, package: Package) -> bool:
+        return all(not any(not is_empty(v) for row in self.get(s.name)[0] for v in row)
+                   for s in package.sheets)
+
+
+def _cell(grid, row: int, col: int):
+    """Value at 1-based row/col, '' outside the grid."""
+    if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
+        return grid[row - 1][col - 1]
+    return ""
+
+
+def _locate(spec, package, grid, findings):
+    """Where the table's header row and data rows are, or None."""
+    info: TableInfo | None = package.table(spec.table)
+    if info is not None and info.sheet.casefold() == spec.sheet.casefold() and info.ref:
+        first, _, last = info.ref.partition(":")
+        top, left = split_cell(first)
+        bottom, right = split_cell(last or first)
+        return top, bottom - info.totals_rows, left, right, True
+    if spec.owned:
+        return None
+    findings.append(Finding(WARNUNG, spec.sheet, "", f"Die Tabelle „{spec.table}“ fehlt "
+                            "auf diesem Blatt; gelesen wird ab Zeile 1. Bitte die Daten als "
+                            "Tabelle formatieren (Einfügen › Tabelle) und "
+                            f"„{spec.table}“ nennen.", "struktur"))
+    left = spec.first_column
+    right = left
+    while not is_empty(_cell(grid, 1, right + 1)):
+        right += 1
+    if is_empty(_cell(grid, 1, left)):
+        return None
+    bottom = len(grid)
+    return 1, bottom, left, right, False
+
+
+def _read_table(spec, package, grids, findings):
+    sheet_info = package.sheet(spec.sheet)
+    if sheet_info is None:
+        if not spec.owned:
+            findings.append(Finding(FEHLER, spec.sheet, "", f"Das Blatt „{spec.sheet}“ "
+                                    "fehlt in der Arbeitsmappe.", "struktur"))
+        return None
+    grid, merged = grids.get(sheet_info.name)
+    located = _locate(spec, package, grid, findings)
+    if located is None:
+        if not spec.owned:
+            findings.append(Finding(FEHLER, sheet_info.name, "", f"Die Tabelle "
+                                    f"„{spec.table}“ fehlt.", "struktur"))
+        return None
+    top, bottom, left, right, _is_table = located
+    _refuse_merged(merged, top, bottom, left, right, sheet_info.name, spec.table)
+    headers = {}
+    for col in range(left, right + 1):
+        text = _cell(grid, top, col)
+        if not is_empty(text):
+            headers.setdefault(schema.header_key(text), col)
+    columns, extra = {}, {}
+    for column in spec.columns:
+        index = headers.pop(schema.header_key(column.header), None)
+        if index is None:
+            findings.append(Finding(FEHLER, sheet_info.name, f"{column_letter(left)}{top}",
+                                    f"Die Spalte „{column.header}“ fehlt in der Tabelle "
+                                    f"„{spec.table}“.", "struktur"))
+        else:
+            columns[column.field] = index
+    for key, index in headers.items():
+        extra[str(_cell(grid, top, index)).strip()] = index
+    location = TableLocation(sheet_info.name, top, bottom, columns, extra)
+    rows = []
+    for row in range(top + 1, bottom + 1):
+        raw = {f: _cell(grid, row, c) for f, c in columns.items()}
+        if all(is_empty(v) for v in raw.values()):
+            continue
+        values = {}
+        for column in spec.columns:
+            if column.field not in columns:
+                values[column.field] = None
+                continue
+            value, problem = convert(column.kind, raw[column.field], column.choices)
+            values[column.field] = value
+            if problem:
+                severity = WARNUNG if value is not None else FEHLER
+                cell = f"{column_letter(columns[column.field])}{row}"
+                findings.append(Finding(severity, sheet_info.name, cell,
+                                        f"{column.header}: {problem}.", "typ"))
+        rows.append(Record(sheet_info.name, row, values, columns, raw))
+    _warn_rows_below(grid, bottom, columns, sheet_info.name, spec, findings)
+    return location, rows
+
+
+def _refuse_merged(merged, top, bottom, left, right, sheet, table):
+    for (r0, c0), (r1, c1) in merged:
+        if r0 + 1 <= bottom and r1 + 1 >= top and c0 + 1 <= right and c1 + 1 >= left:
+            cell = f"{column_letter(c0 + 1)}{r0 + 1}:{column_letter(c1 + 1)}{r1 + 1}"
+            raise UnreadableWorkbook(
+                f"Im Blatt „{sheet}“ sind die Zellen {cell} verbunden; in der Tabelle "
+                f"„{table}“ ist das nicht erlaubt. Bitte in Excel die Verbindung aufheben "
+                "(Start › Verbinden und zentrieren).")
+
+
+def _warn_rows_below(grid, bottom, columns, sheet, spec, findings):
+    for row in range(bottom + 1, len(grid) + 1):
+        if any(not is_empty(_cell(grid, row, c)) for c in columns.values()):
+            findings.append(Finding(WARNUNG, sheet, f"A{row}", f"Zeile {row} steht unterhalb "
+                                    f"der Tabelle „{spec.table}“ und wird nicht gelesen. "
+                                    "Bitte die Tabelle erweitern.", "struktur"))
+            return
+
+
+def _settings(rows: list[Record], findings) -> Settings:
+    values = {s.field: s.default for s in schema.SETTINGS}
+    cells = {}
+    for record in rows:
+        key = schema.header_key(record["einstellung"] or "")
+        setting = schema.SETTINGS_BY_NAME.get(key)
+        if setting is None:
+            values[key] = record.raw.get("wert")     # the user's own settings stay
+            continue
+        cells[setting.field] = record.cell("wert") if record.has_column("wert") else ""
+        value, problem = convert(setting.kind, record.raw.get("wert"), setting.choices)
+        if problem:
+            severity = WARNUNG if value is not None else FEHLER
+            findings.append(Finding(severity, record.sheet, cells[setting.field],
+                                    f"Einstellung {setting.name}: {problem}.", "typ"))
+        if value is not None:
+            values[setting.field] = value
+        elif not problem:
+            values[setting.field] = None if setting.kind != schema.YESNO else setting.default
+    return Settings(values, cells)
+
+
+def _error_cells(path: Path, package: Package) -> list[tuple[str, str, str]]:
+    """Cells holding Excel error values (#DIV/0!, #REF! …), which calamine reads as ''."""
+    found = []
+    with zipfile.ZipFile(path) as zf:
+        for sheet in package.sheets:
+            if sheet.part not in package.parts:
+                continue
+            with zf.open(sheet.part) as stream:
+                data = stream.read()
+            if b't="e"' not in data and b"t='e'" not in data:
+                continue       # cheap pre-filter; the parse below decides
+            for _, cell in etree.iterparse(io.BytesIO(data), tag=M + "c"):
+                if cell.get("t") == "e":
+                    found.append((sheet.name, cell.get("r", ""),
+                                  cell.findtext(M + "v") or "#FEHLER"))
+                cell.clear()
+    return found

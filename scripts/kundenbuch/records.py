@@ -1,0 +1,73 @@
+"""Typed records that remember where they came from (sheet, row, column)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def split_cell(ref: str) -> tuple[int, int]:
+    """"C14" -> (14, 3): row and column, both 1-based."""
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters):]), column_index(letters.lstrip("$"))
+
+
+@dataclass(frozen=True)
+class Record:
+    """One table row. Values are typed per schema; cells that could not be
+    converted are None here and reported as findings by the reader."""
+    sheet: str
+    row: int                                  # Excel row number
+    values: dict
+    columns: dict = field(repr=False)         # field -> 1-based column index
+    raw: dict = field(default_factory=dict, repr=False)  # field -> value as read
+
+    def __getitem__(self, name):
+        return self.values.get(name)
+
+    def get(self, name, default=None):
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def has_column(self, name) -> bool:
+        return name in self.columns
+
+    def cell(self, name) -> str:
+        """Cell address within the sheet, e.g. C14."""
+        return f"{column_letter(self.columns[name])}{self.row}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The Einstellungen sheet as typed values, defaults filled in."""
+    values: dict
+    cells: dict          # field -> cell address of its Wert, where present
+
+    def __getitem__(self, name):
+        return self.values.get(name)
+
+    def get(self, name, default=None):
+        value = self.values.get(name)
+        return default if value is None else value
+
+
+@dataclass(frozen=True)
+class BaseRate:
+    valid_from: date
+    percent: Decimal

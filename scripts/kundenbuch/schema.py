@@ -1,0 +1,264 @@
+"""The workbook contract (shared/kundenbuch-format.md) described once.
+
+This is the only module where a German header meets its English field name. The
+template builder, the reader, the checks and the writer all derive from it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Column kinds. The reader converts cells to Python values by kind.
+TEXT, DATE, TIME, MONEY, NUMBER, INT, YESNO, CHOICE = (
+    "text", "date", "time", "money", "number", "int", "yesno", "choice")
+
+YES, NO = "ja", "nein"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    kind: str = TEXT
+    required: bool = False
+    choices: tuple = ()
+    unique: bool = False
+    ref: str | None = None          # field name of Kunden this column refers to
+    out: bool = False               # written by the program
+    width: int = 14
+    note: str = ""                  # shown as header comment on "out" columns
+    past_only: bool = False         # a date that cannot lie in the future
+    number_format: str = ""         # overrides the kind's default format
+    fills_empty: bool = False       # "in/out": the program fills it only where empty
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    sheet: str
+    table: str
+    columns: tuple[Column, ...]
+    first_column: int = 1           # 1-based column where the table starts
+    owned: bool = False             # rewritten or appended by the program only
+
+    def column(self, field_name: str) -> Column:
+        for col in self.columns:
+            if col.field == field_name:
+                return col
+        raise KeyError(field_name)
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+def header_key(text: object) -> str:
+    """Headers match case-insensitively with surrounding spaces ignored."""
+    return str(text).strip().casefold()
+
+
+ANREDEN = ("Herr", "Frau", "Divers", "Firma")
+KUNDENARTEN = ("Privat", "Gewerbe")
+ZAHLUNGSARTEN = ("Überweisung", "Lastschrift", "Dauerauftrag", "Bar")
+QUELLEN = ("Empfehlung", "Website", "Netzwerk", "Messe", "Bestand", "Sonstiges")
+PHASEN = ("Erstkontakt", "Vertrauen", "Bedarfsanalyse", "Empfehlung", "Vertrag",
+          "Umsetzung", "Betreuung", "Inaktiv")
+STUFEN = ("A", "B", "C")
+STATUS = ("offen", "teilbezahlt", "bezahlt", "überfällig", "storniert")
+TERMINARTEN = ("Beratung", "Jahrescheck", "Rückruf", "Lieferfrist", "Steuertermin",
+               "Fahrt", "Sonstiges")
+NEWSLETTER = ("Print", "E-Mail", "keiner")
+UST_SAETZE = (0, 7, 19)
+JANEIN = (YES, NO)
+
+_OUT = "Wird von kundenbuch geschrieben; Eingaben hier werden überschrieben."
+
+KUNDEN = TableSpec("Kunden", "Kunden", (
+    Column("Kundennr", "kundennr", required=True, unique=True, width=11),
+    Column("Anrede", "anrede", CHOICE, choices=ANREDEN, width=9),
+    Column("Vorname", "vorname"),
+    Column("Nachname", "nachname", width=16),
+    Column("Firma", "firma", width=24),
+    Column("Straße", "strasse", width=22),
+    Column("PLZ", "plz", width=8),
+    Column("Ort", "ort", width=16),
+    Column("Land", "land", width=6),
+    Column("E-Mail", "email", width=26),
+    Column("Telefon", "telefon", width=16),
+    Column("Kundenart", "kundenart", CHOICE, required=True, choices=KUNDENARTEN, width=11),
+    Column("USt-IdNr", "ustid", width=15),
+    Column("Zahlungsart", "zahlungsart", CHOICE, choices=ZAHLUNGSARTEN, width=13),
+    Column("IBAN", "iban", width=27),
+    Column("BIC", "bic", width=13),
+    Column("Mandatsreferenz", "mandatsreferenz", width=16),
+    Column("Mandat vom", "mandat_vom", DATE, past_only=True, width=12),
+    Column("Quelle", "quelle", CHOICE, choices=QUELLEN, width=12),
+    Column("Empfohlen von", "empfohlen_von", ref="kundennr", width=14),
+    Column("Phase", "phase", CHOICE, choices=PHASEN, width=15),
+    Column("Kunde seit", "kunde_seit", DATE, past_only=True, width=12),
+    Column("Stufe fest", "stufe_fest", CHOICE, choices=STUFEN, width=10),
+    Column("Mahnsperre", "mahnsperre", YESNO, choices=JANEIN, width=11),
+    Column("Einwilligung Newsletter", "einwilligung_newsletter", DATE, past_only=True,
+           width=14),
+    Column("Notizen", "notizen", width=30),
+    Column("Stufe", "stufe", CHOICE, choices=STUFEN, out=True, width=8,
+           note="A, B oder C: die gültige Kundenstufe. " + _OUT),
+    Column("Umsatz 12 Monate", "umsatz_12_monate", MONEY, out=True, width=14,
+           note="Nettoumsatz der 12 Monate vor dem Stichtag. " + _OUT),
+    Column("Offener Betrag", "offener_betrag", MONEY, out=True, width=14,
+           note="Summe der noch offenen Rechnungen. " + _OUT),
+    Column("Begrüßt am", "begruesst_am", DATE, out=True, width=12,
+           note="Datum des Begrüßungsbriefs. " + _OUT),
+))
+
+RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
+    Column("Rechnungsnr", "rechnungsnr", required=True, unique=True, width=12),
+    Column("Kundennr", "kundennr", required=True, ref="kundennr", width=11),
+    Column("Rechnungsdatum", "rechnungsdatum", DATE, required=True, past_only=True,
+           width=13),
+    Column("Leistungsdatum", "leistungsdatum", DATE, width=13),
+    Column("Leistung", "leistung", width=30),
+    Column("Netto", "netto", MONEY, required=True, width=12),
+    Column("USt-Satz", "ust_satz", CHOICE, required=True, choices=UST_SAETZE, width=9),
+    Column("Fällig am", "faellig_am", DATE, width=12, fills_empty=True,
+           note="Zahlungsziel als festes Datum; leer = kundenbuch trägt es aus den "
+                "Einstellungen ein und verschiebt es danach nie mehr."),
+    Column("Bezahlt am", "bezahlt_am", DATE, past_only=True, width=12),
+    Column("Bezahlt Betrag", "bezahlt_betrag", MONEY, width=13),
+    Column("Storniert", "storniert", YESNO, choices=JANEIN, width=10),
+    Column("Mahnsperre", "mahnsperre", YESNO, choices=JANEIN, width=11),
+    Column("Brutto", "brutto", MONEY, out=True, width=12,
+           note="Netto plus Umsatzsteuer. " + _OUT),
+    Column("Status", "status", CHOICE, choices=STATUS, out=True, width=12,
+           note="offen, teilbezahlt, bezahlt, überfällig oder storniert. " + _OUT),
+    Column("Tage überfällig", "tage_ueberfaellig", INT, out=True, width=10,
+           note="Tage nach dem Fälligkeitsdatum am Stichtag. " + _OUT),
+    Column("Mahnstufe", "mahnstufe", CHOICE, choices=(0, 1, 2, 3, 4), out=True, width=10,
+           note="Zuletzt verschickter Brief: 0 keiner, 1 Zahlungserinnerung, "
+                "2 1. Mahnung, 3 2. Mahnung, 4 letzte Mahnung. " + _OUT),
+    Column("Gemahnt am", "gemahnt_am", DATE, out=True, width=12,
+           note="Datum der letzten Erinnerung oder Mahnung. " + _OUT),
+    Column("Verzugszinsen", "verzugszinsen", MONEY, out=True, width=13,
+           note="Gesetzliche Verzugszinsen bis zum Stichtag. " + _OUT),
+))
+
+TERMINE = TableSpec("Termine", "Termine", (
+    Column("Datum", "datum", DATE, required=True, width=12),
+    Column("Beginn", "beginn", TIME, width=8),
+    Column("Ende", "ende", TIME, width=8),
+    Column("Kundennr", "kundennr", ref="kundennr", width=11),
+    Column("Art", "art", CHOICE, required=True, choices=TERMINARTEN, width=13),
+    Column("Betreff", "betreff", width=30),
+    Column("Ort", "ort", width=18),
+    Column("Km", "km", NUMBER, width=7),
+    Column("Erledigt", "erledigt", YESNO, choices=JANEIN, width=9),
+    Column("Notiz", "notiz", width=30),
+))
+
+STUFEN_TABELLE = TableSpec("Stufen", "Stufen", (
+    Column("Stufe", "stufe", CHOICE, required=True, unique=True, choices=STUFEN, width=8),
+    Column("Umsatzanteil bis", "umsatzanteil_bis", NUMBER, required=True, width=15,
+           number_format="0%"),
+    Column("Rückruf binnen Tagen", "rueckruf_binnen_tagen", INT, width=12),
+    Column("Beratung vor Ort", "beratung_vor_ort", YESNO, choices=JANEIN, width=12),
+    Column("Jahrescheck", "jahrescheck", YESNO, choices=JANEIN, width=12),
+    Column("Newsletter", "newsletter", CHOICE, choices=NEWSLETTER, width=11),
+    Column("Einladungen", "einladungen", YESNO, choices=JANEIN, width=12),
+    Column("Erinnerung nach Tagen", "erinnerung_nach_tagen", INT, width=12),
+    Column("Mahnabstand Tage", "mahnabstand_tage", INT, width=12),
+))
+
+EINSTELLUNGEN = TableSpec("Einstellungen", "Einstellungen", (
+    Column("Einstellung", "einstellung", required=True, unique=True, width=26),
+    Column("Wert", "wert", width=30),
+))
+
+BASISZINS = TableSpec("Einstellungen", "Basiszins", (
+    Column("Gültig ab", "gueltig_ab", DATE, required=True, unique=True, width=12),
+    Column("Prozent", "prozent", NUMBER, required=True, width=10),
+), first_column=5)
+
+PROTOKOLL = TableSpec("Protokoll", "Protokoll", (
+    Column("Zeitpunkt", "zeitpunkt", width=19),
+    Column("Art", "art", width=16),
+    Column("Stichtag", "stichtag", DATE, width=12),
+    Column("Kundennr", "kundennr", width=11),
+    Column("Rechnungen", "rechnungen", width=18),
+    Column("Datei", "datei", width=40),
+    Column("SHA-256", "sha256", width=20),
+    Column("Details", "details", width=50),
+), owned=True)
+
+DATA_TABLES = (KUNDEN, RECHNUNGEN, TERMINE, STUFEN_TABELLE)
+INPUT_TABLES = DATA_TABLES + (EINSTELLUNGEN, BASISZINS)
+ALL_TABLES = INPUT_TABLES + (PROTOKOLL,)
+
+# Sheets the program rewrites on every run; never edited by hand.
+PRUEFBERICHT = "Prüfbericht"
+OFFENE_POSTEN = "Offene Posten"
+STUFENANALYSE = "Stufenanalyse"
+TERMINUEBERSICHT = "Terminübersicht"
+OWNED_SHEETS = (PRUEFBERICHT, OFFENE_POSTEN, STUFENANALYSE, TERMINUEBERSICHT)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    field: str
+    kind: str = TEXT
+    default: object = None
+    help: str = ""
+    choices: tuple = ()
+
+
+BUNDESLAENDER = ("BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL",
+                 "SN", "ST", "SH", "TH")
+
+SETTINGS = (
+    Setting("Firma", "firma", help="Ihr Firmenname für Briefkopf und Rechnungen"),
+    Setting("Inhaber", "inhaber", help="Name der Inhaberin oder des Inhabers"),
+    Setting("Straße", "strasse"),
+    Setting("PLZ", "plz"),
+    Setting("Ort", "ort"),
+    Setting("Telefon", "telefon"),
+    Setting("E-Mail", "email"),
+    Setting("Steuernummer", "steuernummer", help="Steuernummer oder USt-IdNr ist Pflicht "
+            "auf Rechnungen (§ 14 Abs. 4 UStG)"),
+    Setting("USt-IdNr", "ustid"),
+    Setting("IBAN", "iban"),
+    Setting("BIC", "bic"),
+    Setting("Bank", "bank"),
+    Setting("Kleinunternehmer", "kleinunternehmer", YESNO, NO,
+            "ja = keine Umsatzsteuer ausweisen (§ 19 UStG)", JANEIN),
+    Setting("Bundesland", "bundesland", CHOICE, "NW",
+            "Kürzel für Feiertage, z. B. BY, NW, BE", BUNDESLAENDER),
+    Setting("Zahltag", "zahltag", INT, None,
+            "Tag im Monat, auf den Fälligkeiten fallen (leer = Zahlungsziel in Tagen)"),
+    Setting("Zahlungsziel Tage", "zahlungsziel_tage", INT, 14,
+            "Tage zwischen Rechnungsdatum und Fälligkeit"),
+    Setting("Mahngebühr", "mahngebuehr", MONEY, 1.50,
+            "Gebühr ab der 1. Mahnung; die Zahlungserinnerung ist kostenlos"),
+    Setting("Sicherungen behalten", "sicherungen_behalten", INT, 30,
+            "Wie viele Sicherungskopien im Ordner sicherung/ bleiben"),
+)
+
+SETTINGS_BY_NAME = {header_key(s.name): s for s in SETTINGS}
+
+# The base-rate history of § 247 BGB (fachregeln.md); users add later half-years.
+BASISZINS_HISTORIE = (
+    ("2022-07-01", -0.88), ("2023-01-01", 1.62), ("2023-07-01", 3.12),
+    ("2024-01-01", 3.62), ("2024-07-01", 3.37), ("2025-01-01", 2.27),
+    ("2025-07-01", 1.27), ("2026-01-01", 1.27),
+)
+
+
+# Default service matrix: A gets the most, C is still looked after.
+STUFEN_DEFAULTS = (
+    {"stufe": "A", "umsatzanteil_bis": 0.80, "rueckruf_binnen_tagen": 0,
+     "beratung_vor_ort": YES, "jahrescheck": YES, "newsletter": "Print",
+     "einladungen": YES, "erinnerung_nach_tagen": 14, "mahnabstand_tage": 14},
+    {"stufe": "B", "umsatzanteil_bis": 0.95, "rueckruf_binnen_tagen": 1,
+     "beratung_vor_ort": YES, "jahrescheck": YES, "newsletter": "E-Mail",
+     "einladungen": YES, "erinnerung_nach_tagen": 7, "mahnabstand_tage": 14},
+    {"stufe": "C", "umsatzanteil_bis": 1.0, "rueckruf_binnen_tagen": 2,
+     "beratung_vor_ort": NO, "jahrescheck": NO, "newsletter": "E-Mail",
+     "einladungen": NO, "erinnerung_nach_tagen": 7, "mahnabstand_tage": 10},
+)

@@ -1,0 +1,113 @@
+"""The one safe way a plan reaches the closed workbook file.
+
+Why not openpyxl load + save: it rewrites every part, drops what it does not model
+(shapes, sparklines, some conditional-format extensions, external connections) and
+throws away the stored results of formulas. So the writer patches only the zip parts
+that must change and copies all others unchanged.
+
+Order of a write: refuse if Excel holds the file or it changed since it was read;
+build the changed parts; write them to a temporary file in the same folder; re-open
+and verify it; back up the original into sicherung/; replace atomically.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..plan import Plan
+from ..reader import Fingerprint
+from .build import Patch, build_patch
+from .cells import PatchRefused
+from .verify import VerificationFailed, verify
+
+BACKUP_FOLDER = "sicherung"
+
+
+class WriteRefused(Exception):
+    """A German explanation why the workbook was left untouched."""
+
+
+@dataclass
+class WriteResult:
+    changed: bool
+    backup: Path | None = None
+    parts: tuple = ()
+
+
+def lock_file(path: Path) -> Path:
+    return path.with_name("~$" + path.name)
+
+
+def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> WriteResult:
+    path = Path(book.path)
+    if lock_file(path).exists():
+        raise WriteRefused(f"{path.name} ist gerade in Excel geöffnet (Sperrdatei "
+                           f"{lock_file(path).name}). Bitte die Datei in Excel schließen "
+                           "und noch einmal starten.")
+    if Fingerprint.of(path) != book.fingerprint:
+        raise WriteRefused(f"{path.name} wurde geändert, während kundenbuch lief. Bitte "
+                           "noch einmal starten; es wurde nichts geschrieben.")
+    try:
+        patch = build_patch(book, plan)
+    except PatchRefused as exc:
+        raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
+    if not patch.parts and not patch.removed:
+        return WriteResult(changed=False)
+    temporary = _write_temporary(path, patch)
+    try:
+        verify(path, temporary, patch, book.package.workbook_part)
+        backup = backup_copy(path, now, keep_backups)
+        os.replace(temporary, path)
+    except VerificationFailed as exc:
+        raise WriteRefused(f"{path.name} bleibt unverändert: die Prüfung der neuen Datei "
+                           f"ist fehlgeschlagen ({exc}).") from exc
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return WriteResult(True, backup, tuple(sorted(patch.parts)))
+
+
+def _write_temporary(path: Path, patch: Patch) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temporary, "w") as target:
+        seen = set()
+        for info in source.infolist():
+            if info.filename in patch.removed:
+                continue
+            data = patch.parts.get(info.filename)
+            target.writestr(info, source.read(info) if data is None else data)
+            seen.add(info.filename)
+        for part, data in patch.parts.items():
+            if part not in seen:
+                target.writestr(zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)),
+                                data, compress_type=zipfile.ZIP_DEFLATED)
+    shutil.copymode(path, temporary)
+    return temporary
+
+
+def backup_copy(path: Path, now: datetime, keep: int) -> Path:
+    folder = path.parent / BACKUP_FOLDER
+    folder.mkdir(exist_ok=True)
+    stamp = now.strftime("%Y-%m-%d_%H%M%S")
+    target = folder / f"{path.stem}_{stamp}{path.suffix}"
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = folder / f"{path.stem}_{stamp}_{counter}{path.suffix}"
+    shutil.copy2(path, target)
+    # The time stamp in the name sorts oldest first.
+    backups = sorted(folder.glob(f"{path.stem}_*{path.suffix}"))
+    for old in backups[:-keep] if keep > 0 else []:
+        if old != target:
+            old.unlink()
+    return target
+
+
+__all__ = ["apply_plan", "WriteRefused", "WriteResult", "BACKUP_FOLDER"]

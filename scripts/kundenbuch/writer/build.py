@@ -1,0 +1,134 @@
+"""Turn a plan into the set of changed package parts (nothing is written here)."""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+
+from .. import schema
+from ..ooxml import NS_REL, read_rels
+from ..plan import CellWrite, Plan
+from .cells import PatchRefused, patch_sheet
+from .package_edit import add_sheet, extend_table, new_sheet_part
+from .report import build_report_sheet
+from .styles import StyleBook, StyleError
+
+REL_STYLES = NS_REL + "/styles"
+
+
+@dataclass
+class Patch:
+    parts: dict = field(default_factory=dict)        # part -> new bytes
+    removed: set = field(default_factory=set)
+    cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
+    owned_parts: set = field(default_factory=set)    # report sheets, whole
+    table_parts: set = field(default_factory=set)
+
+    def drop_unchanged(self, read_original) -> None:
+        for part in list(self.parts):
+            if read_original(part) == self.parts[part]:
+                del self.parts[part]
+
+
+def build_patch(book, plan: Plan) -> Patch:
+    package = book.package
+    patch = Patch()
+    with zipfile.ZipFile(book.path) as zf:
+        names = set(zf.namelist())
+
+        def original(part):
+            return zf.read(part) if part in names else None
+
+        def current(part):
+            return patch.parts.get(part) or original(part)
+
+        styles_part = next((t for _, typ, t, _ in read_rels(zf, package.workbook_part)
+                            if typ == REL_STYLES), None)
+        try:
+            styles = StyleBook(original(styles_part) if styles_part else None)
+            writes = list(plan.cells) + _append_writes(book, plan, patch, current)
+            _allowed(book, plan)
+            by_sheet = {}
+            for write in writes:
+                by_sheet.setdefault(write.sheet, {})[(write.row, write.column)] = write.value
+            for sheet_name, values in by_sheet.items():
+                sheet = package.sheet(sheet_name)
+                patch.parts[sheet.part] = patch_sheet(zf.read(sheet.part), values, styles,
+                                                      sheet.name)
+                patch.cells[sheet.part] = set(values)
+            for report in plan.sheets:
+                _report(book, report, styles, patch, current)
+            if styles.changed:
+                patch.parts[styles_part] = styles.to_bytes()
+        except StyleError as exc:
+            raise PatchRefused(f"Die Formatvorlagen der Datei sind unvollständig ({exc}); "
+                               "kundenbuch ändert die Datei nicht.") from exc
+        patch.drop_unchanged(original)
+    return patch
+
+
+def _report(book, report, styles, patch, current):
+    if report.name not in schema.OWNED_SHEETS:
+        raise PatchRefused(f"„{report.name}“ ist kein Blatt, das kundenbuch gehört.")
+    data = build_report_sheet(report, styles)
+    sheet = book.package.sheet(report.name)
+    if sheet is None:
+        part = new_sheet_part(list(book.package.parts) + list(patch.parts))
+        add_sheet(patch.parts, current, book.package.workbook_part, report.name, part)
+    else:
+        part = sheet.part
+        # The old owned sheet's own links (e.g. a drawing) go with it.
+        if sheet.rels_part in book.package.parts:
+            patch.removed.add(sheet.rels_part)
+    patch.parts[part] = data
+    patch.owned_parts.add(part)
+
+
+def _append_writes(book, plan, patch, current) -> list[CellWrite]:
+    writes = []
+    for append in plan.appends:
+        if not append.rows:
+            continue
+        spec = next(s for s in schema.ALL_TABLES if s.table == append.table)
+        location = book.locations.get(spec.table)
+        table = book.package.table(spec.table)
+        if location is None or table is None:
+            raise PatchRefused(f"Die Tabelle „{spec.table}“ fehlt im Blatt „{spec.sheet}“; "
+                               "dorthin kann kundenbuch keine Zeilen anhängen.")
+        if table.totals_rows:
+            raise PatchRefused(f"Die Tabelle „{spec.table}“ hat eine Ergebniszeile; bitte "
+                               "ausschalten (Tabellenentwurf › Ergebniszeile).")
+        records = book.records.get(spec.table, [])
+        next_row = max([r.row for r in records] + [location.header_row]) + 1
+        for offset, values in enumerate(append.rows):
+            for field_name, value in values.items():
+                column = location.columns.get(field_name)
+                if column is not None:
+                    writes.append(CellWrite(location.sheet, next_row + offset, column, value))
+        last = next_row + len(append.rows) - 1
+        if last > location.last_row:
+            patch.parts[table.part] = extend_table(current(table.part), last)
+            patch.table_parts.add(table.part)
+    return writes
+
+
+def _allowed(book, plan):
+    """Input cells are never written: only "out" columns inside their table (rows
+    appended below a table are placed by _append_writes)."""
+    for write in plan.cells:
+        if not _is_out_cell(book, write):
+            raise PatchRefused(f"Interner Fehler: {write.address} ist eine Eingabezelle; "
+                               "kundenbuch schreibt nur in seine eigenen Spalten.")
+
+
+def _is_out_cell(book, write) -> bool:
+    for spec in schema.DATA_TABLES:
+        location = book.locations.get(spec.table)
+        if location is None or location.sheet != write.sheet:
+            continue
+        if not location.header_row < write.row <= location.last_row:
+            continue
+        for column in spec.columns:
+            if ((column.out or column.fills_empty)
+                    and location.columns.get(column.field) == write.column):
+                return True
+    return False

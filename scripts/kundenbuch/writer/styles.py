@@ -1,0 +1,118 @@
+"""Cell formats for what the writer adds, found in or appended to styles.xml.
+
+Existing entries are never changed or reordered, so every style index the workbook
+already uses keeps its meaning. A format added once is found again on the next run,
+which leaves styles.xml byte-identical from then on.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..ooxml import M, NS_MAIN, parse_xml
+
+DATE_CODE = "DD.MM.YYYY"
+MONEY_CODE = '#,##0.00 "€"'
+PERCENT_ID = 9            # built-in 0%
+INT_ID = 1                # built-in 0
+NUMBER_ID = 4             # built-in #,##0.00
+FIRST_CUSTOM_ID = 164
+
+FONT_BOLD = f'<font xmlns="{NS_MAIN}"><b/><sz val="11"/></font>'
+FONT_TITLE = f'<font xmlns="{NS_MAIN}"><b/><sz val="14"/></font>'
+FONT_LINK = (f'<font xmlns="{NS_MAIN}"><u/><sz val="11"/><color rgb="FF0563C1"/>'
+             '</font>')
+FILL_HEADER = (f'<fill xmlns="{NS_MAIN}"><patternFill patternType="solid">'
+               '<fgColor rgb="FFD9E1F2"/><bgColor indexed="64"/></patternFill></fill>')
+
+
+class StyleError(Exception):
+    pass
+
+
+def _shape(element) -> tuple:
+    """Tag, attributes and children, ignoring namespace declarations and prefixes."""
+    return (element.tag, tuple(sorted(element.attrib.items())),
+            tuple(_shape(child) for child in element))
+
+
+class StyleBook:
+    def __init__(self, data: bytes | None):
+        self.original = data
+        self.root = parse_xml(data) if data else None
+        self.changed = False
+        self._cache = {}
+
+    def _section(self, tag, child_tag):
+        if self.root is None:
+            raise StyleError("styles.xml fehlt")
+        section = self.root.find(M + tag)
+        if section is None:
+            raise StyleError(f"styles.xml ohne <{tag}>")
+        return section, section.findall(M + child_tag)
+
+    def _find_or_add(self, tag, child_tag, xml: str) -> int:
+        section, children = self._section(tag, child_tag)
+        wanted = _shape(parse_xml(xml.encode()))
+        for index, child in enumerate(children):
+            if _shape(child) == wanted:
+                return index
+        section.append(parse_xml(xml.encode()))
+        section.set("count", str(len(children) + 1))
+        self.changed = True
+        return len(children)
+
+    def _number_format(self, code: str) -> int:
+        numfmts = self.root.find(M + "numFmts")
+        if numfmts is None:
+            numfmts = etree.Element(M + "numFmts")
+            self.root.insert(0, numfmts)
+        used = [int(n.get("numFmtId")) for n in numfmts.findall(M + "numFmt")]
+        for node in numfmts.findall(M + "numFmt"):
+            if node.get("formatCode") == code:
+                return int(node.get("numFmtId"))
+        new_id = max(used + [FIRST_CUSTOM_ID - 1]) + 1
+        etree.SubElement(numfmts, M + "numFmt", numFmtId=str(new_id), formatCode=code)
+        numfmts.set("count", str(len(used) + 1))
+        self.changed = True
+        return new_id
+
+    def xf(self, kind: str) -> int:
+        """Index into cellXfs for a kind: date, money, int, number, percent, header,
+        title, link, text."""
+        if kind in self._cache:
+            return self._cache[kind]
+        font = fill = 0
+        num = 0
+        if kind == "date":
+            num = self._number_format(DATE_CODE)
+        elif kind == "money":
+            num = self._number_format(MONEY_CODE)
+        elif kind == "percent":
+            num = PERCENT_ID
+        elif kind == "int":
+            num = INT_ID
+        elif kind == "number":
+            num = NUMBER_ID
+        elif kind == "header":
+            font = self._find_or_add("fonts", "font", FONT_BOLD)
+            fill = self._find_or_add("fills", "fill", FILL_HEADER)
+        elif kind == "title":
+            font = self._find_or_add("fonts", "font", FONT_TITLE)
+        elif kind == "link":
+            font = self._find_or_add("fonts", "font", FONT_LINK)
+        elif kind == "text":
+            self._cache[kind] = 0
+            return 0
+        xml = (f'<xf xmlns="{NS_MAIN}" numFmtId="{num}" fontId="{font}" fillId="{fill}" '
+               f'borderId="0" xfId="0"' + (' applyNumberFormat="1"' if num else "")
+               + (' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "")
+               + "/>")
+        index = self._find_or_add("cellXfs", "xf", xml)
+        self._cache[kind] = index
+        return index
+
+    def to_bytes(self) -> bytes:
+        if not self.changed:
+            return self.original
+        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8",
+                              standalone=True)
