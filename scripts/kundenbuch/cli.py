@@ -19,8 +19,9 @@ DEFAULT_BOOK = "kundenbuch.xlsx"
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 COLOURS = {FEHLER: "bold red", WARNUNG: "yellow", HINWEIS: "cyan"}
 
-console = Console()
-errors = Console(stderr=True)
+# soft_wrap: long German sentences are wrapped by the terminal, not cut into lines.
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 class GermanHelpFormatter(click.HelpFormatter):

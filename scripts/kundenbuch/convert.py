@@ -25,6 +25,15 @@ def to_money(value) -> Decimal:
     return Decimal(repr(float(value))).quantize(CENT)
 
 
+def serial_date(kind: str, value):
+    """A raw Excel serial number in a date column as a date (for the fallback reader,
+    which sees no cell formats); anything else unchanged."""
+    number = _number(value)
+    if kind == schema.DATE and number is not None and 1 <= number < 2958466:
+        return EXCEL_EPOCH + timedelta(days=int(number))
+    return value
+
+
 def _number(value):
     if isinstance(value, bool):
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,8 +136,8 @@ def open_package(path: Path) -> Package:
             return _inspect(path, zf)
     except UnreadableWorkbook:
         raise
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, OSError,
-            EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError, ValueError,
+            OSError, EOFError, NotImplementedError) as exc:
         raise UnreadableWorkbook(
             f"Die Datei {path.name} ist beschädigt und kann nicht gelesen werden "
             f"({type(exc).__name__}).") from exc

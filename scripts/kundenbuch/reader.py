@@ -5,8 +5,11 @@ package XML, which calamine does not expose.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
+import zlib
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,10 +19,11 @@ import python_calamine
 from lxml import etree
 
 from . import schema
-from .convert import convert, is_empty
+from .convert import convert, is_empty, serial_date
 from .findings import FEHLER, WARNUNG, Finding
 from .ooxml import M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import BaseRate, Record, Settings, column_letter, split_cell
+from .xmlgrid import read_grid
 
 
 @dataclass(frozen=True)
@@ -74,23 +78,27 @@ class Book:
         return self.records.get(schema.STUFEN_TABELLE.table, [])
 
 
-def read_book(path) -> Book:
+def read_book(path, allow_empty: bool = False) -> Book:
+    """Read the workbook; an empty one is refused unless allow_empty (for writer tests
+    on foreign files)."""
     path = Path(path)
     package = open_package(path)
     fingerprint = Fingerprint.of(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types and plain ones
+    except BaseException as exc:  # calamine's own types, plain ones, Rust panics
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         raise UnreadableWorkbook(
             f"Die Datei {path.name} kann nicht gelesen werden: {exc}") from exc
-    grids = _SheetGrids(workbook, path)
+    grids = _SheetGrids(workbook, path, package)
     findings: list[Finding] = []
     records, locations = {}, {}
     for spec in schema.ALL_TABLES:
         found = _read_table(spec, package, grids, findings)
         if found is not None:
             locations[spec.table], records[spec.table] = found
-    if not locations and grids.all_empty(package):
+    if not locations and not allow_empty and grids.all_empty(package):
         raise UnreadableWorkbook(f"Die Arbeitsmappe {path.name} ist leer. "
                                  "Eine neue legt „kundenbuch neu“ an.")
     settings = _settings(records.pop(schema.EINSTELLUNGEN.table, []), findings)
@@ -98,26 +106,62 @@ def read_book(path) -> Book:
                          for r in records.pop(schema.BASISZINS.table, [])
                          if r["gueltig_ab"] and r["prozent"] is not None),
                         key=lambda rate: rate.valid_from)
+    try:
+        error_cells = _error_cells(path, package)
+    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError, EOFError) as exc:
+        raise UnreadableWorkbook(f"Die Datei {path.name} ist beschädigt und kann nicht "
+                                 f"gelesen werden ({type(exc).__name__}).") from exc
     return Book(path, package, fingerprint, records, locations, settings, base_rates,
-                findings, _error_cells(path, package))
+                findings, error_cells)
+
+
+@contextlib.contextmanager
+def _rust_panics_silenced():
+    """A calamine panic prints a Rust backtrace on stderr although we recover from it
+    (see _SheetGrids._fallback); users should not see that."""
+    try:
+        saved = os.dup(2)
+    except OSError:            # no real stderr (e.g. inside Excel): nothing to silence
+        yield
+        return
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 class _SheetGrids:
     """Each sheet read once, as a grid anchored at A1."""
 
-    def __init__(self, workbook, path):
-        self.workbook, self.path, self.cache = workbook, path, {}
+    def __init__(self, workbook, path, package):
+        self.workbook, self.path, self.package = workbook, path, package
+        self.cache, self.raw_numbers = {}, set()
 
     def get(self, sheet: str):
         if sheet not in self.cache:
             try:
-                data = self.workbook.get_sheet_by_name(sheet)
-                self.cache[sheet] = (data.to_python(skip_empty_area=False),
-                                     data.merged_cell_ranges or [])
-            except Exception as exc:
-                raise UnreadableWorkbook(f"Das Blatt „{sheet}“ in {self.path.name} kann "
-                                         f"nicht gelesen werden: {exc}") from exc
+                with _rust_panics_silenced():
+                    data = self.workbook.get_sheet_by_name(sheet)
+                    self.cache[sheet] = (data.to_python(skip_empty_area=False),
+                                         data.merged_cell_ranges or [])
+            except BaseException as exc:  # a Rust panic is a BaseException
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                self.cache[sheet] = self._fallback(sheet, exc)
         return self.cache[sheet]
+
+    def _fallback(self, sheet, calamine_error):
+        try:
+            grid = read_grid(self.path, self.package.sheet(sheet).part)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, KeyError,
+                ValueError, OSError, EOFError) as exc:
+            raise UnreadableWorkbook(f"Das Blatt „{sheet}“ in {self.path.name} kann nicht "
+                                     f"gelesen werden ({calamine_error}).") from exc
+        self.raw_numbers.add(sheet)
+        return grid
 
     def all_empty(self, package: Package) -> bool:
         return all(not any(not is_empty(v) for row in self.get(s.name)[0] for v in row)
@@ -198,7 +242,10 @@ def _read_table(spec, package, grids, findings):
             if column.field not in columns:
                 values[column.field] = None
                 continue
-            value, problem = convert(column.kind, raw[column.field], column.choices)
+            cell_value = raw[column.field]
+            if sheet_info.name in grids.raw_numbers:
+                cell_value = serial_date(column.kind, cell_value)
+            value, problem = convert(column.kind, cell_value, column.choices)
             values[column.field] = value
             if problem:
                 severity = WARNUNG if value is not None else FEHLER

@@ -15,9 +15,16 @@ def _where(book, field):
     return book.settings.cells.get(field, "")
 
 
+def _has(book, spec) -> bool:
+    """Rules about a table say nothing when the table is missing (reported once)."""
+    return spec.table in book.locations
+
+
 @check
 def invoice_sender_data(book, stichtag):
     """§ 14 Abs. 4 UStG: name, address and tax number of the seller on every invoice."""
+    if not _has(book, schema.EINSTELLUNGEN):
+        return
     settings = book.settings
     severity = FEHLER if book.rechnungen else HINWEIS
     if not settings["firma"] and not settings["inhaber"]:
@@ -34,6 +41,8 @@ def invoice_sender_data(book, stichtag):
 
 @check
 def own_bank_account(book, stichtag):
+    if not _has(book, schema.EINSTELLUNGEN):
+        return
     iban = book.settings["iban"]
     if iban:
         problem = iban_problem(iban)
@@ -62,6 +71,8 @@ def half_year_start(day: date) -> date:
 
 @check
 def base_rate_current(book, stichtag):
+    if not _has(book, schema.BASISZINS):
+        return
     rates = book.base_rates
     wanted = half_year_start(stichtag)
     table = book.package.table(schema.BASISZINS.table)
@@ -78,6 +89,8 @@ def base_rate_current(book, stichtag):
 
 @check
 def tier_thresholds(book, stichtag):
+    if not _has(book, schema.STUFEN_TABELLE):
+        return
     shares = [(t["stufe"], t["umsatzanteil_bis"], t) for t in book.stufen if t["stufe"]]
     present = {name for name, _, _ in shares}
     for missing in sorted(set(schema.STUFEN) - present):

@@ -60,7 +60,10 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
         return WriteResult(changed=False)
     temporary = _write_temporary(path, patch)
     try:
-        verify(path, temporary, patch, book.package.workbook_part)
+        package = book.package
+        verify(path, temporary, patch, package.workbook_part,
+               sheet_parts={sheet.part for sheet in package.sheets},
+               table_parts={table.part for table in package.tables.values()})
         backup = backup_copy(path, now, keep_backups)
         os.replace(temporary, path)
     except VerificationFailed as exc:

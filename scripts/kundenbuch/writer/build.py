@@ -21,7 +21,6 @@ class Patch:
     removed: set = field(default_factory=set)
     cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
     owned_parts: set = field(default_factory=set)    # report sheets, whole
-    table_parts: set = field(default_factory=set)
 
     def drop_unchanged(self, read_original) -> None:
         for part in list(self.parts):
@@ -107,7 +106,6 @@ def _append_writes(book, plan, patch, current) -> list[CellWrite]:
         last = next_row + len(append.rows) - 1
         if last > location.last_row:
             patch.parts[table.part] = extend_table(current(table.part), last)
-            patch.table_parts.add(table.part)
     return writes
 
 

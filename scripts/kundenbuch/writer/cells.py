@@ -43,6 +43,12 @@ def excel_number(value) -> str | None:
     return None
 
 
+def xml_safe(text: str) -> str:
+    """Control characters cannot stand in XML; Excel itself writes them as _xHHHH_."""
+    return "".join(ch if ch in "\t\n\r" or 0x20 <= ord(ch) < 0xD800 or 0xE000 <= ord(ch) < 0xFFFE
+                   or ord(ch) > 0xFFFF else f"_x{ord(ch):04X}_" for ch in text)
+
+
 def style_kind(value) -> str | None:
     """Which cell format a value needs when its cell has none yet."""
     if isinstance(value, (datetime, date)):
@@ -71,7 +77,7 @@ def set_cell(cell, value) -> None:
     if number is not None:
         etree.SubElement(cell, M + "v").text = number
         return
-    text = str(value)
+    text = xml_safe(str(value))
     cell.set("t", "inlineStr")
     node = etree.SubElement(etree.SubElement(cell, M + "is"), M + "t")
     node.text = text

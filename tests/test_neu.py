@@ -1,0 +1,103 @@
+"""`kundenbuch neu`: a new workbook follows the format contract exactly."""
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from kundenbuch import schema
+from kundenbuch.demo import DEMO_STICHTAG
+
+from conftest import REPO
+
+
+@pytest.fixture
+def empty_book(cli, tmp_path):
+    path = tmp_path / "neu.xlsx"
+    result = cli("neu", path)
+    assert result.exit_code == 0, result.output
+    return openpyxl.load_workbook(path)
+
+
+def test_every_contract_table_with_its_headers(empty_book):
+    for spec in schema.ALL_TABLES:
+        ws = empty_book[spec.sheet]
+        assert spec.table in ws.tables, f"Tabelle {spec.table} fehlt"
+        ref = ws.tables[spec.table].ref
+        first = openpyxl.utils.cell.range_boundaries(ref)[0]
+        headers = [ws.cell(row=1, column=first + i).value for i in range(len(spec.columns))]
+        assert headers == spec.headers
+
+
+def test_dropdowns_for_every_column_with_allowed_values(empty_book):
+    for spec in schema.DATA_TABLES:
+        ws = empty_book[spec.sheet]
+        lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+                 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+        for index, column in enumerate(spec.columns, start=1):
+            if column.choices:
+                letter = openpyxl.utils.get_column_letter(index)
+                assert letter in lists, f"{spec.sheet}: kein Auswahlfeld für {column.header}"
+                for choice in column.choices:
+                    assert str(choice) in lists[letter]
+
+
+def test_formats_frozen_header_and_marked_out_columns(empty_book):
+    ws = empty_book["Rechnungen"]
+    assert ws.freeze_panes == "A2"
+    headers = {c.value: c for c in ws[1]}
+    assert headers["Rechnungsdatum"].offset(1, 0).number_format == "DD.MM.YYYY"
+    assert "€" in headers["Netto"].offset(1, 0).number_format
+    out = headers["Status"]
+    assert out.fill.fgColor.rgb != headers["Netto"].fill.fgColor.rgb
+    assert "kundenbuch" in out.comment.text
+    assert headers["Netto"].comment is None
+    assert ws.column_dimensions["E"].width >= 20       # Leistung is wide
+
+
+def test_refuses_to_overwrite_an_existing_file(cli, tmp_path):
+    path = tmp_path / "k.xlsx"
+    path.write_bytes(b"meine Daten")
+    result = cli("neu", path)
+    assert result.exit_code == 2
+    assert "gibt es schon" in result.output
+    assert path.read_bytes() == b"meine Daten"
+
+
+def test_demo_is_large_and_varied(demo_path):
+    wb = openpyxl.load_workbook(demo_path)
+    kunden = list(wb["Kunden"].iter_rows(min_row=2, values_only=True))
+    rechnungen = list(wb["Rechnungen"].iter_rows(min_row=2, values_only=True))
+    termine = list(wb["Termine"].iter_rows(min_row=2, values_only=True))
+    assert 20 <= len(kunden) <= 30
+    assert len(rechnungen) == 150 and len(termine) == 60
+    kinds = {row[11] for row in kunden}
+    assert kinds == {"Privat", "Gewerbe"}
+    dates = [row[2] for row in rechnungen]
+    assert (max(dates) - min(dates)).days > 600
+    paid = [r for r in rechnungen if r[9] is not None]
+    partly = [r for r in paid if round(r[9], 2) < round(r[5] * (100 + r[6]) / 100, 2)]
+    cancelled = [r for r in rechnungen if r[10] == "ja"]
+    overdue = [r for r in rechnungen if r[9] is None and r[10] != "ja" and r[7]
+               and r[7].date() < DEMO_STICHTAG]
+    assert paid and partly and cancelled and overdue
+
+
+def test_repository_demo_is_exactly_what_neu_demo_makes(demo_path):
+    """The shipped kundenbuch.xlsx can be regenerated cell for cell."""
+    shipped = openpyxl.load_workbook(REPO / "kundenbuch.xlsx")
+    fresh = openpyxl.load_workbook(demo_path)
+    assert shipped.sheetnames == fresh.sheetnames
+    for name in fresh.sheetnames:
+        mine = [[c.value for c in row] for row in fresh[name].iter_rows()]
+        theirs = [[c.value for c in row] for row in shipped[name].iter_rows()]
+        assert theirs == mine, f"Blatt {name} weicht ab: kundenbuch.xlsx neu erzeugen"
+
+
+def test_demo_passes_its_own_checks(cli, demo_path):
+    """Only the reminder to add the base rate of the second half of 2026 remains."""
+    result = cli("pruefen", demo_path, "--stichtag", DEMO_STICHTAG.isoformat(), "--json")
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)
+    assert [f["regel"] for f in findings] == ["base_rate_current"]

@@ -1,0 +1,106 @@
+"""Hypothesis: whatever the file holds, no traceback, and nothing lost."""
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, time
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kundenbuch import api, convert, schema, template
+from kundenbuch.cli import main
+from kundenbuch.reader import read_book
+
+from conftest import sha256
+
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Text Excel can hold (no control characters); the writer's escaping is tested below.
+EXCEL_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30)
+ANY_CELL = st.one_of(
+    st.none(), EXCEL_TEXT, st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans(),
+    st.dates(date(1900, 3, 1), date(2200, 1, 1)), st.times(),
+    st.sampled_from(["ja", "Nein", "=1+1", "+49 30", "-", "@x", "#NV", "19%", " K-0001 ",
+                     "31.12.2026", "1.234,56"]))
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    return api.neu(tmp_path_factory.mktemp("demo") / "kundenbuch.xlsx", with_demo=True)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=3000))
+def test_random_bytes_are_refused_politely(tmp_path, data):
+    path = tmp_path / "zufall.xlsx"
+    path.write_bytes(data)
+    result = run("pruefen", path, "--schreiben")
+    assert result.exit_code == 2
+    assert path.read_bytes() == data
+
+
+@SETTINGS
+@given(flips=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1,
+                      max_size=4))
+def test_damaged_workbook_never_crashes(tmp_path, demo_file, flips):
+    path = tmp_path / "beschaedigt.xlsx"
+    data = bytearray(demo_file.read_bytes())
+    for where, value in flips:
+        data[int(where * (len(data) - 1))] = value
+    path.write_bytes(bytes(data))
+    result = run("pruefen", path)
+    assert result.exit_code in (0, 1, 2)
+    assert path.read_bytes() == bytes(data)
+
+
+def _rows(draw, spec, count):
+    return [{column.field: draw(ANY_CELL) for column in spec.columns} for _ in range(count)]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_any_cell_content_gives_findings_not_tracebacks(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("zufall")
+    path = folder / "kundenbuch.xlsx"
+    tables = {spec.table: _rows(data.draw, spec, data.draw(st.integers(0, 3)))
+              for spec in (schema.KUNDEN, schema.RECHNUNGEN, schema.TERMINE)}
+    template.create_workbook(path, tables)
+    before = sha256(path)
+    result = run("pruefen", path, "--json")
+    assert result.exit_code in (0, 1), result.output
+    assert sha256(path) == before
+    written = run("pruefen", path, "--schreiben")
+    assert written.exit_code in (0, 1), written.output
+    # what was typed is still there, cell for cell
+    book = read_book(path)
+    for spec in (schema.KUNDEN, schema.RECHNUNGEN, schema.TERMINE):
+        typed = [r for r in tables[spec.table]
+                 if not all(convert.is_empty(v) for v in r.values())]
+        assert len(book.records[spec.table]) == len(typed)
+
+
+@given(kind=st.sampled_from([schema.TEXT, schema.DATE, schema.TIME, schema.MONEY,
+                             schema.NUMBER, schema.INT, schema.YESNO]), value=ANY_CELL)
+def test_converters_answer_with_a_value_or_a_german_problem(kind, value):
+    converted, problem = convert.convert(kind, value)
+    assert converted is not None or problem is not None or convert.is_empty(value)
+    if problem:
+        assert isinstance(problem, str) and problem[0].isalpha() or problem[0] in "„"
+
+
+@given(text=st.text(max_size=40))
+def test_any_text_can_be_written_into_a_report_cell(text):
+    from lxml import etree
+    from kundenbuch.writer.cells import set_cell
+    cell = etree.Element("c")
+    set_cell(cell, text)
+    etree.fromstring(etree.tostring(cell))          # still well-formed XML
+    if all(ch >= " " for ch in text):
+        assert "".join(cell.itertext()) == text

@@ -1,0 +1,255 @@
+"""The safe writer: only the parts it must change, nothing the user had is lost."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import python_calamine
+
+from kundenbuch import writer
+from kundenbuch.findings import Finding
+from kundenbuch.ooxml import UnreadableWorkbook
+from kundenbuch.plan import CellWrite, Plan, RowAppend, protocol_row
+from kundenbuch.pruefbericht import report_sheet
+from kundenbuch.reader import read_book
+from kundenbuch.writer import WriteRefused, apply_plan
+
+from conftest import libreoffice_csv, needs_libreoffice, sample_files, sha256, soffice, zip_parts
+
+NOW = datetime(2026, 11, 23, 9, 0)
+# Parts that list sheets and formats; everything else must stay byte-identical.
+LISTING_PARTS = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                 "xl/styles.xml"}
+TRICKY = "=HYPERLINK(\"http://example.org\") & Müller & Söhne <GmbH>"
+
+
+def readable_samples():
+    result = []
+    for path in sample_files():
+        try:
+            read_book(path, allow_empty=True)
+        except UnreadableWorkbook:
+            continue
+        result.append(path)
+    return result
+
+
+def calamine_values(path):
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in workbook.sheet_names}
+
+
+def report_plan():
+    findings = [Finding("Fehler", "Kunden", "C14", TRICKY, "test"),
+                Finding("Hinweis", "", "", "ganze Mappe", "test")]
+    return Plan(sheets=[report_sheet(findings, date(2026, 11, 23))])
+
+
+def test_samples_are_there():
+    assert len(readable_samples()) >= 6
+
+
+@pytest.mark.parametrize("sample", readable_samples(), ids=lambda p: p.name)
+def test_owned_sheet_into_sample_changes_nothing_else(sample, tmp_path):
+    path = tmp_path / sample.name
+    shutil.copy(sample, path)
+    before_parts, before_values = zip_parts(path), calamine_values(path)
+    result = apply_plan(read_book(path, allow_empty=True), report_plan(), NOW)
+    assert result.changed
+    after_parts = zip_parts(path)
+    for name, data in before_parts.items():
+        if name not in LISTING_PARTS:
+            assert after_parts[name] == data, f"{name} wurde verändert"
+    added = set(after_parts) - set(before_parts)
+    assert len(added) == 1 and added.pop().startswith("xl/worksheets/")
+    # every sheet the user had reads the same, formula results included
+    after_values = calamine_values(path)
+    for name, grid in before_values.items():
+        assert after_values[name] == grid
+    assert after_values["Prüfbericht"][4][2] == TRICKY
+    # openpyxl sees the report text as text, never as a formula
+    book = openpyxl.load_workbook(path)
+    cell = book["Prüfbericht"]["C5"]
+    assert cell.value == TRICKY and cell.data_type == "s"
+    assert book["Prüfbericht"]["B5"].hyperlink.location == "'Kunden'!C14"
+    if sample.suffix == ".xlsm":
+        assert after_parts["xl/vbaProject.bin"] == before_parts["xl/vbaProject.bin"]
+
+
+@pytest.mark.parametrize("sample", readable_samples(), ids=lambda p: p.name)
+def test_sample_after_write_opens_in_libreoffice(sample, tmp_path):
+    needs_libreoffice()
+    path = tmp_path / sample.name
+    shutil.copy(sample, path)
+    before = libreoffice_csv(path, tmp_path / "vorher")
+    apply_plan(read_book(path, allow_empty=True), report_plan(), NOW)
+    after = libreoffice_csv(path, tmp_path / "nachher")
+    for sheet, text in before.items():
+        assert after[sheet] == text
+    assert "Müller & Söhne <GmbH>" in after["Prüfbericht"]
+
+
+def test_second_run_with_same_plan_changes_nothing(demo_path):
+    apply_plan(read_book(demo_path), report_plan(), NOW)
+    before = sha256(demo_path)
+    result = apply_plan(read_book(demo_path), report_plan(), NOW)
+    assert not result.changed and sha256(demo_path) == before
+
+
+def test_out_cells_and_appended_rows(demo_path):
+    book = read_book(demo_path)
+    invoice = book.rechnungen[0]
+    column = book.locations["Rechnungen"].columns["brutto"]
+    plan = Plan(cells=[CellWrite("Rechnungen", invoice.row, column, Decimal("2856.00"))],
+                appends=[RowAppend("Protokoll", [
+                    protocol_row(NOW, "Test", stichtag=date(2026, 11, 23), details="eins"),
+                    protocol_row(NOW, "Test", details="=zwei")])])
+    before = zip_parts(demo_path)
+    apply_plan(book, plan, NOW)
+    after_book = read_book(demo_path)
+    assert after_book.rechnungen[0]["brutto"] == Decimal("2856.00")
+    assert [r["details"] for r in after_book.records["Protokoll"]] == ["eins", "=zwei"]
+    assert after_book.package.table("Protokoll").ref == "A1:H3"
+    wb = openpyxl.load_workbook(demo_path)
+    assert wb["Protokoll"]["C2"].number_format == "DD.MM.YYYY"     # the template's style
+    assert wb["Rechnungen"].cell(invoice.row, column).number_format == '#,##0.00 "€"'
+    # Kunden, Termine and the others: byte-identical
+    after = zip_parts(demo_path)
+    changed = {n for n in before if before[n] != after.get(n)}
+    package = book.package
+    assert changed == {package.sheet("Rechnungen").part, package.sheet("Protokoll").part,
+                       package.table("Protokoll").part}
+    # all input cells of Rechnungen read the same
+    for old, new in zip(book.rechnungen, after_book.rechnungen):
+        assert {k: v for k, v in old.values.items() if k != "brutto"} == {
+            k: v for k, v in new.values.items() if k != "brutto"}
+
+
+def test_demo_saved_by_libreoffice_stays_lossless(demo_path, tmp_path):
+    needs_libreoffice()
+    outdir = tmp_path / "lo"
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{outdir}/profile",
+                    "--headless", "--convert-to", "xlsx", "--outdir", str(outdir),
+                    str(demo_path)], check=True, capture_output=True, timeout=180)
+    path = outdir / demo_path.name
+    book = read_book(path)
+    assert len(book.rechnungen) == 150
+    before_parts, before_values = zip_parts(path), calamine_values(path)
+    invoice = book.rechnungen[2]
+    column = book.locations["Rechnungen"].columns["status"]
+    plan = report_plan().extend(Plan(cells=[CellWrite("Rechnungen", invoice.row, column,
+                                                      "bezahlt")]))
+    apply_plan(book, plan, NOW)
+    after_parts = zip_parts(path)
+    rechnungen_part = book.package.sheet("Rechnungen").part
+    for name, data in before_parts.items():
+        if name not in LISTING_PARTS | {rechnungen_part}:
+            assert after_parts[name] == data, name
+    after_values = calamine_values(path)
+    row, col = invoice.row - 1, column - 1
+    assert after_values["Rechnungen"][row][col] == "bezahlt"
+    after_values["Rechnungen"][row][col] = before_values["Rechnungen"][row][col]
+    for name, grid in before_values.items():
+        assert after_values[name] == grid
+    assert "bezahlt" in libreoffice_csv(path, tmp_path / "csv")["Rechnungen"]
+
+
+def test_refuses_while_excel_holds_the_file(demo_path):
+    (demo_path.parent / f"~${demo_path.name}").write_bytes(b"lock")
+    before = sha256(demo_path)
+    with pytest.raises(WriteRefused, match="in Excel geöffnet"):
+        apply_plan(read_book(demo_path), report_plan(), NOW)
+    assert sha256(demo_path) == before
+
+
+def test_refuses_when_file_changed_since_reading(demo_path):
+    book = read_book(demo_path)
+    wb = openpyxl.load_workbook(demo_path)
+    wb["Kunden"]["Z2"] = "neue Notiz"
+    wb.save(demo_path)
+    before = sha256(demo_path)
+    with pytest.raises(WriteRefused, match="geändert"):
+        apply_plan(book, report_plan(), NOW)
+    assert sha256(demo_path) == before
+
+
+def test_refuses_to_overwrite_a_formula_in_an_out_column(demo_path):
+    wb = openpyxl.load_workbook(demo_path)
+    wb["Rechnungen"]["M2"] = "=F2*1.19"
+    wb.save(demo_path)
+    book = read_book(demo_path)
+    before = sha256(demo_path)
+    plan = Plan(cells=[CellWrite("Rechnungen", 2, 13, Decimal("1.00"))])
+    with pytest.raises(WriteRefused, match="Formel"):
+        apply_plan(book, plan, NOW)
+    assert sha256(demo_path) == before
+
+
+def test_never_writes_an_input_cell(demo_path):
+    book = read_book(demo_path)
+    netto = book.locations["Rechnungen"].columns["netto"]
+    with pytest.raises(WriteRefused, match="Eingabezelle"):
+        apply_plan(book, Plan(cells=[CellWrite("Rechnungen", 2, netto, 1)]), NOW)
+
+
+def _change_theme(book, parts, zf):
+    parts["xl/theme/theme1.xml"] = zf.read("xl/theme/theme1.xml").replace(
+        b"Calibri", b"Arial", 1)
+
+
+def _drop_validations(book, parts, zf):
+    from lxml import etree
+    part = book.package.sheet("Kunden").part
+    root = etree.fromstring(zf.read(part))
+    for node in root.findall("{*}dataValidations"):
+        root.remove(node)
+    parts[part] = etree.tostring(root)
+
+
+def _change_input_cell_of_written_sheet(book, parts, zf):
+    part = book.package.sheet("Rechnungen").part
+    parts[part] = parts[part].replace(b"<v>2400</v>", b"<v>2500</v>", 1)
+
+
+@pytest.mark.parametrize("sabotage", [_change_theme, _drop_validations,
+                                      _change_input_cell_of_written_sheet],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_failed_verification_leaves_original_and_no_temporary(demo_path, monkeypatch,
+                                                               sabotage):
+    """If the new file lost anything, the original stays and nothing is left behind."""
+    real_build = writer.build_patch
+
+    def sabotaged(book, plan):
+        patch = real_build(book, plan)
+        with zipfile.ZipFile(book.path) as zf:
+            sabotage(book, patch.parts, zf)
+        return patch
+
+    monkeypatch.setattr(writer, "build_patch", sabotaged)
+    book = read_book(demo_path)
+    brutto = book.locations["Rechnungen"].columns["brutto"]
+    plan = report_plan().extend(Plan(cells=[CellWrite("Rechnungen", 3, brutto,
+                                                      Decimal("1.00"))]))
+    before = sha256(demo_path)
+    with pytest.raises(WriteRefused, match="Prüfung der neuen Datei"):
+        apply_plan(book, plan, NOW)
+    assert sha256(demo_path) == before
+    assert sorted(p.name for p in demo_path.parent.iterdir()) == ["kundenbuch.xlsx"]
+
+
+def test_backups_keep_the_newest(demo_path):
+    for minute in range(5):
+        book = read_book(demo_path)
+        plan = Plan(appends=[RowAppend("Protokoll", [protocol_row(NOW, f"Lauf {minute}")])])
+        apply_plan(book, plan, datetime(2026, 11, 23, 9, minute), keep_backups=3)
+    backups = sorted(p.name for p in (demo_path.parent / "sicherung").iterdir())
+    assert backups == [f"kundenbuch_2026-11-23_09{m:02d}00.xlsx" for m in (2, 3, 4)]
+    # the newest backup is the state before the last run: four protocol rows
+    newest = read_book(demo_path.parent / "sicherung" / backups[-1])
+    assert len(newest.records["Protokoll"]) == 4
