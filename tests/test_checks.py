@@ -254,3 +254,47 @@ def test_value_that_crashes_the_fast_reader_is_still_found(make_book, cli):
     found = {(f["regel"], f["adresse"]) for f in json.loads(result.stdout)}
     assert found == {("typ", "Termine!B2")}
     assert "panicked" not in result.output
+
+
+def test_client_needs_a_name_or_company(make_book):
+    path = make_book(kunden=[client(1, nachname=None), client(2, nachname=None,
+                                                              firma="Café Zuckerguss")])
+    found = findings(path)
+    assert ("name_present", "Kunden!D2", "Fehler") in found
+    assert ("name_present", "Kunden!D3", "Fehler") not in found
+
+
+def test_client_who_referred_himself(make_book):
+    path = make_book(kunden=[client(1, empfohlen_von="K-0001")])
+    assert ("unknown_referrer", "Kunden!T2", "Warnung") in findings(path)
+
+
+def test_newsletter_consent_without_any_address(make_book):
+    path = make_book(kunden=[client(1, email=None, strasse=None,
+                                    einwilligung_newsletter=date(2025, 1, 1))])
+    assert ("newsletter_consent_without_email", "Kunden!Y2", "Hinweis") in findings(path)
+
+
+def test_payment_amount_without_date(make_book):
+    path = make_book(kunden=[client(1)], rechnungen=[invoice(1, bezahlt_betrag=100.0)])
+    assert ("paid_amount_without_date", "Rechnungen!I2", "Warnung") in findings(path)
+
+
+def test_due_date_before_invoice_date(make_book):
+    path = make_book(kunden=[client(1)],
+                     rechnungen=[invoice(1, faellig_am=date(2026, 1, 1))])
+    assert ("due_before_issued", "Rechnungen!H2", "Fehler") in findings(path)
+
+
+def test_own_iban_checked_and_required_for_invoices(make_book):
+    path = make_book(kunden=[client(1)], rechnungen=[invoice(1)],
+                     settings={"iban": "DE89 3704 0044 0532 0130 01"})   # wrong check digits
+    assert ("own_bank_account", "Einstellungen!B11", "Fehler") in findings(path)
+    path = make_book("ohne.xlsx", kunden=[client(1)], rechnungen=[invoice(1)],
+                     settings={"iban": None})
+    assert ("own_bank_account", "Einstellungen!B11", "Warnung") in findings(path)
+
+
+def test_pay_day_must_be_a_day_of_the_month(make_book):
+    path = make_book(kunden=[client(1)], settings={"zahltag": 32})
+    assert ("payment_term_setting", "Einstellungen!B16", "Fehler") in findings(path)
