@@ -56,3 +56,27 @@ def pruefen(path: Path, stichtag: date, now: datetime,
         result.write = apply_plan(book, result.plan, now,
                                   book.settings.get("sicherungen_behalten", 30))
     return result
+
+
+@dataclass
+class ReceivablesResult:
+    book: Book
+    summary: object
+    plan: Plan
+    warnings: list[Finding]
+    write: WriteResult | None = None
+
+
+def forderungen(path: Path, stichtag: date, now: datetime,
+                probelauf: bool = False) -> ReceivablesResult:
+    """Status, aging, interest and the dunning level due, written back unless probelauf."""
+    from . import __version__, forderungen as receivables_run
+    from .checks.einstellungen import base_rate_current
+    book = read_book(path)
+    summary = receivables_run.summarize(book, stichtag)
+    plan = receivables_run.plan(book, summary, now, __version__)
+    result = ReceivablesResult(book, summary, plan, list(base_rate_current(book, stichtag)))
+    if not probelauf:
+        result.write = apply_plan(book, plan, now,
+                                  book.settings.get("sicherungen_behalten", 30))
+    return result

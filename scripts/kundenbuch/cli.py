@@ -80,6 +80,7 @@ def main():
     Beispiele:
       kundenbuch neu kundenbuch.xlsx --demo
       kundenbuch pruefen kundenbuch.xlsx
+      kundenbuch forderungen kundenbuch.xlsx --stichtag 2026-10-31
       kundenbuch BEFEHL --hilfe
     """
 
@@ -142,6 +143,76 @@ def pruefen(pfad, stichtag, as_json, schreiben):
     sys.exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
 
 
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, was geschrieben würde.")
+@_help_option
+def forderungen(pfad, stichtag, probelauf):
+    """Offene Posten, Verzugszinsen und fällige Mahnstufen zum Stichtag.
+
+    Schreibt in Rechnungen: Fällig am (nur wo leer), Brutto, Status, Tage überfällig,
+    Verzugszinsen; in Kunden: Offener Betrag; und das Blatt „Offene Posten“.
+
+    \b
+    Beispiele:
+      kundenbuch forderungen kundenbuch.xlsx --stichtag 2026-10-31
+      kundenbuch forderungen --probelauf
+    """
+    day = _stichtag(stichtag)
+    try:
+        result = api.forderungen(pfad, day, datetime.now(), probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    print_receivables(result.summary)
+    for warning in result.warnings:
+        console.print(f"[yellow]Warnung:[/] {warning.message}")
+    if probelauf:
+        lines = result.plan.describe()
+        console.print(f"\n[bold]Probelauf[/]: {len(lines)} Änderungen würden geschrieben, "
+                      "nichts wurde verändert.")
+        for line in lines:
+            console.print("  " + line, highlight=False)
+    else:
+        print_write(result.write, f"{len(result.plan.cells)} Zellen und Blatt „Offene Posten“")
+
+
+def print_receivables(summary) -> None:
+    from .plan import format_value
+    from .receivables import BUCKETS, LEVEL_NAMES
+    from .records import display_name
+    table = Table(title=f"Forderungen zum Stichtag {summary.stichtag:%d.%m.%Y}",
+                  title_justify="left")
+    table.add_column("Altersklasse")
+    table.add_column("Offen", justify="right")
+    for bucket in BUCKETS:
+        table.add_row(bucket, format_value(summary.buckets_total[bucket]))
+    table.add_row("[bold]Summe[/]", f"[bold]{format_value(summary.open_total)}[/]")
+    console.print(table)
+    console.print(f"Davon überfällig: [bold]{format_value(summary.overdue_total)}[/]")
+    letters = summary.letters_due()
+    if not letters:
+        console.print("Keine Zahlungserinnerung oder Mahnung fällig.")
+        return
+    due = Table(title="Fällige Briefe (erzeugt beim Monatsabschluss)", title_justify="left")
+    for header in ("Kunde", "Brief", "Rechnungen", "Offen"):
+        due.add_column(header, justify="right" if header == "Offen" else "left")
+    for (number, level), states in sorted(letters.items(), key=lambda kv: (-kv[0][1], kv[0])):
+        due.add_row(f"{number} {display_name(states[0].client)}", LEVEL_NAMES[level],
+                    ", ".join(s.number for s in states),
+                    format_value(sum((s.open for s in states), states[0].open * 0)))
+    console.print(due)
+
+
+def print_write(write, what: str) -> None:
+    if write is None:
+        return
+    if write.changed:
+        console.print(f"Geschrieben: {what}. Sicherung: {write.backup}")
+    else:
+        console.print("Die Arbeitsmappe ist schon aktuell; nichts geschrieben.")
+
+
 def print_findings(result) -> None:
     findings = result.findings
     path = result.book.path
@@ -167,12 +238,7 @@ def print_findings(result) -> None:
     if findings:
         console.print(f"{path.name}: " + ", ".join(f"{n} {level}"
                                                    for level, n in counts.items()))
-    if result.write is not None:
-        if result.write.changed:
-            console.print(f"Blatt „Prüfbericht“ geschrieben; Sicherung: "
-                          f"{result.write.backup}")
-        else:
-            console.print("Blatt „Prüfbericht“ ist schon aktuell; nichts geschrieben.")
+    print_write(result.write, "Blatt „Prüfbericht“")
 
 
 def run():

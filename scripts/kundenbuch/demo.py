@@ -152,22 +152,33 @@ def _invoices(rng, count, clients, stichtag):
                    "faellig_am": due if (stichtag - issued).days > 60 else None}
         age = (stichtag - issued).days
         roll = rng.random()
+        # Older invoices are mostly paid; a few stay open or partly paid.
+        paid_share, partly_share = ((0.92, 0.04) if age > 60 else (0.6, 0.15) if age > 30
+                                    else (0.2, 0.0))
         if roll < 0.03:
             invoice["storniert"] = schema.YES
-        elif age > 75 and roll < 0.93 or age > 40 and roll < 0.6:
+        elif roll < 0.03 + paid_share:
             paid_on = min(due + timedelta(days=rng.randint(-10, 25)), stichtag)
             invoice["bezahlt_am"] = max(paid_on, issued)
             invoice["bezahlt_betrag"] = float(gross)
-        elif age > 30 and roll < 0.75:
-            invoice["bezahlt_am"] = issued + timedelta(days=rng.randint(5, 25))
+        elif roll < 0.03 + paid_share + partly_share:
+            invoice["bezahlt_am"] = min(issued + timedelta(days=rng.randint(5, 25)), stichtag)
             invoice["bezahlt_betrag"] = float((gross / 2).quantize(Decimal("0.01")))
-        elif age > 45 and roll < 0.85:
-            invoice["mahnstufe"] = 1
-            invoice["gemahnt_am"] = due + timedelta(days=14)
         if index == count - 1:
             invoice["mahnsperre"] = schema.YES
         invoices.append(invoice)
+    _dunning_history(invoices, stichtag)
     return invoices
+
+
+def _dunning_history(invoices, stichtag):
+    """Some open invoices already got a reminder, one a first Mahnung."""
+    unpaid = [i for i in invoices if not i.get("bezahlt_betrag") and not i.get("storniert")
+              and 45 <= (stichtag - i["rechnungsdatum"]).days <= 150]
+    for level, invoice in zip((1, 1, 2), unpaid[::2]):
+        due = invoice["rechnungsdatum"] + timedelta(days=14)
+        invoice["mahnstufe"] = level
+        invoice["gemahnt_am"] = due + timedelta(days=10 + 14 * (level - 1))
 
 
 APPOINTMENT_KINDS = (("Beratung", 0.35), ("Jahrescheck", 0.12), ("Rückruf", 0.15),

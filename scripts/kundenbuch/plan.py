@@ -39,18 +39,53 @@ class ReportColumn:
 
 
 @dataclass
-class ReportSheet:
-    """A sheet the program owns and rewrites whole on every run."""
-    name: str
+class ReportBlock:
+    """One table on a report sheet: a heading line, a header row and rows."""
     columns: list[ReportColumn]
     rows: list[list[Any]]
-    title: list[str] = field(default_factory=list)   # lines above the header
+    heading: str = ""
     # (row index in rows, column index) -> internal link target such as "'Kunden'!A5"
     links: dict = field(default_factory=dict)
+    reserve_rows: int = 0             # keep room below, e.g. for a chart beside it
+
+
+@dataclass
+class ChartSpec:
+    """A native Excel column chart over one block: categories and value columns."""
+    title: str
+    block: int
+    category_column: int
+    value_columns: list[int]
+    anchor: str                       # top-left cell, e.g. "H2"
+    y_title: str = ""
+    line_column: int | None = None    # drawn as a line on a second axis (Pareto)
+    data_rows: int | None = None      # only the first n rows of the block
+
+
+@dataclass
+class ReportSheet:
+    """A sheet the program owns and rewrites whole on every run. Blocks stand below
+    each other, separated by an empty row; the title lines come first."""
+    name: str
+    blocks: list[ReportBlock]
+    title: list[str] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
+
+    def layout(self) -> list[tuple[int, int]]:
+        """(header row, heading row or 0) of each block, 1-based."""
+        row = len(self.title) + (2 if self.title else 1)
+        places = []
+        for block in self.blocks:
+            heading = 0
+            if block.heading:
+                heading, row = row, row + 1
+            places.append((row, heading))
+            row += max(len(block.rows), block.reserve_rows) + 2
+        return places
 
     @property
-    def header_row(self) -> int:
-        return len(self.title) + (2 if self.title else 1)
+    def rows(self) -> int:
+        return sum(len(b.rows) for b in self.blocks)
 
 
 @dataclass
@@ -81,7 +116,7 @@ class Plan:
         for write in self.cells:
             lines.append(f"Zelle {write.address} ← {format_value(write.value)}")
         for sheet in self.sheets:
-            lines.append(f"Blatt „{sheet.name}“ neu schreiben ({len(sheet.rows)} Zeilen)")
+            lines.append(f"Blatt „{sheet.name}“ neu schreiben ({sheet.rows} Zeilen)")
         for append in self.appends:
             if append.rows:
                 lines.append(f"Tabelle „{append.table}“: {len(append.rows)} Zeile(n) "

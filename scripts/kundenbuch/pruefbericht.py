@@ -5,7 +5,7 @@ from datetime import date
 
 from . import schema
 from .findings import SEVERITY_ORDER, Finding
-from .plan import LINK, TEXT, ReportColumn, ReportSheet
+from .plan import LINK, TEXT, ReportBlock, ReportColumn, ReportSheet
 
 
 def link_target(finding: Finding) -> str | None:
@@ -29,12 +29,11 @@ def report_sheet(findings: list[Finding], stichtag: date) -> ReportSheet:
         target = link_target(finding)
         if target:
             links[(index, 1)] = target
+    block = ReportBlock([ReportColumn("Schwere", TEXT, 10), ReportColumn("Zelle", LINK, 22),
+                         ReportColumn("Meldung", TEXT, 90), ReportColumn("Regel", TEXT, 26)],
+                        rows, links=links)
     return ReportSheet(
-        schema.PRUEFBERICHT,
-        [ReportColumn("Schwere", TEXT, 10), ReportColumn("Zelle", LINK, 22),
-         ReportColumn("Meldung", TEXT, 90), ReportColumn("Regel", TEXT, 26)],
-        rows,
+        schema.PRUEFBERICHT, [block],
         title=[f"Prüfbericht – Stichtag {stichtag:%d.%m.%Y}",
                f"{summary}. Ein Klick auf die Zelle springt zur Fundstelle. Dieses Blatt "
-               "schreibt kundenbuch bei jeder Prüfung neu."],
-        links=links)
+               "schreibt kundenbuch bei jeder Prüfung neu."])

@@ -71,3 +71,17 @@ class Settings:
 class BaseRate:
     valid_from: date
     percent: Decimal
+
+
+def display_name(client) -> str:
+    """How a client is named in reports and letters: the company, else the person."""
+    if client is None:
+        return ""
+    person = " ".join(p for p in (client["vorname"], client["nachname"]) if p)
+    return client["firma"] or person or str(client["kundennr"] or "")
+
+
+def sheet_link(record, field_name: str | None = None) -> str:
+    """Internal hyperlink target to a record's cell."""
+    cell = record.cell(field_name) if field_name else f"A{record.row}"
+    return "'{}'!{}".format(record.sheet.replace("'", "''"), cell)

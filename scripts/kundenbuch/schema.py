@@ -236,6 +236,12 @@ SETTINGS = (
             "Tage zwischen Rechnungsdatum und Fälligkeit"),
     Setting("Mahngebühr", "mahngebuehr", MONEY, 1.50,
             "Gebühr ab der 1. Mahnung; die Zahlungserinnerung ist kostenlos"),
+    Setting("Mahngrenze", "mahngrenze", MONEY, 5.00,
+            "Offene Beträge darunter werden nicht gemahnt"),
+    Setting("Verzugsbeginn", "verzugsbeginn", CHOICE, "Fälligkeit",
+            "Fälligkeit = Verzug ab dem Tag nach dem Zahlungsziel (§ 286 Abs. 2 BGB); "
+            "Erinnerung = erst ab dem Tag nach der ersten Zahlungserinnerung",
+            ("Fälligkeit", "Erinnerung")),
     Setting("Sicherungen behalten", "sicherungen_behalten", INT, 30,
             "Wie viele Sicherungskopien im Ordner sicherung/ bleiben"),
 )

@@ -5,10 +5,12 @@ import zipfile
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..ooxml import NS_REL, read_rels
+from ..ooxml import NS_REL, read_rels, rels_path
 from ..plan import CellWrite, Plan
 from .cells import PatchRefused, patch_sheet
-from .package_edit import add_sheet, extend_table, new_sheet_part
+from .charts import CT_CHART, CT_DRAWING, chart_parts
+from .package_edit import (add_sheet, extend_table, new_part_name, owned_dependents,
+                           set_content_types, sheet_drawing_rels)
 from .report import build_report_sheet
 from .styles import StyleBook, StyleError
 
@@ -55,7 +57,7 @@ def build_patch(book, plan: Plan) -> Patch:
                                                       sheet.name)
                 patch.cells[sheet.part] = set(values)
             for report in plan.sheets:
-                _report(book, report, styles, patch, current)
+                _report(book, report, styles, patch, current, original)
             if styles.changed:
                 patch.parts[styles_part] = styles.to_bytes()
         except StyleError as exc:
@@ -65,21 +67,50 @@ def build_patch(book, plan: Plan) -> Patch:
     return patch
 
 
-def _report(book, report, styles, patch, current):
+def _report(book, report, styles, patch, current, original):
     if report.name not in schema.OWNED_SHEETS:
         raise PatchRefused(f"„{report.name}“ ist kein Blatt, das kundenbuch gehört.")
-    data = build_report_sheet(report, styles)
     sheet = book.package.sheet(report.name)
     if sheet is None:
-        part = new_sheet_part(list(book.package.parts) + list(patch.parts))
+        part = new_part_name(_taken(book, patch), "xl/worksheets/sheet{}.xml")
         add_sheet(patch.parts, current, book.package.workbook_part, report.name, part)
     else:
         part = sheet.part
-        # The old owned sheet's own links (e.g. a drawing) go with it.
-        if sheet.rels_part in book.package.parts:
-            patch.removed.add(sheet.rels_part)
-    patch.parts[part] = data
+        # The old sheet's drawing and charts go with it; new ones are written below.
+        patch.removed |= owned_dependents(part, original, book.package.parts)
+    drawing_rel = None
+    sheet_rels = rels_path(part)
+    if report.charts:
+        drawing_rel = "rId1"
+        taken = _taken(book, patch)
+        drawing = new_part_name(taken, "xl/drawings/drawing{}.xml")
+        chart_names = []
+        for _ in report.charts:
+            chart_names.append(new_part_name(taken | set(chart_names),
+                                             "xl/charts/chart{}.xml"))
+        numbers = [int(name.rsplit("chart", 1)[1].split(".")[0]) for name in chart_names]
+        drawing_xml, drawing_rels, charts = chart_parts(report, numbers)
+        patch.parts[drawing] = drawing_xml
+        patch.parts[rels_path(drawing)] = drawing_rels
+        for chart_part, chart_xml in charts:
+            patch.parts[chart_part] = chart_xml
+        patch.parts[sheet_rels] = sheet_drawing_rels(part, drawing)
+        set_content_types(patch.parts, current, {drawing: CT_DRAWING,
+                                                 **{c: CT_CHART for c, _ in charts}},
+                          patch.removed)
+        patch.owned_parts |= {drawing, rels_path(drawing), *(c for c, _ in charts)}
+    elif patch.removed:
+        set_content_types(patch.parts, current, {}, patch.removed)
+    patch.parts[part] = build_report_sheet(report, styles, drawing_rel)
     patch.owned_parts.add(part)
+    if report.charts:
+        patch.owned_parts.add(sheet_rels)
+    patch.removed -= set(patch.parts)      # a part written anew is not removed
+
+
+def _taken(book, patch) -> set:
+    """Part names in use after this patch (removed ones are free again)."""
+    return (set(book.package.parts) - patch.removed) | set(patch.parts)
 
 
 def _append_writes(book, plan, patch, current) -> list[CellWrite]:

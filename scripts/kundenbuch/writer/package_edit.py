@@ -6,7 +6,7 @@ import posixpath
 from lxml import etree
 
 from ..ooxml import (CT_WORKSHEET, M, NS_CT, NS_PKG_REL, NS_REL, REL_WORKSHEET,
-                     parse_xml, rels_path)
+                     parse_xml, rels_path, resolve_target)
 from ..records import column_letter, split_cell
 
 
@@ -14,12 +14,68 @@ def _bytes(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def new_sheet_part(existing_parts) -> str:
-    taken = set(existing_parts)
+REL_DRAWING = NS_REL + "/drawing"
+
+
+def new_part_name(taken, pattern: str) -> str:
+    """The lowest free name for a pattern such as xl/drawings/drawing{}.xml."""
     number = 1
-    while f"xl/worksheets/sheet{number}.xml" in taken:
+    while pattern.format(number) in taken:
         number += 1
-    return f"xl/worksheets/sheet{number}.xml"
+    return pattern.format(number)
+
+
+def owned_dependents(sheet_part: str, read_original, names) -> set:
+    """The sheet's own rels, and the drawings and charts (with their rels) it uses."""
+    found = set()
+    stack = [sheet_part]
+    while stack:
+        part = stack.pop()
+        rels = rels_path(part)
+        if rels not in names:
+            continue
+        found.add(rels)
+        for node in parse_xml(read_original(rels)):
+            if node.get("TargetMode") == "External":
+                continue
+            target = resolve_target(part, node.get("Target", ""))
+            if target in names and target not in found and (
+                    "/drawings/" in target or "/charts/" in target):
+                found.add(target)
+                stack.append(target)
+    return found
+
+
+def sheet_drawing_rels(sheet_part: str, drawing_part: str) -> bytes:
+    rels = etree.Element("{%s}Relationships" % NS_PKG_REL, nsmap={None: NS_PKG_REL})
+    etree.SubElement(rels, "{%s}Relationship" % NS_PKG_REL, Id="rId1", Type=REL_DRAWING,
+                     Target=posixpath.relpath(drawing_part, posixpath.dirname(sheet_part)))
+    return _bytes(rels)
+
+
+def set_content_types(parts: dict, read, added: dict, removed: set) -> None:
+    """Override entries: add those for new parts, drop those of removed parts."""
+    types = parse_xml(read("[Content_Types].xml"))
+    changed = False
+    present = {}
+    for node in list(types.iterfind("{%s}Override" % NS_CT)):
+        name = node.get("PartName", "").lstrip("/")
+        if name in removed and name not in added:
+            types.remove(node)
+            changed = True
+        else:
+            present[name] = node
+    for name, content_type in added.items():
+        node = present.get(name)
+        if node is None:
+            etree.SubElement(types, "{%s}Override" % NS_CT, PartName="/" + name,
+                             ContentType=content_type)
+            changed = True
+        elif node.get("ContentType") != content_type:
+            node.set("ContentType", content_type)
+            changed = True
+    if changed:
+        parts["[Content_Types].xml"] = _bytes(types)
 
 
 def add_sheet(parts: dict, read, workbook_part: str, name: str, part: str) -> None:
@@ -44,12 +100,7 @@ def add_sheet(parts: dict, read, workbook_part: str, name: str, part: str) -> No
     node.set("{%s}id" % NS_REL, rel_id)
     parts[workbook_part] = _bytes(workbook)
 
-    types = parse_xml(read("[Content_Types].xml"))
-    names = {o.get("PartName") for o in types.iterfind("{%s}Override" % NS_CT)}
-    if "/" + part not in names:
-        etree.SubElement(types, "{%s}Override" % NS_CT, PartName="/" + part,
-                         ContentType=CT_WORKSHEET)
-        parts["[Content_Types].xml"] = _bytes(types)
+    set_content_types(parts, read, {part: CT_WORKSHEET}, set())
 
 
 def extend_table(data: bytes, last_row: int) -> bytes:

@@ -12,46 +12,64 @@ STYLE_OF_KIND = {DATE: "date", MONEY: "money", INT: "int", NUMBER: "number",
                  PERCENT: "percent", LINK: "link"}
 
 
-def build_report_sheet(report: ReportSheet, styles) -> bytes:
+def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = None) -> bytes:
+    """The worksheet part; drawing_rel is the relationship id of its charts, if any."""
     root = etree.Element(M + "worksheet", nsmap={None: NS_MAIN, "r": NS_REL})
     properties = etree.SubElement(root, M + "sheetPr")
     etree.SubElement(properties, M + "tabColor", rgb="FF7F7F7F")  # grey: do not edit
-    width = max(len(report.columns), 1)
-    header_row = report.header_row
-    last_row = header_row + len(report.rows)
-    etree.SubElement(root, M + "dimension", ref=f"A1:{column_letter(width)}{last_row}")
+    etree.SubElement(properties, M + "pageSetUpPr", fitToPage="1")
+    places = report.layout()
+    width = max([len(b.columns) for b in report.blocks] + [1])
+    last_row = max([h + len(b.rows) for b, (h, _) in zip(report.blocks, places)] +
+                   [len(report.title)])
+    etree.SubElement(root, M + "dimension", ref=f"A1:{column_letter(width)}{max(last_row, 1)}")
     views = etree.SubElement(root, M + "sheetViews")
     view = etree.SubElement(views, M + "sheetView", workbookViewId="0")
-    etree.SubElement(view, M + "pane", ySplit=str(header_row),
-                     topLeftCell=f"A{header_row + 1}", activePane="bottomLeft",
-                     state="frozen")
+    if len(report.blocks) == 1:            # one list: keep its header in view
+        header_row = places[0][0]
+        etree.SubElement(view, M + "pane", ySplit=str(header_row),
+                         topLeftCell=f"A{header_row + 1}", activePane="bottomLeft",
+                         state="frozen")
     etree.SubElement(root, M + "sheetFormatPr", defaultRowHeight="15")
     cols = etree.SubElement(root, M + "cols")
-    for index, column in enumerate(report.columns, start=1):
-        etree.SubElement(cols, M + "col", min=str(index), max=str(index),
-                         width=str(column.width), customWidth="1")
+    for index in range(width):
+        widths = [b.columns[index].width for b in report.blocks if index < len(b.columns)]
+        etree.SubElement(cols, M + "col", min=str(index + 1), max=str(index + 1),
+                         width=str(max(widths)), customWidth="1")
     data = etree.SubElement(root, M + "sheetData")
     for index, line in enumerate(report.title, start=1):
         _row(data, index, [line], [str(styles.xf("title" if index == 1 else "text"))])
     header_style = str(styles.xf("header"))
-    _row(data, header_row, [c.header for c in report.columns],
-         [header_style] * len(report.columns))
-    column_styles = [str(styles.xf(STYLE_OF_KIND.get(c.kind, "text")))
-                     for c in report.columns]
-    for offset, values in enumerate(report.rows, start=1):
-        _row(data, header_row + offset, values, column_styles)
-    if report.rows:
-        etree.SubElement(root, M + "autoFilter",
-                         ref=f"A{header_row}:{column_letter(width)}{last_row}")
-    if report.links:
-        links = etree.SubElement(root, M + "hyperlinks")
-        for (row_index, column_index), target in sorted(report.links.items()):
+    bold = str(styles.xf("bold"))
+    links = []
+    for block, (header_row, heading_row) in zip(report.blocks, places):
+        if heading_row:
+            _row(data, heading_row, [block.heading], [bold])
+        _row(data, header_row, [c.header for c in block.columns],
+             [header_style] * len(block.columns))
+        column_styles = [str(styles.xf(STYLE_OF_KIND.get(c.kind, "text")))
+                         for c in block.columns]
+        for offset, values in enumerate(block.rows, start=1):
+            _row(data, header_row + offset, values, column_styles)
+        for (row_index, column_index), target in sorted(block.links.items()):
             ref = f"{column_letter(column_index + 1)}{header_row + 1 + row_index}"
-            display = report.rows[row_index][column_index]
-            etree.SubElement(links, M + "hyperlink", ref=ref, location=target,
+            links.append((ref, target, block.rows[row_index][column_index]))
+    if len(report.blocks) == 1 and report.blocks[0].rows:
+        header_row = places[0][0]
+        etree.SubElement(root, M + "autoFilter", ref=f"A{header_row}:{column_letter(width)}"
+                                                     f"{header_row + len(report.blocks[0].rows)}")
+    if links:
+        node = etree.SubElement(root, M + "hyperlinks")
+        for ref, target, display in links:
+            etree.SubElement(node, M + "hyperlink", ref=ref, location=target,
                              display=str(display))
     etree.SubElement(root, M + "pageMargins", left="0.7", right="0.7", top="0.78",
                      bottom="0.78", header="0.3", footer="0.3")
+    # Printed landscape, all columns on the page width.
+    etree.SubElement(root, M + "pageSetup", paperSize="9", orientation="landscape",
+                     fitToWidth="1", fitToHeight="0")
+    if drawing_rel:
+        etree.SubElement(root, M + "drawing").set("{%s}id" % NS_REL, drawing_rel)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

@@ -78,7 +78,7 @@ class StyleBook:
 
     def xf(self, kind: str) -> int:
         """Index into cellXfs for a kind: date, money, int, number, percent, header,
-        title, link, text."""
+        bold, title, link, text."""
         if kind in self._cache:
             return self._cache[kind]
         font = fill = 0
@@ -96,6 +96,8 @@ class StyleBook:
         elif kind == "header":
             font = self._find_or_add("fonts", "font", FONT_BOLD)
             fill = self._find_or_add("fills", "fill", FILL_HEADER)
+        elif kind == "bold":
+            font = self._find_or_add("fonts", "font", FONT_BOLD)
         elif kind == "title":
             font = self._find_or_add("fonts", "font", FONT_TITLE)
         elif kind == "link":
@@ -103,10 +105,12 @@ class StyleBook:
         elif kind == "text":
             self._cache[kind] = 0
             return 0
+        wrap = kind == "header"           # long column titles wrap instead of being cut
         xml = (f'<xf xmlns="{NS_MAIN}" numFmtId="{num}" fontId="{font}" fillId="{fill}" '
                f'borderId="0" xfId="0"' + (' applyNumberFormat="1"' if num else "")
                + (' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "")
-               + "/>")
+               + (' applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
+                  if wrap else "/>"))
         index = self._find_or_add("cellXfs", "xf", xml)
         self._cache[kind] = index
         return index

@@ -45,7 +45,7 @@ def verify(original, written, patch, workbook_part: str, sheet_parts: set,
                 problems += _workbook_problems(before, after)
             elif name.endswith(".rels") or name == "[Content_Types].xml" or name.endswith(
                     "styles.xml"):
-                problems += _only_additions(name, before, after)
+                problems += _only_additions(name, before, after, patch.removed)
             else:
                 problems.append(f"Teil {name} wurde unerwartet verändert")
     if not problems:
@@ -114,13 +114,16 @@ def _workbook_problems(old_data, new_data):
     return problems
 
 
-def _only_additions(part, old_data, new_data):
-    """Every element of the old part is still there, in the same place."""
+def _only_additions(part, old_data, new_data, removed=frozenset()):
+    """Every element of the old part is still there, in the same place (entries for
+    parts the patch removed may go)."""
     old_root, new_root = parse_xml(old_data), parse_xml(new_data)
     if old_root.attrib != new_root.attrib and not part.endswith("styles.xml"):
         return [f"{part} hat sich verändert"]
     new_children = {child.tag: child for child in new_root}
     for child in old_root:
+        if (child.get("PartName") or "").lstrip("/") in removed:
+            continue
         if len(child) and child.tag in new_children:       # a section such as cellXfs
             new_section = list(new_children[child.tag])
             if [_c14n(c) for c in child] != [_c14n(c) for c in new_section[:len(child)]]:

@@ -1,0 +1,72 @@
+"""The receivables run: compute as of a Stichtag and plan what to write back."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from . import schema
+from .offene_posten import report
+from .plan import CellWrite, Plan
+from .receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
+
+DUNNING_KINDS = set(LEVEL_NAMES.values()) - {LEVEL_NAMES[0]}
+
+
+def first_reminders(protocol) -> dict:
+    """Rechnungsnr -> date of its first reminder or dunning letter, from the Protokoll."""
+    found = {}
+    for row in protocol:
+        if row["art"] not in DUNNING_KINDS:
+            continue
+        day = row["stichtag"] or _date_of(row["zeitpunkt"])
+        for number in str(row["rechnungen"] or "").split(","):
+            number = number.strip()
+            if number and day and (number not in found or day < found[number]):
+                found[number] = day
+    return found
+
+
+def _date_of(timestamp) -> date | None:
+    try:
+        return datetime.strptime(str(timestamp)[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def computable(invoice) -> bool:
+    """Invoices missing what the computation needs are left alone (pruefen names them)."""
+    return all(invoice[f] is not None for f in ("rechnungsnr", "rechnungsdatum", "netto"))
+
+
+def summarize(book, stichtag: date) -> Summary:
+    return compute([i for i in book.rechnungen if computable(i)], book.kunden, book.stufen,
+                   book.base_rates, Terms.from_settings(book.settings), stichtag,
+                   first_reminders(book.records.get(schema.PROTOKOLL.table, [])))
+
+
+def invoice_values(state) -> dict:
+    """The "out" values of one Rechnungen row."""
+    done = state.status in (PAID, CANCELLED)
+    values = {"brutto": state.gross, "status": state.status,
+              "tage_ueberfaellig": None if done else state.days_overdue,
+              "verzugszinsen": None if done else state.interest}
+    if state.due_is_computed:
+        values["faellig_am"] = state.due
+    return values
+
+
+def plan(book, summary: Summary, now: datetime, version: str) -> Plan:
+    result = Plan(sheets=[report(summary, now, version)])
+    for state in summary.invoices:
+        result.cells += _changes(state.invoice, invoice_values(state))
+    for client in book.kunden:
+        number = client["kundennr"]
+        if number in summary.open_by_client:
+            result.cells += _changes(client, {"offener_betrag": summary.open_by_client[number]})
+    return result
+
+
+def _changes(record, values: dict) -> list[CellWrite]:
+    """Only cells whose value differs: a second run with the same Stichtag writes none."""
+    return [CellWrite(record.sheet, record.row, record.columns[name], value)
+            for name, value in values.items()
+            if record.has_column(name) and record[name] != value]

@@ -1,0 +1,34 @@
+"""Public holidays per Bundesland and the "next working day" rule.
+
+§ 193 BGB (payment deadlines) and § 108 Abs. 3 AO (tax deadlines): a deadline that
+falls on a Saturday, Sunday or public holiday moves to the next working day.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _holidays(bundesland: str, year: int):
+    # Bavaria's 15 August (Mariä Himmelfahrt) is in the "catholic" category.
+    categories = ("public", "catholic") if bundesland == "BY" else ("public",)
+    return holidays.country_holidays("DE", subdiv=bundesland or None, years=year,
+                                     language="de", categories=categories)
+
+
+def holiday_name(day: date, bundesland: str) -> str | None:
+    return _holidays(bundesland, day.year).get(day)
+
+
+def is_working_day(day: date, bundesland: str) -> bool:
+    return day.weekday() < 5 and holiday_name(day, bundesland) is None
+
+
+def next_working_day(day: date, bundesland: str) -> date:
+    """The day itself when it is a working day, else the next one."""
+    while not is_working_day(day, bundesland):
+        day += timedelta(days=1)
+    return day
