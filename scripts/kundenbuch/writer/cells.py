@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ..ooxml import M, parse_xml
+from ..ooxml import M, PARSER
+from .rowscan import ScanError, scan
 from ..records import column_letter, split_cell
 
 EPOCH = datetime(1899, 12, 30)
@@ -105,42 +106,120 @@ def _refuse_formula(cell, where):
                        "verschieben.")
 
 
+WRAPPER = b"kundenbuch-rows"
+MARK = b"<!--kundenbuch-row-->"
+
+
 def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str) -> bytes:
-    """writes: (row, column) -> value. Returns the new part."""
-    root = parse_xml(data)
-    sheet_data = root.find(M + "sheetData")
-    if sheet_data is None:
-        raise PatchRefused(f"Blatt „{sheet_name}“ hat keinen Datenbereich.")
+    """writes: (row, column) -> value. Returns the new part.
+
+    Rows without writes are copied byte for byte; the rows that change (and the row
+    above each, whose cell styles new cells take over) are parsed together in one
+    small document, changed, serialised once and spliced back in.
+    """
+    try:
+        layout = scan(data)
+    except ScanError as exc:
+        raise PatchRefused(f"Blatt „{sheet_name}“ kann kundenbuch nicht sicher ändern "
+                           f"({exc}).") from exc
+    if MARK in data or layout.order != sorted(layout.order):
+        raise PatchRefused(f"Blatt „{sheet_name}“ hat eine ungewöhnliche Zeilenfolge; "
+                           "kundenbuch ändert es nicht.")
     by_row = {}
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value
-    last_style = {}            # column -> style of the nearest cell above
-    rows = {int(r.get("r")): r for r in sheet_data.iterfind(M + "row") if r.get("r")}
-    if len(rows) != len(sheet_data):
-        raise PatchRefused(f"Blatt „{sheet_name}“ hat Zeilen ohne Nummer; diese "
-                           "Datei-Variante kann kundenbuch nicht sicher ändern.")
-    wanted_rows = sorted(by_row)
-    existing = sorted(rows)
-    pointer = 0
-    for row_number in wanted_rows:
-        # Remember styles of all rows above this one (template rows carry the formats).
-        while pointer < len(existing) and existing[pointer] < row_number:
-            for cell in rows[existing[pointer]].iterfind(M + "c"):
-                if cell.get("s"):
-                    last_style[_cell_column(cell)] = cell.get("s")
-            pointer += 1
-        row = rows.get(row_number)
+    targets = sorted(by_row)
+    existing = layout.order
+    above = {t: _nearest_above(existing, t) for t in targets}
+    wanted = sorted({t for t in targets if t in layout.rows} | set(filter(None, above.values())))
+    parsed = _parse_rows(data, layout, wanted)
+    output = _wrapper(layout)
+    for target in targets:
+        reference = parsed.get(above[target])
+        last_style = {} if reference is None else {
+            _cell_column(c): c.get("s") for c in reference.iterfind(M + "c") if c.get("s")}
+        row = parsed.get(target)
         if row is None:
-            row = etree.Element(M + "row", r=str(row_number))
-            following = bisect.bisect_right(existing, row_number)
-            if following < len(existing):
-                rows[existing[following]].addprevious(row)
-            else:
-                sheet_data.append(row)
-            rows[row_number] = row
-        _patch_row(row, row_number, by_row[row_number], last_style, styles, sheet_name)
-    _widen_dimension(root, writes)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            row = etree.Element(M + "row", r=str(target))
+        _patch_row(row, target, by_row[target], last_style, styles, sheet_name)
+        if len(output):
+            output.append(etree.Comment(MARK[4:-3].decode()))
+        output.append(row)
+    new_rows = dict(zip(targets, _serialise(output)))
+    return _splice(data, layout, new_rows, _dimension(data, layout, writes))
+
+
+def _nearest_above(existing: list, target: int):
+    index = bisect.bisect_left(existing, target)
+    return existing[index - 1] if index else None
+
+
+def _namespace_declarations(layout) -> bytes:
+    return b" ".join(f'{k}="{v}"'.encode() for k, v in layout.namespaces.items())
+
+
+def _wrapper(layout):
+    return etree.fromstring(b"<" + WRAPPER + b" " + _namespace_declarations(layout) + b"/>")
+
+
+def _parse_rows(data, layout, numbers) -> dict:
+    if not numbers:
+        return {}
+    body = MARK.join(bytes(memoryview(data)[slice(*layout.rows[n])]) for n in numbers)
+    root = etree.fromstring(b"<" + WRAPPER + b" " + _namespace_declarations(layout) + b">"
+                            + body + b"</" + WRAPPER + b">", PARSER)
+    return {int(row.get("r")): row for row in root.iterfind(M + "row")}
+
+
+def _serialise(output) -> list[bytes]:
+    text = etree.tostring(output, encoding="UTF-8")
+    if text.startswith(b"<?xml"):
+        text = text[text.index(b"?>") + 2:]
+    body = text[text.index(b">") + 1:-len(b"</" + WRAPPER + b">")]
+    return body.split(MARK)
+
+
+def _splice(data, layout, new_rows: dict, dimension: bytes | None) -> bytes:
+    view = memoryview(data)
+    pieces, position = [], 0
+    if dimension is not None and layout.dimension:
+        start, end = layout.dimension
+        pieces += [view[:start], dimension]
+        position = end
+    prefix = layout.prefix.encode()
+    if layout.data_empty_tag:             # <sheetData/> becomes <sheetData>…</sheetData>
+        pieces += [view[position:layout.data_close], b"<" + prefix + b"sheetData>"]
+        pieces += [new_rows[n] for n in sorted(new_rows)]
+        pieces += [b"</" + prefix + b"sheetData>", view[layout.data_open_end:]]
+        return b"".join(pieces)
+    existing = layout.order
+    for number in sorted(new_rows):
+        if number in layout.rows:
+            start, end = layout.rows[number]
+        else:
+            following = bisect.bisect_right(existing, number)
+            start = end = (layout.rows[existing[following]][0] if following < len(existing)
+                           else layout.data_close)
+        pieces += [view[position:start], new_rows[number]]
+        position = end
+    pieces.append(view[position:])
+    return b"".join(pieces)
+
+
+def _dimension(data, layout, writes) -> bytes | None:
+    if layout.dimension is None or not writes:
+        return None
+    tag = bytes(memoryview(data)[slice(*layout.dimension)])
+    ref = etree.fromstring(tag.replace(layout.prefix.encode(), b"", 1)
+                           if layout.prefix else tag, PARSER).get("ref", "A1")
+    first, _, last = ref.partition(":")
+    top, left = split_cell(first)
+    bottom, right = split_cell(last or first)
+    rows = [r for r, _ in writes] + [top, bottom]
+    columns = [c for _, c in writes] + [left, right]
+    new_ref = (f"{column_letter(min(columns))}{min(rows)}:"
+               f"{column_letter(max(columns))}{max(rows)}")
+    return b"<" + layout.prefix.encode() + b'dimension ref="' + new_ref.encode() + b'"/>'
 
 
 def _patch_row(row, row_number, values, last_style, styles, sheet_name):
@@ -169,16 +248,3 @@ def _patch_row(row, row_number, values, last_style, styles, sheet_name):
     if row.get("spans"):
         columns = sorted(cells)
         row.set("spans", f"{columns[0]}:{columns[-1]}")
-
-
-def _widen_dimension(root, writes):
-    dimension = root.find(M + "dimension")
-    if dimension is None or not writes:
-        return
-    first, _, last = dimension.get("ref", "A1").partition(":")
-    top, left = split_cell(first)
-    bottom, right = split_cell(last or first)
-    rows = [r for r, _ in writes] + [top, bottom]
-    columns = [c for _, c in writes] + [left, right]
-    dimension.set("ref", f"{column_letter(min(columns))}{min(rows)}:"
-                         f"{column_letter(max(columns))}{max(rows)}")

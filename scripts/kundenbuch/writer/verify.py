@@ -19,6 +19,7 @@ from lxml import etree
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import split_cell
 from ..xmlgrid import read_grid
+from .rowscan import ScanError, scan
 
 
 class VerificationFailed(Exception):
@@ -70,28 +71,65 @@ def _c14n(element) -> bytes:
     return etree.tostring(element, method="c14n")
 
 
-def _cells(root):
-    return {c.get("r"): _c14n(c) for c in root.iterfind(f"{M}sheetData/{M}row/{M}c")}
-
-
-def _others(root):
-    return [_c14n(child) for child in root
-            if child.tag not in (M + "sheetData", M + "dimension")]
-
-
 def _sheet_problems(part, old_data, new_data, written_cells):
-    old_root, new_root = parse_xml(old_data), parse_xml(new_data)
+    """Rows without writes are byte-identical; in written rows every other cell is the
+    same; everything outside the rows is the same except the <dimension> range."""
+    try:
+        old, new = scan(old_data), scan(new_data)
+    except ScanError as exc:
+        return [f"{part} ist kein gültiges Tabellenblatt mehr ({exc})"]
+    written_rows = {row for row, _ in written_cells}
     problems = []
-    new_cells = _cells(new_root)
-    for ref, xml in _cells(old_root).items():
-        if split_cell(ref) in written_cells:
-            continue
-        if new_cells.get(ref) != xml:
-            problems.append(f"Zelle {ref} in {part} hat sich verändert")
-    if _others(old_root) != _others(new_root):
+    if _outside_rows(old_data, old) != _outside_rows(new_data, new):
         problems.append(f"in {part} haben sich Gültigkeitsregeln, Formatierungen oder "
                         "andere Einstellungen verändert")
+    unexpected = set(new.rows) - set(old.rows) - written_rows
+    if unexpected:
+        problems.append(f"in {part} sind unerwartete Zeilen {sorted(unexpected)[:5]} "
+                        "hinzugekommen")
+    old_view, new_view = memoryview(old_data), memoryview(new_data)
+    for number, (start, end) in old.rows.items():
+        if number not in new.rows:
+            problems.append(f"Zeile {number} in {part} fehlt")
+        elif number not in written_rows:
+            if old_view[start:end] != new_view[slice(*new.rows[number])]:
+                problems.append(f"Zeile {number} in {part} hat sich verändert")
+        else:
+            problems += _row_problems(part, old_view[start:end],
+                                      new_view[slice(*new.rows[number])], old,
+                                      written_cells)
+        if len(problems) > 10:
+            break
     return problems
+
+
+def _outside_rows(data, layout) -> list[bytes]:
+    """The sheet without its rows and without the <dimension> range."""
+    view = memoryview(data)
+    if layout.data_empty_tag:
+        head, tail = view[:layout.data_close], view[layout.data_open_end:]
+    else:
+        head = view[:layout.data_open_end]
+        tail = view[data.index(b">", layout.data_close) + 1:]
+    head = bytes(head)
+    if layout.dimension:
+        start, end = layout.dimension
+        head = head[:start] + head[end:]
+    tag = b"<" + layout.prefix.encode() + b"sheetData>"
+    return [head.replace(tag, b"").replace(tag[:-1] + b"/>", b""), bytes(tail)]
+
+
+def _row_problems(part, old_row, new_row, layout, written_cells):
+    declarations = b" ".join(f'{k}="{v}"'.encode() for k, v in layout.namespaces.items())
+
+    def cells(row_bytes):
+        root = parse_xml(b"<w " + declarations + b">" + bytes(row_bytes) + b"</w>")
+        return {c.get("r"): _c14n(c) for c in root.iter(M + "c")}
+
+    old_cells, new_cells = cells(old_row), cells(new_row)
+    return [f"Zelle {ref} in {part} hat sich verändert"
+            for ref, xml in old_cells.items()
+            if split_cell(ref) not in written_cells and new_cells.get(ref) != xml]
 
 
 def _workbook_problems(old_data, new_data):
