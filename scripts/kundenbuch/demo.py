@@ -7,6 +7,8 @@ example.* domains.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -132,12 +134,16 @@ def _ascii(text):
 def _invoices(rng, count, clients, stichtag):
     start = stichtag - timedelta(days=730)
     # A few clients bring most revenue (so the ABC analysis has something to show).
-    weights = [rng.paretovariate(1.2) for _ in clients]
+    # Clients sorted by start date: those who are clients on a day form a prefix.
+    by_start = sorted(clients, key=lambda c: c["kunde_seit"])
+    starts = [c["kunde_seit"] for c in by_start]
+    cumulative = list(itertools.accumulate(rng.paretovariate(1.2) for _ in by_start))
     dates = sorted(start + timedelta(days=rng.randint(0, 729)) for _ in range(count))
     invoices, per_year = [], {}
     for index, issued in enumerate(dates):
-        eligible = [i for i, c in enumerate(clients) if c["kunde_seit"] <= issued]
-        client = clients[rng.choices(eligible, [weights[i] for i in eligible])[0]]
+        eligible = bisect.bisect_right(starts, issued)
+        pick = bisect.bisect_right(cumulative, rng.random() * cumulative[eligible - 1])
+        client = by_start[min(pick, eligible - 1)]
         per_year[issued.year] = per_year.get(issued.year, 0) + 1
         service, price = rng.choice(LEISTUNGEN)
         net = Decimal(price) * Decimal(rng.choice((1, 1, 1, 2, 3))) / Decimal(
@@ -191,31 +197,37 @@ def _appointments(rng, count, clients, stichtag):
         stichtag.year - 1, stichtag.year + 2))
     kinds, weights = zip(*APPOINTMENT_KINDS)
     day = stichtag - timedelta(days=120)
+    per_day = -(-count // 120)          # large books: several appointments a day
     appointments = []
     while len(appointments) < count:
-        day += timedelta(days=rng.choice((1, 1, 2, 3)))
+        day += timedelta(days=rng.choice((1, 1, 2, 3)) if per_day == 1 else 1)
         if day.weekday() >= 5 or day in free:
             continue
-        kind = rng.choices(kinds, weights)[0]
-        client = rng.choice(clients)
-        past = day <= stichtag
-        item = {"datum": day, "kundennr": client["kundennr"], "art": kind,
-                "erledigt": schema.YES if past else schema.NO}
-        if kind in ("Beratung", "Jahrescheck"):
-            hour = rng.choice((9, 10, 13, 15))
-            item.update(beginn=time(hour, 0), ende=time(hour + 1, 30),
-                        betreff=f"{kind} {client['firma'] or client['nachname']}",
-                        ort=rng.choice(("Büro", "beim Kunden", "Videocall")))
-        elif kind == "Rückruf":
-            item.update(beginn=time(rng.choice((11, 16)), 0),
-                        betreff=f"Rückruf {client['nachname']}: Rückfrage zum Angebot")
-        elif kind == "Lieferfrist":
-            item.update(betreff="Abgabe Konzept", erledigt=schema.YES if past else schema.NO)
-        elif kind == "Fahrt":
-            item.update(beginn=time(8, 0), ende=time(8, 45), ort=client["ort"],
-                        km=rng.randint(8, 140), betreff=f"Fahrt zu {client['kundennr']}")
-        else:
-            item.update(kundennr=None, betreff=rng.choice(
-                ("Netzwerktreffen IHK", "Steuerunterlagen sortieren", "Fortbildung")))
-        appointments.append(item)
+        for _ in range(min(per_day, count - len(appointments))):
+            appointments.append(_appointment(rng, day, stichtag, clients, kinds, weights))
     return appointments
+
+
+def _appointment(rng, day, stichtag, clients, kinds, weights):
+    kind = rng.choices(kinds, weights)[0]
+    client = rng.choice(clients)
+    past = day <= stichtag
+    item = {"datum": day, "kundennr": client["kundennr"], "art": kind,
+            "erledigt": schema.YES if past else schema.NO}
+    if kind in ("Beratung", "Jahrescheck"):
+        hour = rng.choice((9, 10, 13, 15))
+        item.update(beginn=time(hour, 0), ende=time(hour + 1, 30),
+                    betreff=f"{kind} {client['firma'] or client['nachname']}",
+                    ort=rng.choice(("Büro", "beim Kunden", "Videocall")))
+    elif kind == "Rückruf":
+        item.update(beginn=time(rng.choice((11, 16)), 0),
+                    betreff=f"Rückruf {client['nachname']}: Rückfrage zum Angebot")
+    elif kind == "Lieferfrist":
+        item.update(betreff="Abgabe Konzept", erledigt=schema.YES if past else schema.NO)
+    elif kind == "Fahrt":
+        item.update(beginn=time(8, 0), ende=time(8, 45), ort=client["ort"],
+                    km=rng.randint(8, 140), betreff=f"Fahrt zu {client['kundennr']}")
+    else:
+        item.update(kundennr=None, betreff=rng.choice(
+            ("Netzwerktreffen IHK", "Steuerunterlagen sortieren", "Fortbildung")))
+    return item

@@ -1,26 +1,30 @@
 """Create a new workbook that follows the contract exactly (``kundenbuch neu``).
 
 openpyxl is used here only to create a new file; existing workbooks are never
-saved through it (see writer.py for why).
+saved through it (see writer/__init__.py for why). Write-only mode keeps memory flat,
+so the benchmark's large books (200,000 invoices) are made the same way as the demo.
 """
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from . import schema
 
+# Fixed timestamps keep `neu --demo` reproducible down to the document properties.
 _FIXED_TIME = datetime(2026, 1, 1)
 DATE_FORMAT = "DD.MM.YYYY"
 TIME_FORMAT = "HH:MM"
 MONEY_FORMAT = '#,##0.00 "€"'
-PERCENT_FORMAT = "0%"
 NUMBER_FORMATS = {schema.DATE: DATE_FORMAT, schema.TIME: TIME_FORMAT,
                   schema.MONEY: MONEY_FORMAT, schema.NUMBER: "#,##0.##",
                   schema.INT: "0"}
@@ -28,6 +32,8 @@ NUMBER_FORMATS = {schema.DATE: DATE_FORMAT, schema.TIME: TIME_FORMAT,
 # "out" columns get a different header colour so that users see what the program writes.
 OUT_FILL = PatternFill("solid", fgColor="F4B183")
 OUT_FONT = Font(bold=True, color="000000")
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 VALIDATION_ROWS = 5000   # dropdowns reach this far below the header at least
 EINSTELLUNGEN_HELP_HEADER = "Erläuterung"
 
@@ -35,8 +41,7 @@ EINSTELLUNGEN_HELP_HEADER = "Erläuterung"
 def create_workbook(path: Path, data: dict | None = None) -> None:
     """Write a new kundenbuch workbook; ``data`` maps table name -> list of row dicts."""
     data = data or {}
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for spec in schema.DATA_TABLES:
         rows = data.get(spec.table) or []
         if spec is schema.STUFEN_TABELLE and not rows:
@@ -46,55 +51,104 @@ def create_workbook(path: Path, data: dict | None = None) -> None:
     _data_sheet(wb.create_sheet(schema.PROTOKOLL.sheet), schema.PROTOKOLL,
                 data.get(schema.PROTOKOLL.table) or [])
     wb.properties.creator = "kundenbuch"
-    # Fixed timestamps keep `neu --demo` reproducible down to the document properties.
     wb.properties.created = wb.properties.modified = _FIXED_TIME
     wb.save(path)
 
 
-def _write_table(ws, spec, rows, first_column=1, extra_headers=()):
-    """Header, rows, formats, widths and the Excel table; returns the last row."""
-    headers = spec.headers + list(extra_headers)
-    for offset, header in enumerate(headers):
-        cell = ws.cell(row=1, column=first_column + offset, value=header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for offset, column in enumerate(spec.columns):
-        letter = ws.cell(row=1, column=first_column + offset).column_letter
-        ws.column_dimensions[letter].width = column.width
-        if column.out:
-            header = ws.cell(row=1, column=first_column + offset)
-            header.fill, header.font = OUT_FILL, OUT_FONT
-            header.comment = Comment(column.note, "kundenbuch", width=260, height=90)
-    # An Excel table needs at least one data row; an empty one is fine.
-    body = rows or [{}]
-    for index, values in enumerate(body, start=2):
-        for offset, column in enumerate(spec.columns):
-            cell = ws.cell(row=index, column=first_column + offset,
-                           value=values.get(column.field))
-            if column.number_format or column.kind in NUMBER_FORMATS:
-                cell.number_format = column.number_format or NUMBER_FORMATS[column.kind]
-            if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
-                cell.data_type = "s"        # typed text stays text, never a formula
-        for offset, header in enumerate(extra_headers, start=len(spec.columns)):
-            ws.cell(row=index, column=first_column + offset, value=values.get(header))
-    last_row = len(body) + 1
-    start = ws.cell(row=1, column=first_column).coordinate
-    end = ws.cell(row=last_row, column=first_column + len(headers) - 1).coordinate
-    table = Table(displayName=spec.table, ref=f"{start}:{end}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    ws.add_table(table)
-    return last_row
+class _TablePart:
+    """One table's header and body cells, laid out from first_column on."""
+
+    def __init__(self, ws, spec, rows, first_column=1, extra_headers=()):
+        self.ws, self.spec, self.first_column = ws, spec, first_column
+        self.rows = rows or [{}]           # an Excel table needs at least one data row
+        self.extra = list(extra_headers)
+        self.width = len(spec.columns) + len(self.extra)
+        # One reusable cell per formatted column: write-only mode serialises a row as
+        # soon as it is appended, so the same cell object can carry the next value.
+        self.formatted = {}
+        for index, column in enumerate(spec.columns):
+            fmt = column.number_format or NUMBER_FORMATS.get(column.kind)
+            if fmt:
+                cell = WriteOnlyCell(ws)
+                cell.number_format = fmt
+                self.formatted[index] = cell
+        self.header = []
+        for index, header in enumerate(spec.headers + self.extra):
+            cell = WriteOnlyCell(ws, value=header)
+            cell.font, cell.alignment = HEADER_FONT, HEADER_ALIGNMENT
+            if index < len(spec.columns) and spec.columns[index].out:
+                cell.fill, cell.font = OUT_FILL, OUT_FONT
+                cell.comment = Comment(spec.columns[index].note, "kundenbuch",
+                                       width=260, height=90)
+            self.header.append(cell)
+
+    def body(self, index):
+        """Cells of data row ``index`` (None past the end)."""
+        if index >= len(self.rows):
+            return [None] * self.width
+        values = self.rows[index]
+        cells = []
+        for position, column in enumerate(self.spec.columns):
+            value = values.get(column.field)
+            if isinstance(value, str) and value[:1] in "=+-@":
+                cells.append(self._text_cell(value))  # typed text stays text
+            elif position in self.formatted:      # empty cells keep the format too
+                cell = self.formatted[position]
+                cell.value = value
+                cells.append(cell)
+            else:
+                cells.append(value)
+        return cells + [values.get(h) for h in self.extra]
+
+    def _text_cell(self, value):
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell.data_type = "s"
+        return cell
+
+    def add_table(self, ws):
+        start = f"{get_column_letter(self.first_column)}1"
+        end = f"{get_column_letter(self.first_column + self.width - 1)}{len(self.rows) + 1}"
+        table = Table(displayName=self.spec.table, ref=f"{start}:{end}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        table._initialise_columns()            # write-only mode: name the columns here
+        for column, header in zip(table.tableColumns, self.spec.headers + self.extra):
+            column.name = header
+        with warnings.catch_warnings():
+            # openpyxl warns in write-only mode whether or not the columns are named.
+            warnings.filterwarnings("ignore", "In write-only mode you must add table")
+            ws.add_table(table)
+        for offset, column in enumerate(self.spec.columns):
+            letter = get_column_letter(self.first_column + offset)
+            ws.column_dimensions[letter].width = column.width
+
+
+def _write(ws, parts):
+    """Append header and body rows of tables that stand side by side."""
+    height = max(len(p.rows) for p in parts)
+    for part in parts:
+        part.add_table(ws)
+    rows = [[c for p in parts for c in _placed(p, p.header, parts)]]
+    ws.append(rows[0])
+    for index in range(height):
+        ws.append([c for p in parts for c in _placed(p, p.body(index), parts)])
+
+
+def _placed(part, cells, parts):
+    """Cells of one table, preceded by the empty columns before it."""
+    before = part.first_column - 1 - sum(p.width for p in parts[:parts.index(part)])
+    return [None] * before + list(cells)
 
 
 def _data_sheet(ws, spec, rows):
-    last_row = _write_table(ws, spec, rows)
+    part = _TablePart(ws, spec, rows)
     ws.freeze_panes = "A2"
-    _validations(ws, spec, max(VALIDATION_ROWS, last_row + 1000))
+    _validations(ws, spec, max(VALIDATION_ROWS, len(part.rows) + 1000))
+    _write(ws, [part])
 
 
 def _validations(ws, spec, last_row):
     for offset, column in enumerate(spec.columns):
-        letter = ws.cell(row=1, column=spec.first_column + offset).column_letter
+        letter = get_column_letter(spec.first_column + offset)
         cells = f"{letter}2:{letter}{last_row}"
         if column.choices:
             listed = ",".join(str(choice) for choice in column.choices)
@@ -115,30 +169,35 @@ def _validations(ws, spec, last_row):
         validation.errorTitle = column.header
         validation.showErrorMessage = True
         validation.add(cells)
-        ws.add_data_validation(validation)
+        ws.data_validations.append(validation)
 
 
 def _settings_sheet(ws, data):
     given = data.get(schema.EINSTELLUNGEN.table) or {}
-    rows = []
-    for setting in schema.SETTINGS:
-        value = given.get(setting.field, setting.default)
-        rows.append({"einstellung": setting.name, "wert": value,
-                     EINSTELLUNGEN_HELP_HEADER: setting.help})
-    _write_table(ws, schema.EINSTELLUNGEN, rows, extra_headers=(EINSTELLUNGEN_HELP_HEADER,))
-    ws.column_dimensions["C"].width = 60
-    for index, setting in enumerate(schema.SETTINGS, start=2):
-        if setting.kind in NUMBER_FORMATS:
-            ws.cell(row=index, column=2).number_format = NUMBER_FORMATS[setting.kind]
+    rows = [{"einstellung": s.name, "wert": given.get(s.field, s.default),
+             EINSTELLUNGEN_HELP_HEADER: s.help} for s in schema.SETTINGS]
+    settings = _TablePart(ws, schema.EINSTELLUNGEN, rows,
+                          extra_headers=(EINSTELLUNGEN_HELP_HEADER,))
+    # Each setting's value gets its own format, so the Wert column cells differ.
+    for index, setting in enumerate(schema.SETTINGS):
+        fmt = NUMBER_FORMATS.get(setting.kind)
+        value = rows[index]["wert"]
+        if fmt and value is not None:
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = fmt
+            rows[index]["wert"] = cell
         if setting.choices:
             listed = ",".join(setting.choices)
             validation = DataValidation(type="list", formula1=f'"{listed}"',
                                         allow_blank=True)
-            validation.add(f"B{index}")
-            ws.add_data_validation(validation)
+            validation.add(f"B{index + 2}")
+            ws.data_validations.append(validation)
+    ws.column_dimensions["C"].width = 60
     rates = data.get(schema.BASISZINS.table)
     if rates is None:
         rates = [{"gueltig_ab": date.fromisoformat(day), "prozent": percent}
                  for day, percent in schema.BASISZINS_HISTORIE]
-    _write_table(ws, schema.BASISZINS, rates, first_column=schema.BASISZINS.first_column)
+    base_rates = _TablePart(ws, schema.BASISZINS, rates,
+                            first_column=schema.BASISZINS.first_column)
     ws.freeze_panes = "A2"
+    _write(ws, [settings, base_rates])

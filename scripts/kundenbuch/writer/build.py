@@ -53,8 +53,10 @@ def build_patch(book, plan: Plan) -> Patch:
                 by_sheet.setdefault(write.sheet, {})[(write.row, write.column)] = write.value
             for sheet_name, values in by_sheet.items():
                 sheet = package.sheet(sheet_name)
+                headers = frozenset(loc.header_row for loc in book.locations.values()
+                                    if loc.sheet == sheet.name)
                 patch.parts[sheet.part] = patch_sheet(zf.read(sheet.part), values, styles,
-                                                      sheet.name)
+                                                      sheet.name, headers)
                 patch.cells[sheet.part] = set(values)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)

@@ -110,8 +110,10 @@ WRAPPER = b"kundenbuch-rows"
 MARK = b"<!--kundenbuch-row-->"
 
 
-def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str) -> bytes:
-    """writes: (row, column) -> value. Returns the new part.
+def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
+                header_rows: frozenset = frozenset()) -> bytes:
+    """writes: (row, column) -> value. Returns the new part. header_rows (table
+    headers) never lend their style to new cells.
 
     Rows without writes are copied byte for byte; the rows that change (and the row
     above each, whose cell styles new cells take over) are parsed together in one
@@ -129,8 +131,8 @@ def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str) -> bytes:
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value
     targets = sorted(by_row)
-    existing = layout.order
-    above = {t: _nearest_above(existing, t) for t in targets}
+    sources = [n for n in layout.order if n not in header_rows]
+    above = {t: _nearest_above(sources, t) for t in targets}
     wanted = sorted({t for t in targets if t in layout.rows} | set(filter(None, above.values())))
     parsed = _parse_rows(data, layout, wanted)
     output = _wrapper(layout)
