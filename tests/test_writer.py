@@ -253,3 +253,17 @@ def test_backups_keep_the_newest(demo_path):
     # the newest backup is the state before the last run: four protocol rows
     newest = read_book(demo_path.parent / "sicherung" / backups[-1])
     assert len(newest.records["Protokoll"]) == 4
+
+
+def test_unchanged_parts_keep_their_compressed_bytes(demo_path):
+    """Copied, not recompressed: the compressed bytes and CRCs stay the same."""
+    def raw_entries(path):
+        with zipfile.ZipFile(path) as zf:
+            return {i.filename: (i.CRC, i.compress_size) for i in zf.infolist()}
+    before = raw_entries(demo_path)
+    apply_plan(read_book(demo_path), report_plan(), NOW)
+    after = raw_entries(demo_path)
+    kunden = read_book(demo_path).package.sheet("Kunden").part
+    assert after[kunden] == before[kunden]
+    with zipfile.ZipFile(demo_path) as zf:
+        assert zf.testzip() is None

@@ -5,13 +5,13 @@ Time comes in as a parameter (stichtag, now): nothing below this layer asks the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import demo, template
+from . import demo, schema, template
 from .checks import run_checks
 from .findings import Finding, has_errors
-from .plan import Plan
+from .plan import Plan, RowAppend
 from .pruefbericht import report_sheet
 from .reader import Book, read_book
 from .writer import WriteResult, apply_plan
@@ -79,4 +79,53 @@ def forderungen(path: Path, stichtag: date, now: datetime,
     if not probelauf:
         result.write = apply_plan(book, plan, now,
                                   book.settings.get("sicherungen_behalten", 30))
+    return result
+
+
+@dataclass
+class MonthEndResult:
+    book: Book
+    findings: list[Finding]
+    summary: object
+    plan: Plan
+    stichtag: date
+    write: WriteResult | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.findings)
+
+
+def default_stichtag(today: date) -> date:
+    """In the first days of a month the month just ended, otherwise today."""
+    if today.day <= 10:
+        return today.replace(day=1) - timedelta(days=1)
+    return today
+
+
+def monatsabschluss(path: Path, stichtag: date, now: datetime,
+                    probelauf: bool = False) -> MonthEndResult:
+    """Check, compute receivables and write everything back in ONE safe write,
+    with one Protokoll row for the run. (Letters, tiers and calendar join later.)"""
+    import time
+    from . import __version__, forderungen as receivables_run
+    from .plan import protocol_row
+    started = time.perf_counter()
+    book = read_book(path)
+    findings = run_checks(book, stichtag)
+    summary = receivables_run.summarize(book, stichtag)
+    plan = receivables_run.plan(book, summary, now, __version__)
+    plan.sheets.insert(0, report_sheet(findings, stichtag))
+    result = MonthEndResult(book, findings, summary, plan, stichtag)
+    if probelauf:
+        return result
+    counts = {level: sum(f.severity == level for f in findings)
+              for level in ("Fehler", "Warnung", "Hinweis")}
+    details = (f"offen {summary.open_total} €, überfällig {summary.overdue_total} €, "
+               f"{len(summary.letters_due())} Briefe fällig, "
+               + ", ".join(f"{n} {k}" for k, n in counts.items())
+               + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
+    plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
+        now, "Monatsabschluss", stichtag=stichtag, details=details)]))
+    result.write = apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
     return result

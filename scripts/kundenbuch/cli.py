@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -79,6 +80,7 @@ def main():
     \b
     Beispiele:
       kundenbuch neu kundenbuch.xlsx --demo
+      kundenbuch monatsabschluss kundenbuch.xlsx
       kundenbuch pruefen kundenbuch.xlsx
       kundenbuch forderungen kundenbuch.xlsx --stichtag 2026-10-31
       kundenbuch BEFEHL --hilfe
@@ -175,6 +177,92 @@ def forderungen(pfad, stichtag, probelauf):
             console.print("  " + line, highlight=False)
     else:
         print_write(result.write, f"{len(result.plan.cells)} Zellen und Blatt „Offene Posten“")
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, was geschrieben würde.")
+@_help_option
+def monatsabschluss(pfad, stichtag, probelauf):
+    """Der Monatsabschluss in einem Lauf: prüfen, Forderungen rechnen, alles zurückschreiben.
+
+    Stichtag ohne Angabe: in den ersten zehn Tagen eines Monats der letzte Tag des
+    Vormonats, sonst heute. Eine Sicherung, ein Schreibvorgang, eine Zeile im Protokoll.
+    Exit-Code 0: fertig; 1: fertig, aber Fehler in der Mappe; 2: nichts möglich.
+
+    \b
+    Beispiele:
+      kundenbuch monatsabschluss kundenbuch.xlsx
+      kundenbuch monatsabschluss --stichtag 2026-10-31 --probelauf
+    """
+    if stichtag:
+        day, why = stichtag.date(), "angegeben"
+    else:
+        day = api.default_stichtag(date.today())
+        why = "heute" if day == date.today() else "Ende des Vormonats"
+    console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {day:%d.%m.%Y} ({why})")
+    try:
+        result = api.monatsabschluss(pfad, day, datetime.now(), probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    print_receivables(result.summary)
+    errors_found = [f for f in result.findings if f.severity == FEHLER]
+    counts = {level: sum(f.severity == level for f in result.findings)
+              for level in (FEHLER, WARNUNG, HINWEIS)}
+    console.print("Prüfung: " + ", ".join(f"{n} {level}" for level, n in counts.items())
+                  + (" (Einzelheiten im Blatt „Prüfbericht“)" if result.findings else ""))
+    for finding in errors_found[:10]:
+        console.print(f"  [red]{finding.address}[/] {finding.message}", highlight=False)
+    if probelauf:
+        console.print(f"Probelauf: {len(result.plan.describe())} Änderungen würden "
+                      "geschrieben, nichts wurde verändert.")
+    else:
+        print_write(result.write, "Prüfbericht, Forderungen, Offene Posten, Protokoll")
+    sys.exit(EXIT_FINDINGS if errors_found else EXIT_OK)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--groesse", type=click.Choice(["klein", "mittel", "gross"]), default="klein",
+              show_default=True, help="klein: 200 Kunden, 2.000 Rechnungen; mittel: "
+              "5.000/50.000; gross: 20.000/200.000.")
+@click.option("--ausgabe", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ergebnis zusätzlich als Markdown in diese Datei schreiben.")
+@_help_option
+def benchmark(groesse, ausgabe):
+    """Messen, wie schnell kundenbuch auf diesem Rechner ist.
+
+    Erzeugt eine Beispielmappe der gewählten Größe (mit demselben Generator wie
+    „neu --demo“), misst Lesen, Prüfen, Rechnen, Planen, Schreiben und den ganzen
+    Monatsabschluss und zum Vergleich openpyxl und das schnellste reine Lesen.
+    „gross“ braucht einige Minuten und gut 2 GB Speicher (für openpyxl).
+
+    \b
+    Beispiele:
+      kundenbuch benchmark
+      kundenbuch benchmark --groesse mittel --ausgabe messung.md
+    """
+    import platform
+    from . import benchmark as bench
+    with console.status("Messung läuft …") as status:
+        report = bench.run(groesse, progress=lambda text: status.update(text))
+    table = Table(title=f"Messung {groesse}", title_justify="left")
+    for header in ("Schritt", "Sekunden", "Speicher (MB)", "Hinweis"):
+        table.add_column(header, justify="left" if header in ("Schritt", "Hinweis")
+                         else "right")
+    for m in report.measurements:
+        table.add_row(m.name, f"{m.seconds:.2f}", f"{m.peak_mb:.0f}" if m.peak_mb else "",
+                      m.note)
+    console.print(table)
+    console.print(f"openpyxl laden+speichern / Monatsabschluss: {report.ratio_openpyxl:.1f}×; "
+                  f"Lesen / reines Lesen: {report.ratio_read:.2f}×")
+    for text, ok in report.verdicts:
+        console.print(f"{'[green]✓' if ok else '[red]✗'}[/] {text}")
+    if ausgabe:
+        machine = f"{platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}"
+        ausgabe.write_text(bench.markdown(report, machine, date.today().isoformat()),
+                           encoding="utf-8")
+        console.print(f"Ergebnis gespeichert: {ausgabe}")
 
 
 def print_receivables(summary) -> None:

@@ -1,6 +1,7 @@
 """Typed records that remember where they came from (sheet, row, column)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@functools.lru_cache(maxsize=4096)
 def column_index(letters: str) -> int:
     index = 0
     for ch in letters.upper():

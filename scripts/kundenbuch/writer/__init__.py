@@ -24,6 +24,7 @@ from ..reader import Fingerprint
 from .build import Patch, build_patch
 from .cells import PatchRefused
 from .verify import VerificationFailed, verify
+from .zipcopy import copy_entry
 
 BACKUP_FOLDER = "sicherung"
 
@@ -85,7 +86,10 @@ def _write_temporary(path: Path, patch: Patch) -> Path:
             if info.filename in patch.removed:
                 continue
             data = patch.parts.get(info.filename)
-            target.writestr(info, source.read(info) if data is None else data)
+            if data is None:
+                copy_entry(source, target, info)
+            else:
+                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
             seen.add(info.filename)
         for part, data in patch.parts.items():
             if part not in seen:

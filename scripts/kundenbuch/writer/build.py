@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .. import schema
 from ..ooxml import NS_REL, read_rels, rels_path
 from ..plan import CellWrite, Plan
-from .cells import PatchRefused, patch_sheet
+from .cells import PatchRefused, patch_scanned, scan_sheet
 from .charts import CT_CHART, CT_DRAWING, chart_parts
 from .package_edit import (add_sheet, extend_table, new_part_name, owned_dependents,
                            set_content_types, sheet_drawing_rels)
@@ -23,6 +23,7 @@ class Patch:
     removed: set = field(default_factory=set)
     cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
     owned_parts: set = field(default_factory=set)    # report sheets, whole
+    scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
 
     def drop_unchanged(self, read_original) -> None:
         for part in list(self.parts):
@@ -55,8 +56,10 @@ def build_patch(book, plan: Plan) -> Patch:
                 sheet = package.sheet(sheet_name)
                 headers = frozenset(loc.header_row for loc in book.locations.values()
                                     if loc.sheet == sheet.name)
-                patch.parts[sheet.part] = patch_sheet(zf.read(sheet.part), values, styles,
-                                                      sheet.name, headers)
+                data = zf.read(sheet.part)
+                layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
+                patch.parts[sheet.part] = patch_scanned(data, layout, values, styles,
+                                                        sheet.name, headers)
                 patch.cells[sheet.part] = set(values)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)

@@ -110,15 +110,8 @@ WRAPPER = b"kundenbuch-rows"
 MARK = b"<!--kundenbuch-row-->"
 
 
-def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
-                header_rows: frozenset = frozenset()) -> bytes:
-    """writes: (row, column) -> value. Returns the new part. header_rows (table
-    headers) never lend their style to new cells.
-
-    Rows without writes are copied byte for byte; the rows that change (and the row
-    above each, whose cell styles new cells take over) are parsed together in one
-    small document, changed, serialised once and spliced back in.
-    """
+def scan_sheet(data: bytes, sheet_name: str):
+    """Row offsets of a sheet part, or a German refusal."""
     try:
         layout = scan(data)
     except ScanError as exc:
@@ -127,6 +120,23 @@ def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
     if MARK in data or layout.order != sorted(layout.order):
         raise PatchRefused(f"Blatt „{sheet_name}“ hat eine ungewöhnliche Zeilenfolge; "
                            "kundenbuch ändert es nicht.")
+    return layout
+
+
+def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
+                header_rows: frozenset = frozenset()) -> bytes:
+    """writes: (row, column) -> value. Returns the new part."""
+    return patch_scanned(data, scan_sheet(data, sheet_name), writes, styles, sheet_name,
+                         header_rows)
+
+
+def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
+                  header_rows: frozenset = frozenset()) -> bytes:
+    """Rows without writes are copied byte for byte; the rows that change (and the row
+    above each, whose cell styles new cells take over) are parsed together in one
+    small document, changed, serialised once and spliced back in. header_rows (table
+    headers) never lend their style to new cells.
+    """
     by_row = {}
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value

@@ -1,0 +1,180 @@
+"""`kundenbuch benchmark`: how fast is a run on books of three sizes, on this machine?
+
+Every measurement runs in a fresh Python process, so its wall time includes the
+interpreter start and its peak memory (maximum resident set) is its own.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .demo import DEMO_STICHTAG, Size
+
+SIZES = {"klein": Size(200, 2000, 1000), "mittel": Size(5000, 50000, 20000),
+         "gross": Size(20000, 200000, 100000)}
+# Whole month-end run: seconds, megabytes (None = no memory target).
+TARGETS = {"klein": (1.0, None), "mittel": (3.0, None), "gross": (10.0, 1024)}
+OPENPYXL_FACTOR = 10        # at least this much faster than an openpyxl round trip
+READ_FACTOR = 1.5           # reading at most this much slower than the fastest reader
+
+
+@dataclass
+class Measurement:
+    name: str
+    seconds: float
+    peak_mb: float | None
+    note: str = ""
+    output: bytes = field(default=b"", repr=False)
+
+
+@dataclass
+class Report:
+    size: str
+    measurements: list[Measurement] = field(default_factory=list)
+    verdicts: list[tuple[str, bool]] = field(default_factory=list)
+    file_mb: float = 0.0
+    ratio_openpyxl: float = 0.0
+    ratio_read: float = 0.0
+
+    def get(self, name) -> Measurement:
+        return next(m for m in self.measurements if m.name == name)
+
+
+def _python(*code_or_args) -> list[str]:
+    return [sys.executable, *code_or_args]
+
+
+def measure(name: str, command: list[str], note: str = "") -> Measurement:
+    """Run a command in a child process: wall seconds and its own peak memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = None
+    if hasattr(os, "wait4"):
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss / 1024              # kilobytes on Linux
+        if sys.platform == "darwin":
+            peak /= 1024                           # bytes on macOS
+    else:
+        process.wait()
+    seconds = time.perf_counter() - started
+    out, err = process.stdout.read(), process.stderr.read()
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{name} fehlgeschlagen: {err.decode(errors='replace')[-500:]}")
+    return Measurement(name, seconds, peak, note, out)
+
+
+STAGES_CODE = """
+import json, resource, sys, time
+from datetime import date, datetime
+t = time.perf_counter()
+from kundenbuch import reader, checks, forderungen, writer
+from kundenbuch.pruefbericht import report_sheet
+path, stichtag = sys.argv[1], date.fromisoformat(sys.argv[2])
+times = {"Start (Import)": time.perf_counter() - t}
+def mark(name, start):
+    times[name] = time.perf_counter() - start
+    return time.perf_counter()
+t = time.perf_counter(); book = reader.read_book(path); t = mark("Lesen", t)
+findings = checks.run_checks(book, stichtag); t = mark("Prüfen", t)
+summary = forderungen.summarize(book, stichtag); t = mark("Rechnen", t)
+plan = forderungen.plan(book, summary, datetime(2026, 11, 30, 12), "benchmark")
+plan.sheets.insert(0, report_sheet(findings, stichtag)); t = mark("Planen", t)
+writer.apply_plan(book, plan, datetime(2026, 11, 30, 12)); t = mark("Schreiben", t)
+print(json.dumps(times))
+"""
+
+PLAIN_READ_CODE = """
+import sys, python_calamine
+book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+for name in book.sheet_names:
+    book.get_sheet_by_name(name).to_python()
+"""
+
+OPENPYXL_CODE = """
+import sys, openpyxl
+openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])
+"""
+
+
+def run(size: str, progress=lambda text: None) -> Report:
+    report = Report(size)
+    stichtag = DEMO_STICHTAG.isoformat()
+    with tempfile.TemporaryDirectory(prefix="kundenbuch-benchmark-") as folder:
+        book = Path(folder) / "kundenbuch.xlsx"
+        progress(f"Erzeuge eine Mappe der Größe {size} …")
+        from . import demo, template
+        template.create_workbook(book, demo.generate(SIZES[size]))
+        size_mb = book.stat().st_size / 1e6
+
+        def fresh(name):
+            copy = Path(folder) / name / "kundenbuch.xlsx"
+            copy.parent.mkdir()
+            shutil.copy(book, copy)
+            return str(copy)
+
+        progress("Einzelne Schritte …")
+        stages = measure("Schritte", _python("-c", STAGES_CODE, fresh("stufen"), stichtag))
+        for name, seconds in json.loads(stages.output).items():
+            report.measurements.append(Measurement(name, seconds, None))
+        progress("Monatsabschluss (ohne Briefe), erster Lauf …")
+        first = fresh("lauf")
+        month_end = _python("-m", "kundenbuch", "monatsabschluss", first, "--stichtag",
+                            stichtag)
+        report.measurements.append(measure("Monatsabschluss, erster Lauf", month_end,
+                                           "füllt alle Ausgabespalten"))
+        progress("Monatsabschluss, Folgelauf …")
+        report.measurements.append(measure("Monatsabschluss, Folgelauf", month_end,
+                                           "nur Geändertes"))
+        progress("Schnellstes reines Lesen (python-calamine) …")
+        report.measurements.append(measure("Reines Lesen (calamine)",
+                                           _python("-c", PLAIN_READ_CODE, str(book))))
+        progress("openpyxl laden und speichern (zum Vergleich, dauert) …")
+        report.measurements.append(measure(
+            "openpyxl laden + speichern", _python("-c", OPENPYXL_CODE, str(book),
+                                                  str(Path(folder) / "openpyxl.xlsx"))))
+    report.file_mb = size_mb
+    _judge(report)
+    return report
+
+
+def _judge(report: Report) -> None:
+    seconds, megabytes = TARGETS[report.size]
+    run = report.get("Monatsabschluss, erster Lauf")
+    again = report.get("Monatsabschluss, Folgelauf")
+    report.verdicts.append((f"ganzer Lauf ≤ {seconds:g} s", max(run.seconds,
+                                                                again.seconds) <= seconds))
+    if megabytes:
+        report.verdicts.append((f"Speicher ≤ {megabytes} MB",
+                                max(run.peak_mb or 0, again.peak_mb or 0) <= megabytes))
+    round_trip = report.get("openpyxl laden + speichern")
+    report.ratio_openpyxl = round_trip.seconds / run.seconds
+    if report.size != "klein":
+        report.verdicts.append((f"≥ {OPENPYXL_FACTOR}× schneller als openpyxl",
+                                report.ratio_openpyxl >= OPENPYXL_FACTOR))
+    plain = report.get("Reines Lesen (calamine)")
+    report.ratio_read = report.get("Lesen").seconds / plain.seconds
+    report.verdicts.append((f"Lesen ≤ {READ_FACTOR}× reines Lesen",
+                            report.ratio_read <= READ_FACTOR))
+
+
+def markdown(report: Report, machine: str, day: str) -> str:
+    counts = " / ".join(f"{n:,}".replace(",", ".") for n in vars(SIZES[report.size]).values())
+    lines = [f"Größe **{report.size}** ({counts} Kunden/Rechnungen/Termine, "
+             f"{report.file_mb:.1f} MB), {machine}, {day}:", "",
+             "| Schritt | Sekunden | Speicher (MB) | Hinweis |", "|---|---:|---:|---|"]
+    for m in report.measurements:
+        peak = f"{m.peak_mb:.0f}" if m.peak_mb else ""
+        lines.append(f"| {m.name} | {m.seconds:.2f} | {peak} | {m.note} |")
+    lines += ["", f"openpyxl-Rundreise / Monatsabschluss: {report.ratio_openpyxl:.1f}×; "
+              f"Lesen / reines Lesen: {report.ratio_read:.2f}×", ""]
+    lines += [f"- {'✓' if ok else '✗'} {text}" for text, ok in report.verdicts]
+    lines.append("- Briefe: noch nicht gemessen (kommt mit `kundenbuch briefe`)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,51 @@
+"""Copy a zip entry's compressed bytes unchanged into another zip.
+
+The standard library can only copy an entry by decompressing and compressing it
+again, which costs seconds on large workbooks and may change the compressed bytes.
+This does what ZipFile.writestr does internally, minus the compression. If the
+zipfile internals it relies on are ever missing, it falls back to the plain way.
+"""
+from __future__ import annotations
+
+import struct
+import zipfile
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")      # zipfile.structFileHeader
+_DATA_DESCRIPTOR_FLAG = 0x08
+
+
+def copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo):
+    try:
+        raw = _raw_bytes(source, info)
+        _write_raw(target, info, raw)
+    except (AttributeError, struct.error, ValueError):
+        target.writestr(info, source.read(info))
+
+
+def _raw_bytes(source, info) -> bytes:
+    source.fp.seek(info.header_offset)
+    header = _LOCAL_HEADER.unpack(source.fp.read(_LOCAL_HEADER.size))
+    if header[0] != zipfile.stringFileHeader:
+        raise ValueError("kein lokaler Eintragskopf")
+    name_length, extra_length = header[10], header[11]
+    source.fp.seek(name_length + extra_length, 1)
+    return source.fp.read(info.compress_size)
+
+
+def _write_raw(target, info, raw: bytes) -> None:
+    entry = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in ("compress_type", "comment", "extra", "create_system",
+                      "create_version", "extract_version", "volume", "internal_attr",
+                      "external_attr", "CRC", "compress_size", "file_size"):
+        setattr(entry, attribute, getattr(info, attribute))
+    # Sizes and CRC go into the local header, so no data descriptor follows the data.
+    entry.flag_bits = info.flag_bits & ~_DATA_DESCRIPTOR_FLAG
+    with target._lock:
+        target.fp.seek(target.start_dir)
+        entry.header_offset = target.fp.tell()
+        target.fp.write(entry.FileHeader())
+        target.fp.write(raw)
+        target.start_dir = target.fp.tell()
+        target.filelist.append(entry)
+        target.NameToInfo[entry.filename] = entry
+        target._didModify = True
