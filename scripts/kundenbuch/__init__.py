@@ -1,7 +1,12 @@
 """kundenbuch: customer care for a German solo business from one Excel workbook."""
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("kundenbuch")
-except PackageNotFoundError:          # running from a source tree without install
-    __version__ = "0.0.0"
+
+def __getattr__(name):
+    # The version is looked up only when asked for: importlib.metadata is slow to load.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            return version("kundenbuch")
+        except PackageNotFoundError:      # running from a source tree without install
+            return "0.0.0"
+    raise AttributeError(name)

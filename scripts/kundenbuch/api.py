@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from . import demo, schema, template
+from . import schema
 from .checks import run_checks
 from .findings import Finding, has_errors
 from .plan import Plan, RowAppend
@@ -28,6 +28,7 @@ def neu(path: Path, with_demo: bool = False, overwrite: bool = False) -> Path:
     if path.exists() and not overwrite:
         raise AlreadyExists(f"{path} gibt es schon; zum Ersetzen --ueberschreiben angeben.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    from . import demo, template     # openpyxl is needed only to create a new file
     template.create_workbook(path, demo.generate() if with_demo else None)
     return path
 

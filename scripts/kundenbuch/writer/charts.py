@@ -7,10 +7,6 @@ into the package ourselves.
 from __future__ import annotations
 
 from lxml import etree
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.xml.functions import tostring
 
 from ..ooxml import NS_PKG_REL, NS_REL
 from ..plan import ReportSheet
@@ -21,6 +17,7 @@ CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 
 def _chart(spec, report: ReportSheet, sheet):
+    from openpyxl.chart import BarChart, LineChart, Reference
     header_row, _ = report.layout()[spec.block]
     block = report.blocks[spec.block]
     count = len(block.rows) if spec.data_rows is None else min(spec.data_rows,
@@ -54,6 +51,10 @@ def _chart(spec, report: ReportSheet, sheet):
 
 def chart_parts(report: ReportSheet, chart_numbers: list[int]):
     """(drawing XML, drawing rels XML, [(chart part, chart XML)])."""
+    # Imported here: openpyxl takes a noticeable part of start-up time.
+    from openpyxl import Workbook
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.xml.functions import tostring
     sheet = Workbook().active
     sheet.title = report.name           # only for the sheet name in cell references
     drawing = SpreadsheetDrawing()

@@ -38,20 +38,26 @@ def scan(data: bytes) -> SheetScan:
     parser = xml.parsers.expat.ParserCreate()
     result = None
     depth = 0
+    row_tag = sheet_data_tag = dimension_tag = None
+
+    def root(name, attrs):
+        nonlocal result, depth, row_tag, sheet_data_tag, dimension_tag
+        depth = 1
+        namespaces = {k: v for k, v in attrs.items() if k.startswith("xmlns")}
+        prefix = next((k[6:] + ":" for k, v in namespaces.items()
+                       if v == NS_MAIN and k.startswith("xmlns:")), "")
+        if namespaces.get("xmlns") != NS_MAIN and not prefix:
+            raise ScanError("kein Tabellenblatt im erwarteten Format")
+        result = SheetScan(prefix, namespaces)
+        row_tag, sheet_data_tag = prefix + "row", prefix + "sheetData"
+        dimension_tag = prefix + "dimension"
+        # From here on most elements are cells and values: keep their handler lean.
+        parser.StartElementHandler, parser.EndElementHandler = start, end
 
     def start(name, attrs):
-        nonlocal result, depth
+        nonlocal depth
         depth += 1
-        if result is None:
-            namespaces = {k: v for k, v in attrs.items() if k.startswith("xmlns")}
-            prefix = next((k[6:] + ":" for k, v in namespaces.items()
-                           if v == NS_MAIN and k.startswith("xmlns:")), "")
-            if namespaces.get("xmlns") != NS_MAIN and not prefix:
-                raise ScanError("kein Tabellenblatt im erwarteten Format")
-            result = SheetScan(prefix, namespaces)
-            return
-        local = name[len(result.prefix):] if name.startswith(result.prefix) else None
-        if local == "row" and depth == 3:
+        if name == row_tag and depth == 3:
             if "r" not in attrs:
                 raise ScanError("Zeilen ohne Nummer")
             number = int(attrs["r"])
@@ -59,35 +65,34 @@ def scan(data: bytes) -> SheetScan:
                 raise ScanError(f"Zeile {number} kommt doppelt vor")
             result.rows[number] = parser.CurrentByteIndex
             result.order.append(number)
-        elif local == "sheetData" and depth == 2:
-            result.data_open_end = _tag_end(data, parser.CurrentByteIndex)
-            result.data_close = parser.CurrentByteIndex
-            result.data_empty_tag = data[result.data_open_end - 2] == ord("/")
-        elif local == "dimension" and depth == 2:
-            offset = parser.CurrentByteIndex
-            result.dimension = (offset, _tag_end(data, offset))
+        elif depth == 2:
+            if name == sheet_data_tag:
+                result.data_open_end = _tag_end(data, parser.CurrentByteIndex)
+                result.data_close = parser.CurrentByteIndex
+                result.data_empty_tag = data[result.data_open_end - 2] == ord("/")
+            elif name == dimension_tag:
+                offset = parser.CurrentByteIndex
+                result.dimension = (offset, _tag_end(data, offset))
 
     def end(name):
         nonlocal depth
         depth -= 1
-        if depth == 2 and result.order and name == result.prefix + "row":
+        if depth == 2 and name == row_tag:
             number = result.order[-1]
             begin = result.rows[number]
-            if not isinstance(begin, tuple):
-                own_tag_end = _tag_end(data, begin)
-                if data[own_tag_end - 2:own_tag_end] == b"/>":   # <row .../>
-                    close = own_tag_end
-                else:                  # expat reports the offset of </row> here
-                    here = parser.CurrentByteIndex
-                    if not data.startswith(b"</", here):
-                        raise ScanError(f"Zeile {number} nicht verstanden")
-                    close = _tag_end(data, here)
-                result.rows[number] = (begin, close)
-        elif depth == 1 and name == result.prefix + "sheetData" and not result.data_empty_tag:
+            own_tag_end = _tag_end(data, begin)
+            if data[own_tag_end - 2:own_tag_end] == b"/>":       # <row .../>
+                close = own_tag_end
+            else:                      # expat reports the offset of </row> here
+                here = parser.CurrentByteIndex
+                if not data.startswith(b"</", here):
+                    raise ScanError(f"Zeile {number} nicht verstanden")
+                close = _tag_end(data, here)
+            result.rows[number] = (begin, close)
+        elif depth == 1 and name == sheet_data_tag and not result.data_empty_tag:
             result.data_close = parser.CurrentByteIndex
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    parser.StartElementHandler = root
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
