@@ -31,3 +31,9 @@ def open_amount(invoice) -> Decimal:
     if total is None:
         return ZERO
     return max(ZERO, total - (invoice["bezahlt_betrag"] or ZERO))
+
+
+def euro(value) -> str:
+    """German money format: 1.234,56 €."""
+    text = f"{Decimal(value):,.2f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".") + " €"

@@ -130,3 +130,26 @@ def monatsabschluss(path: Path, stichtag: date, now: datetime,
         now, "Monatsabschluss", stichtag=stichtag, details=details)]))
     result.write = apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
     return result
+
+
+@dataclass
+class TierResult:
+    book: Book
+    analysis: object
+    plan: Plan
+    write: WriteResult | None = None
+
+
+def stufen(path: Path, stichtag: date, now: datetime, uebernehmen: bool = False,
+           probelauf: bool = False) -> TierResult:
+    """ABC analysis, promise monitor and customer journey; tiers change in Kunden only
+    with uebernehmen."""
+    from . import __version__, stufenanalyse
+    book = read_book(path)
+    analysis = stufenanalyse.analyse_book(book, stichtag)
+    plan = stufenanalyse.plan(book, analysis, now, __version__, uebernehmen)
+    result = TierResult(book, analysis, plan)
+    if not probelauf:
+        result.write = apply_plan(book, plan, now,
+                                  book.settings.get("sicherungen_behalten", 30))
+    return result

@@ -83,6 +83,7 @@ def main():
       kundenbuch monatsabschluss kundenbuch.xlsx
       kundenbuch pruefen kundenbuch.xlsx
       kundenbuch forderungen kundenbuch.xlsx --stichtag 2026-10-31
+      kundenbuch stufen kundenbuch.xlsx --uebernehmen
       kundenbuch BEFEHL --hilfe
     """
 
@@ -220,6 +221,76 @@ def monatsabschluss(pfad, stichtag, probelauf):
     else:
         print_write(result.write, "Prüfbericht, Forderungen, Offene Posten, Protokoll")
     sys.exit(EXIT_FINDINGS if errors_found else EXIT_OK)
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--uebernehmen", is_flag=True,
+              help="Vorgeschlagene Stufen und Umsatz 12 Monate ins Blatt Kunden schreiben.")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def stufen(pfad, stichtag, uebernehmen, probelauf):
+    """Kundenstufen A/B/C, Serviceversprechen und Kundenreise.
+
+    Schreibt das Blatt „Stufenanalyse“ (mit Pareto-Diagramm). Die Stufen im Blatt Kunden
+    ändern sich nur mit --uebernehmen.
+
+    \b
+    Beispiele:
+      kundenbuch stufen kundenbuch.xlsx --stichtag 2026-10-31
+      kundenbuch stufen --uebernehmen
+    """
+    day = _stichtag(stichtag)
+    try:
+        result = api.stufen(pfad, day, datetime.now(), uebernehmen=uebernehmen,
+                            probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    print_tiers(result.analysis)
+    if probelauf:
+        console.print("Probelauf: nichts wurde verändert.")
+    else:
+        what = "Stufen in Kunden und Blatt „Stufenanalyse“" if uebernehmen else \
+            "Blatt „Stufenanalyse“ (Stufen in Kunden unverändert; --uebernehmen schreibt sie)"
+        print_write(result.write, what)
+
+
+def print_tiers(analysis) -> None:
+    from .plan import format_value
+    from .records import display_name
+    counts = Table(title=f"Kundenstufen zum Stichtag {analysis.stichtag:%d.%m.%Y}",
+                   title_justify="left")
+    for header in ("Stufe", "Kunden (Vorschlag)", "Umsatz 12 Monate"):
+        counts.add_column(header, justify="left" if header == "Stufe" else "right")
+    tiers = sorted({t.proposed for t in analysis.clients})
+    for name in tiers:
+        members = [t for t in analysis.clients if t.proposed == name]
+        counts.add_row(name, str(len(members)),
+                       format_value(sum((t.revenue for t in members), analysis.total_revenue * 0)))
+    console.print(counts)
+    changes = [t for t in analysis.clients if t.change]
+    if changes:
+        table = Table(title="Vorgeschlagene Änderungen", title_justify="left")
+        for header in ("Kunde", "Änderung", "Grund"):
+            table.add_column(header)
+        for tier in changes:
+            table.add_row(f"{tier.number} {display_name(tier.client)}", tier.change,
+                          "; ".join(tier.reasons))
+        console.print(table)
+    if analysis.promises:
+        table = Table(title="Serviceversprechen offen oder bald fällig", title_justify="left")
+        for header in ("Kunde", "Versprechen", "Stand", "Einzelheiten"):
+            table.add_column(header)
+        for promise in analysis.promises:
+            table.add_row(f"{promise.client['kundennr']} {display_name(promise.client)}",
+                          promise.what, promise.state, promise.detail)
+        console.print(table)
+    journey = analysis.journey
+    console.print("Kundenreise: " + ", ".join(f"{phase} {n}" for phase, n in
+                                              journey.per_phase.items() if n)
+                  + f"; ruhend: {len(journey.stale)}; Dankesbrief fällig: "
+                  f"{len(journey.thanks_due)}")
 
 
 @main.command(context_settings=CONTEXT)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import schema
+from .amounts import euro
 from .records import column_letter
 
 # Column kinds in report sheets decide the cell format.
@@ -132,7 +133,7 @@ def format_value(value) -> str:
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, Decimal):
-        return f"{value:,.2f} €".replace(",", "_").replace(".", ",").replace("_", ".")
+        return euro(value)
     return str(value)
 
 

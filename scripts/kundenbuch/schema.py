@@ -209,6 +209,10 @@ class Setting:
     choices: tuple = ()
 
 
+# Days without appointment or invoice after which a client in a phase counts as dormant.
+PHASE_STALE_DAYS = {"Erstkontakt": 30, "Vertrauen": 45, "Bedarfsanalyse": 45,
+                    "Empfehlung": 60, "Vertrag": 60, "Umsetzung": 90, "Betreuung": 180}
+
 BUNDESLAENDER = ("BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL",
                  "SN", "ST", "SH", "TH")
 
@@ -242,6 +246,14 @@ SETTINGS = (
             "Fälligkeit = Verzug ab dem Tag nach dem Zahlungsziel (§ 286 Abs. 2 BGB); "
             "Erinnerung = erst ab dem Tag nach der ersten Zahlungserinnerung",
             ("Fälligkeit", "Erinnerung")),
+    Setting("Empfehlung Aufstieg ab", "empfehlung_aufstieg_ab", MONEY, 1000.00,
+            "Bringen die von einem Kunden empfohlenen Kunden mindestens so viel Umsatz "
+            "(12 Monate), steigt er eine Stufe auf"),
+    Setting("Neukunden mindestens", "neukunden_mindestens", CHOICE, "B",
+            "Stufe, die neue Kunden im ersten Jahr mindestens bekommen", STUFEN),
+    *(Setting(f"Ruhend {phase} (Tage)", f"ruhend_{phase.lower()}", INT, days,
+              f"Kunden in der Phase {phase} ohne Termin oder Rechnung so lange gelten als "
+              "ruhend") for phase, days in PHASE_STALE_DAYS.items()),
     Setting("Sicherungen behalten", "sicherungen_behalten", INT, 30,
             "Wie viele Sicherungskopien im Ordner sicherung/ bleiben"),
 )
