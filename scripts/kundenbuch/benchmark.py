@@ -53,8 +53,10 @@ def _python(*code_or_args) -> list[str]:
 
 def measure(name: str, command: list[str], note: str = "") -> Measurement:
     """Run a command in a child process: wall seconds and its own peak memory."""
+    # Output goes to files: a pipe read only at the end could fill up and block the child.
+    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=out_file, stderr=err_file)
     peak = None
     if hasattr(os, "wait4"):
         _, status, usage = os.wait4(process.pid, 0)
@@ -65,7 +67,9 @@ def measure(name: str, command: list[str], note: str = "") -> Measurement:
     else:
         process.wait()
     seconds = time.perf_counter() - started
-    out, err = process.stdout.read(), process.stderr.read()
+    out_file.seek(0)
+    err_file.seek(0)
+    out, err = out_file.read(), err_file.read()
     if process.returncode not in (0, 1):
         raise RuntimeError(f"{name} fehlgeschlagen: {err.decode(errors='replace')[-500:]}")
     return Measurement(name, seconds, peak, note, out)

@@ -19,6 +19,7 @@ from .writer import WriteRefused
 DEFAULT_BOOK = "kundenbuch.xlsx"
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 COLOURS = {FEHLER: "bold red", WARNUNG: "yellow", HINWEIS: "cyan"}
+TERMINAL_ROWS = 25        # longer lists stay in the report sheets
 
 # soft_wrap: long German sentences are wrapped by the terminal, not cut into lines.
 console = Console(soft_wrap=True)
@@ -274,18 +275,20 @@ def print_tiers(analysis) -> None:
         table = Table(title="Vorgeschlagene Änderungen", title_justify="left")
         for header in ("Kunde", "Änderung", "Grund"):
             table.add_column(header)
-        for tier in changes:
+        for tier in changes[:TERMINAL_ROWS]:
             table.add_row(f"{tier.number} {display_name(tier.client)}", tier.change,
                           "; ".join(tier.reasons))
         console.print(table)
+        _more(len(changes), "Änderungen", "Stufenanalyse")
     if analysis.promises:
         table = Table(title="Serviceversprechen offen oder bald fällig", title_justify="left")
         for header in ("Kunde", "Versprechen", "Stand", "Einzelheiten"):
             table.add_column(header)
-        for promise in analysis.promises:
+        for promise in analysis.promises[:TERMINAL_ROWS]:
             table.add_row(f"{promise.client['kundennr']} {display_name(promise.client)}",
                           promise.what, promise.state, promise.detail)
         console.print(table)
+        _more(len(analysis.promises), "Versprechen", "Stufenanalyse")
     journey = analysis.journey
     console.print("Kundenreise: " + ", ".join(f"{phase} {n}" for phase, n in
                                               journey.per_phase.items() if n)
@@ -356,11 +359,18 @@ def print_receivables(summary) -> None:
     due = Table(title="Fällige Briefe (erzeugt beim Monatsabschluss)", title_justify="left")
     for header in ("Kunde", "Brief", "Rechnungen", "Offen"):
         due.add_column(header, justify="right" if header == "Offen" else "left")
-    for (number, level), states in sorted(letters.items(), key=lambda kv: (-kv[0][1], kv[0])):
+    ordered = sorted(letters.items(), key=lambda kv: (-kv[0][1], kv[0]))
+    for (number, level), states in ordered[:TERMINAL_ROWS]:
         due.add_row(f"{number} {display_name(states[0].client)}", LEVEL_NAMES[level],
                     ", ".join(s.number for s in states),
                     format_value(sum((s.open for s in states), states[0].open * 0)))
     console.print(due)
+    _more(len(ordered), "Briefe", "Offene Posten")
+
+
+def _more(count: int, what: str, sheet: str) -> None:
+    if count > TERMINAL_ROWS:
+        console.print(f"… und {count - TERMINAL_ROWS} weitere {what} (alle im Blatt „{sheet}“)")
 
 
 def print_write(write, what: str) -> None:

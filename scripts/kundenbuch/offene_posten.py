@@ -30,14 +30,13 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
                            for tier, row in sorted(summary.buckets_by_tier.items())],
                           heading="Nach Stufe")
     clients = {s.invoice["kundennr"]: s.client for s in items}
+    tiers = {s.invoice["kundennr"]: s.tier for s in items}
     client_rows, client_links = [], {}
     ranked = sorted(summary.buckets_by_client.items(),
                     key=lambda kv: (-sum(kv[1].values(), ZERO), kv[0]))
     for index, (number, row) in enumerate(ranked):
         client = clients.get(number)
-        client_rows.append([number, display_name(client),
-                            next((s.tier for s in items if s.invoice["kundennr"] == number),
-                                 "")]
+        client_rows.append([number, display_name(client), tiers.get(number, "")]
                            + [row[b] for b in BUCKETS] + [sum(row.values(), ZERO)])
         if client is not None:
             client_links[(index, 0)] = sheet_link(client)

@@ -107,6 +107,7 @@ def _refuse_formula(cell, where):
 
 
 WRAPPER = b"kundenbuch-rows"
+ROW_BATCH = 2000
 MARK = b"<!--kundenbuch-row-->"
 
 
@@ -142,22 +143,28 @@ def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
         by_row.setdefault(row, {})[column] = value
     targets = sorted(by_row)
     sources = [n for n in layout.order if n not in header_rows]
-    above = {t: _nearest_above(sources, t) for t in targets}
-    wanted = sorted({t for t in targets if t in layout.rows} | set(filter(None, above.values())))
-    parsed = _parse_rows(data, layout, wanted)
-    output = _wrapper(layout)
-    for target in targets:
-        reference = parsed.get(above[target])
-        last_style = {} if reference is None else {
-            _cell_column(c): c.get("s") for c in reference.iterfind(M + "c") if c.get("s")}
-        row = parsed.get(target)
-        if row is None:
-            row = etree.Element(M + "row", r=str(target))
-        _patch_row(row, target, by_row[target], last_style, styles, sheet_name)
-        if len(output):
-            output.append(etree.Comment(MARK[4:-3].decode()))
-        output.append(row)
-    new_rows = dict(zip(targets, _serialise(output)))
+    new_rows = {}
+    # In batches, so that memory stays small however many rows change.
+    for first in range(0, len(targets), ROW_BATCH):
+        batch = targets[first:first + ROW_BATCH]
+        above = {t: _nearest_above(sources, t) for t in batch}
+        wanted = sorted({t for t in batch if t in layout.rows} |
+                        set(filter(None, above.values())))
+        parsed = _parse_rows(data, layout, wanted)
+        output = _wrapper(layout)
+        for target in batch:
+            reference = parsed.get(above[target])
+            last_style = {} if reference is None else {
+                _cell_column(c): c.get("s") for c in reference.iterfind(M + "c")
+                if c.get("s")}
+            row = parsed.get(target)
+            if row is None:
+                row = etree.Element(M + "row", r=str(target))
+            _patch_row(row, target, by_row[target], last_style, styles, sheet_name)
+            if len(output):
+                output.append(etree.Comment(MARK[4:-3].decode()))
+            output.append(row)
+        new_rows.update(zip(batch, _serialise(output)))
     return _splice(data, layout, new_rows, _dimension(data, layout, writes))
 
 

@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import split_cell
+from .cells import ROW_BATCH
 from .rowscan import ScanError, scan
 
 
@@ -104,12 +105,15 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
             compare.append(number)
         if len(problems) > 10:
             return problems
-    if compare:
-        old_cells = _cells(old_data, old, compare)
-        new_cells = _cells(new_data, new, compare)
+    for first in range(0, len(compare), ROW_BATCH):       # batches keep memory small
+        batch = compare[first:first + ROW_BATCH]
+        old_cells = _cells(old_data, old, batch)
+        new_cells = _cells(new_data, new, batch)
         problems += [f"Zelle {ref} in {part} hat sich verändert"
                      for ref, shape in old_cells.items()
                      if split_cell(ref) not in written_cells and new_cells.get(ref) != shape]
+        if problems:
+            break
     return problems[:10]
 
 
