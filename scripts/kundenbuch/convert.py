@@ -6,6 +6,7 @@ usable value is a warning (the value was understood); without a value, an error.
 """
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -20,9 +21,15 @@ def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@functools.lru_cache(maxsize=65536)
+def _money_of_float(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(CENT)
+
+
 def to_money(value) -> Decimal:
-    """Euros as Decimal with two places; floats go through repr to avoid 0.1 noise."""
-    return Decimal(repr(float(value))).quantize(CENT)
+    """Euros as Decimal with two places; floats go through repr to avoid 0.1 noise.
+    Cached: the same prices come back again and again."""
+    return _money_of_float(float(value))
 
 
 def serial_date(kind: str, value):
@@ -48,6 +55,11 @@ def convert(kind: str, value, choices=()):
     return _CONVERTERS[kind](value, choices)
 
 
+def converter(kind: str):
+    """The converter of a kind, for values already known not to be empty."""
+    return _CONVERTERS[kind]
+
+
 def _text(value, _choices):
     if isinstance(value, float) and value.is_integer():
         return str(int(value)), None     # e.g. a PLZ typed as number
@@ -59,6 +71,8 @@ def _text(value, _choices):
 
 
 def _date(value, _choices):
+    if type(value) is date:          # the common case, as calamine delivers it
+        return value, None
     if isinstance(value, datetime):
         return value.date(), None
     if isinstance(value, date):
@@ -121,8 +135,15 @@ def _yesno(value, _choices):
     return None, f"„{value}“ ist nicht erlaubt; bitte ja oder nein eingeben"
 
 
+@functools.lru_cache(maxsize=64)
+def _choice_lookup(choices: tuple) -> tuple[bool, dict]:
+    numeric = bool(choices) and all(isinstance(c, int) for c in choices)
+    return numeric, {str(c).casefold(): c for c in choices}
+
+
 def _choice(value, choices):
-    if choices and all(isinstance(c, int) for c in choices):
+    numeric, lookup = _choice_lookup(tuple(choices))
+    if numeric:
         number = _number(value)
         if number is not None and 0 < number < 1 and round(number * 100) in choices:
             number = round(number * 100)   # 19 % formatted as percent reads 0.19
@@ -130,10 +151,9 @@ def _choice(value, choices):
             return int(number), None
         allowed = ", ".join(str(c) for c in choices)
         return None, f"„{value}“ ist nicht erlaubt; erlaubt sind {allowed}"
-    text = str(value).strip()
-    for choice in choices:
-        if text.casefold() == str(choice).casefold():
-            return choice, None
+    found = lookup.get(str(value).strip().casefold())
+    if found is not None:
+        return found, None
     allowed = ", ".join(str(c) for c in choices)
     return None, f"„{value}“ ist nicht erlaubt; erlaubt sind {allowed}"
 

@@ -11,6 +11,7 @@ import io
 import os
 import zlib
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ import python_calamine
 from lxml import etree
 
 from . import schema
-from .convert import convert, is_empty, serial_date
+from .convert import convert, converter, is_empty, serial_date
 from .findings import FEHLER, WARNUNG, Finding
 from .ooxml import M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import BaseRate, Record, Settings, column_letter, split_cell
@@ -91,13 +92,14 @@ def read_book(path, allow_empty: bool = False) -> Book:
             raise
         raise UnreadableWorkbook(
             f"Die Datei {path.name} kann nicht gelesen werden: {exc}") from exc
-    grids = _SheetGrids(workbook, path, package)
     findings: list[Finding] = []
     records, locations = {}, {}
-    for spec in schema.ALL_TABLES:
-        found = _read_table(spec, package, grids, findings)
-        if found is not None:
-            locations[spec.table], records[spec.table] = found
+    with _SheetGrids(workbook, path, package) as grids:
+        grids.prefetch([spec.sheet for spec in schema.ALL_TABLES])
+        for spec in schema.ALL_TABLES:
+            found = _read_table(spec, package, grids, findings)
+            if found is not None:
+                locations[spec.table], records[spec.table] = found
     if not locations and not allow_empty and grids.all_empty(package):
         raise UnreadableWorkbook(f"Die Arbeitsmappe {path.name} ist leer. "
                                  "Eine neue legt „kundenbuch neu“ an.")
@@ -134,23 +136,43 @@ def _rust_panics_silenced():
 
 
 class _SheetGrids:
-    """Each sheet read once, as a grid anchored at A1."""
+    """Each sheet read once, as a grid anchored at A1. python-calamine releases the GIL
+    while it parses, so sheets are read in two threads (each with its own workbook
+    handle) while the main thread converts the sheets already there."""
 
     def __init__(self, workbook, path, package):
         self.workbook, self.path, self.package = workbook, path, package
-        self.cache, self.raw_numbers = {}, set()
+        self.cache, self.raw_numbers, self.pending = {}, set(), {}
+        self.pool = None
+
+    def __enter__(self):
+        self.silenced = _rust_panics_silenced()
+        self.silenced.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.silenced.__exit__(*exc_info)
+
+    def prefetch(self, names) -> None:
+        present = [self.package.sheet(n) for n in dict.fromkeys(names)]
+        present = [s.name for s in present if s is not None]
+        if len(present) > 1:
+            self.pool = ThreadPoolExecutor(max_workers=2)
+            for name in present:
+                self.pending[name] = self.pool.submit(_read_sheet, self.path, name)
 
     def get(self, sheet: str):
         if sheet not in self.cache:
-            try:
-                with _rust_panics_silenced():
-                    data = self.workbook.get_sheet_by_name(sheet)
-                    self.cache[sheet] = (data.to_python(skip_empty_area=False),
-                                         data.merged_cell_ranges or [])
-            except BaseException as exc:  # a Rust panic is a BaseException
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
-                self.cache[sheet] = self._fallback(sheet, exc)
+            future = self.pending.pop(sheet, None)
+            outcome = future.result() if future else _read_sheet(self.path, sheet,
+                                                                 self.workbook)
+            if isinstance(outcome, BaseException):
+                if isinstance(outcome, (KeyboardInterrupt, SystemExit)):
+                    raise outcome
+                outcome = self._fallback(sheet, outcome)
+            self.cache[sheet] = outcome
         return self.cache[sheet]
 
     def _fallback(self, sheet, calamine_error):
@@ -166,6 +188,17 @@ class _SheetGrids:
     def all_empty(self, package: Package) -> bool:
         return all(not any(not is_empty(v) for row in self.get(s.name)[0] for v in row)
                    for s in package.sheets)
+
+
+def _read_sheet(path, sheet, workbook=None):
+    """(grid, merged ranges) of one sheet, or the exception calamine raised (a Rust
+    panic is a BaseException)."""
+    try:
+        workbook = workbook or python_calamine.CalamineWorkbook.from_path(str(path))
+        data = workbook.get_sheet_by_name(sheet)
+        return data.to_python(skip_empty_area=False), data.merged_cell_ranges or []
+    except BaseException as exc:
+        return exc
 
 
 def _cell(grid, row: int, col: int):
@@ -232,29 +265,54 @@ def _read_table(spec, package, grids, findings):
     for key, index in headers.items():
         extra[str(_cell(grid, top, index)).strip()] = index
     location = TableLocation(sheet_info.name, top, bottom, columns, extra)
-    rows = []
-    for row in range(top + 1, bottom + 1):
-        raw = {f: _cell(grid, row, c) for f, c in columns.items()}
-        if all(is_empty(v) for v in raw.values()):
-            continue
-        values = {}
-        for column in spec.columns:
-            if column.field not in columns:
-                values[column.field] = None
-                continue
-            cell_value = raw[column.field]
-            if sheet_info.name in grids.raw_numbers:
-                cell_value = serial_date(column.kind, cell_value)
-            value, problem = convert(column.kind, cell_value, column.choices)
-            values[column.field] = value
-            if problem:
-                severity = WARNUNG if value is not None else FEHLER
-                cell = f"{column_letter(columns[column.field])}{row}"
-                findings.append(Finding(severity, sheet_info.name, cell,
-                                        f"{column.header}: {problem}.", "typ"))
-        rows.append(Record(sheet_info.name, row, values, columns, raw))
+    rows = _records(grid, top, bottom, spec, columns, sheet_info.name,
+                    sheet_info.name in grids.raw_numbers, findings)
     _warn_rows_below(grid, bottom, columns, sheet_info.name, spec, findings)
     return location, rows
+
+
+def _records(grid, top, bottom, spec, columns, sheet, raw_numbers, findings):
+    keep_raw = spec is schema.EINSTELLUNGEN
+    """The table's rows as Records. The hot loop of reading: converters are looked
+    up once per column, and text and empty cells take the short way."""
+    present = [(c.field, columns[c.field] - 1, c, converter(c.kind)) for c in spec.columns
+               if c.field in columns]
+    missing = {c.field: None for c in spec.columns if c.field not in columns}
+    records = []
+    for number in range(top + 1, min(bottom, len(grid)) + 1):
+        line = grid[number - 1]
+        width = len(line)
+        cells = [(line[index] if index < width else "") for _, index, _, _ in present]
+        if all(v == "" or v is None or (isinstance(v, str) and not v.strip())
+               for v in cells):
+            continue
+        values = dict(missing)
+        # Raw values are kept for the settings (typed per setting later), elsewhere only
+        # where conversion failed, so that checks can tell a bad cell from an empty one.
+        raw = {field: v for (field, _, _, _), v in zip(present, cells)} if keep_raw else {}
+        for (field, index, column, convert_cell), value in zip(present, cells):
+            if value == "" or value is None:
+                values[field] = None
+                continue
+            if isinstance(value, str):
+                if not value.strip():
+                    values[field] = None
+                    continue
+                if column.kind == schema.TEXT:
+                    values[field] = value.strip()
+                    continue
+            if raw_numbers:
+                value = serial_date(column.kind, value)
+            converted, problem = convert_cell(value, column.choices)
+            values[field] = converted
+            if converted is None:
+                raw[field] = value
+            if problem:
+                severity = WARNUNG if converted is not None else FEHLER
+                findings.append(Finding(severity, sheet, f"{column_letter(index + 1)}{number}",
+                                        f"{column.header}: {problem}.", "typ"))
+        records.append(Record(sheet, number, values, columns, raw))
+    return records
 
 
 def _refuse_merged(merged, top, bottom, left, right, sheet, table):

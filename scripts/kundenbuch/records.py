@@ -38,7 +38,9 @@ class Record:
     row: int                                  # Excel row number
     values: dict
     columns: dict = field(repr=False)         # field -> 1-based column index
-    raw: dict = field(default_factory=dict, repr=False)  # field -> value as read
+    # field -> value as read, for cells that could not be converted (all cells in the
+    # settings table)
+    raw: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name):
         return self.values.get(name)

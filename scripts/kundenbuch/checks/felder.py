@@ -17,8 +17,8 @@ def required_cells(book, stichtag):
         required = [c for c in spec.columns if c.required]
         for record in records:
             for column in required:
-                if record.has_column(column.field) and record.raw.get(column.field) in (
-                        None, ""):
+                if (record.has_column(column.field) and record[column.field] is None
+                        and column.field not in record.raw):      # empty, not just bad
                     yield at(record, column.field, FEHLER,
                              f"{column.header} fehlt (Pflichtfeld).")
 

@@ -153,14 +153,11 @@ def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
         parsed = _parse_rows(data, layout, wanted)
         output = _wrapper(layout)
         for target in batch:
-            reference = parsed.get(above[target])
-            last_style = {} if reference is None else {
-                _cell_column(c): c.get("s") for c in reference.iterfind(M + "c")
-                if c.get("s")}
             row = parsed.get(target)
             if row is None:
                 row = etree.Element(M + "row", r=str(target))
-            _patch_row(row, target, by_row[target], last_style, styles, sheet_name)
+            _patch_row(row, target, by_row[target], parsed.get(above[target]), styles,
+                       sheet_name)
             if len(output):
                 output.append(etree.Comment(MARK[4:-3].decode()))
             output.append(row)
@@ -241,21 +238,35 @@ def _dimension(data, layout, writes) -> bytes | None:
     return b"<" + layout.prefix.encode() + b'dimension ref="' + new_ref.encode() + b'"/>'
 
 
-def _patch_row(row, row_number, values, last_style, styles, sheet_name):
-    cells = {_cell_column(c): c for c in row.iterfind(M + "c")}
+def _patch_row(row, row_number, values, reference, styles, sheet_name):
+    """Set values in one row. Only the cells from the lowest written column on are
+    looked at (written columns are usually the last ones); new cells take the style of
+    the same column in the reference row above."""
+    lowest = min(values)
+    tail = {}                                   # column -> cell, from `lowest` on
+    for cell in row.iterchildren(M + "c", reversed=True):
+        column = _cell_column(cell)
+        if column < lowest:
+            break
+        tail[column] = cell
+    reference_styles = None
     for column in sorted(values):
         value = values[column]
         address = f"{column_letter(column)}{row_number}"
-        cell = cells.get(column)
+        cell = tail.get(column)
         if cell is None:
             cell = etree.Element(M + "c", r=address)
-            later = [c for c in cells if c > column]
+            later = [c for c in tail if c > column]
             if later:
-                cells[min(later)].addprevious(cell)
+                tail[min(later)].addprevious(cell)
             else:
-                row.append(cell)
-            cells[column] = cell
-            style = last_style.get(column)
+                _append_cell(row, cell)
+            tail[column] = cell
+            if reference_styles is None:
+                reference_styles = {} if reference is None else {
+                    _cell_column(c): c.get("s") for c in reference.iterfind(M + "c")
+                    if c.get("s")}
+            style = reference_styles.get(column)
             kind = style_kind(value)
             if style is None and kind in ("date", "money"):
                 style = str(styles.xf(kind))
@@ -265,5 +276,14 @@ def _patch_row(row, row_number, values, last_style, styles, sheet_name):
             _refuse_formula(cell, f"Zelle {sheet_name}!{address}")
         set_cell(cell, value)
     if row.get("spans"):
-        columns = sorted(cells)
-        row.set("spans", f"{columns[0]}:{columns[-1]}")
+        first = next(row.iterchildren(M + "c"))
+        row.set("spans", f"{min(_cell_column(first), lowest)}:{max(tail)}")
+
+
+def _append_cell(row, cell):
+    """After the last cell, before anything else a row may hold (extLst)."""
+    others = [child for child in row if child.tag != M + "c"]
+    if others:
+        others[0].addprevious(cell)
+    else:
+        row.append(cell)

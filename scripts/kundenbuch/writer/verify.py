@@ -17,7 +17,7 @@ import zipfile
 from lxml import etree
 
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
-from ..records import split_cell
+from ..records import column_letter
 from .cells import ROW_BATCH
 from .rowscan import ScanError, scan
 
@@ -105,26 +105,33 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
             compare.append(number)
         if len(problems) > 10:
             return problems
+    written_refs = {f"{column_letter(c)}{r}" for r, c in written_cells}
     for first in range(0, len(compare), ROW_BATCH):       # batches keep memory small
         batch = compare[first:first + ROW_BATCH]
-        old_cells = _cells(old_data, old, batch)
-        new_cells = _cells(new_data, new, batch)
-        problems += [f"Zelle {ref} in {part} hat sich verändert"
-                     for ref, shape in old_cells.items()
-                     if split_cell(ref) not in written_cells and new_cells.get(ref) != shape]
+        old_rows = _rows_without(old_data, old, batch, written_refs)
+        new_rows = _rows_without(new_data, new, batch, written_refs)
+        problems += [f"Zeile {number} in {part}: eine nicht geschriebene Zelle hat sich "
+                     "verändert" for number in batch if old_rows[number] != new_rows[number]]
         if problems:
             break
     return problems[:10]
 
 
-def _cells(data, layout, numbers) -> dict:
-    """Cell address -> content of the given rows, parsed together in one document."""
+def _rows_without(data, layout, numbers, written_refs) -> dict:
+    """Row number -> the row's cells without the written ones, serialised. The rows are
+    parsed together; old and new sit in identical wrappers, so equal cells serialise
+    equally."""
     view = memoryview(data)
     declarations = b" ".join(f'{k}="{v}"'.encode() for k, v in layout.namespaces.items())
     body = b"".join(bytes(view[slice(*layout.rows[n])]) for n in numbers)
     root = parse_xml(b"<w " + declarations + b">" + body + b"</w>")
-    # Old and new rows sit in identical wrappers, so equal cells serialise equally.
-    return {c.get("r"): etree.tostring(c) for c in root.iter(M + "c")}
+    result = {}
+    for row in root:
+        for cell in [c for c in row if c.get("r") in written_refs]:
+            row.remove(cell)
+        row.attrib.pop("spans", None)           # the patcher may widen it
+        result[int(row.get("r"))] = etree.tostring(row)
+    return result
 
 
 def _outside_rows(data, layout) -> list[bytes]:
