@@ -153,3 +153,36 @@ def stufen(path: Path, stichtag: date, now: datetime, uebernehmen: bool = False,
         result.write = apply_plan(book, plan, now,
                                   book.settings.get("sicherungen_behalten", 30))
     return result
+
+
+@dataclass
+class CalendarResult:
+    book: Book
+    overview: object
+    onboarding: list
+    taxes: list
+    plan: Plan
+    write: WriteResult | None = None
+    ics_events: int = 0
+
+
+def termine(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
+            steuertermine: int | None = None, probelauf: bool = False) -> CalendarResult:
+    """Terminübersicht, onboarding plans and (asked for) tax dates into Termine, and an
+    .ics export of everything."""
+    from . import __version__, stufenanalyse, terminuebersicht
+    book = read_book(path)
+    checks_due = stufenanalyse.analyse_book(book, stichtag).annual_checks_due()
+    plan, view, onboarding, taxes = terminuebersicht.plan(book, stichtag, now, __version__,
+                                                          checks_due, steuertermine)
+    result = CalendarResult(book, view, onboarding, taxes, plan)
+    if probelauf:
+        return result
+    result.write = apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
+    if ics is not None:
+        from .ics import calendar
+        current = read_book(path) if (onboarding or taxes) else book
+        data = calendar(current.termine, current.kunden, current.settings, stichtag, now)
+        Path(ics).write_bytes(data)
+        result.ics_events = data.count(b"BEGIN:VEVENT")
+    return result

@@ -85,6 +85,7 @@ def main():
       kundenbuch pruefen kundenbuch.xlsx
       kundenbuch forderungen kundenbuch.xlsx --stichtag 2026-10-31
       kundenbuch stufen kundenbuch.xlsx --uebernehmen
+      kundenbuch termine kundenbuch.xlsx --ics kundenbuch.ics
       kundenbuch BEFEHL --hilfe
     """
 
@@ -255,6 +256,69 @@ def stufen(pfad, stichtag, uebernehmen, probelauf):
         what = "Stufen in Kunden und Blatt „Stufenanalyse“" if uebernehmen else \
             "Blatt „Stufenanalyse“ (Stufen in Kunden unverändert; --uebernehmen schreibt sie)"
         print_write(result.write, what)
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="DATEI",
+              help="Alle Termine und Fristen als Kalenderdatei (.ics) schreiben.")
+@click.option("--steuertermine", type=click.IntRange(2000, 2100), metavar="JAHR",
+              help="Die Steuertermine dieses Jahres ins Blatt Termine eintragen (einmal).")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def termine(pfad, stichtag, ics, steuertermine, probelauf):
+    """Ein Kalender für alles: Terminübersicht, Begrüßungsplan, Steuertermine, .ics.
+
+    Schreibt das Blatt „Terminübersicht“ (nächste Tage, verstrichene Fristen, offene
+    Rückrufe, fällige Jahreschecks, Steuertermine, Fahrtenbuch) und trägt für neue
+    Kunden ohne „Begrüßt am“ die ersten Termine des Begrüßungsplans ein.
+
+    \b
+    Beispiele:
+      kundenbuch termine kundenbuch.xlsx --ics kundenbuch.ics
+      kundenbuch termine --steuertermine 2027
+    """
+    day = _stichtag(stichtag)
+    try:
+        result = api.termine(pfad, day, datetime.now(), ics=ics, steuertermine=steuertermine,
+                             probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"Die Kalenderdatei kann nicht geschrieben werden: {exc.strerror or exc}")
+    view = result.overview
+    table = Table(title=f"Termine ab {view.stichtag:%d.%m.%Y}", title_justify="left")
+    for header in ("Datum", "Zeit", "Art", "Kunde", "Betreff"):
+        table.add_column(header)
+    for item in view.upcoming[:TERMINAL_ROWS]:
+        table.add_row(f"{item['datum']:%d.%m.%Y}",
+                      f"{item['beginn']:%H:%M}" if item["beginn"] else "", item["art"] or "",
+                      item["kundennr"] or "", item["betreff"] or "")
+    console.print(table)
+    _more(len(view.upcoming), "Termine", "Terminübersicht")
+    for deadline in view.tax:
+        console.print(f"Steuertermin {deadline.day:%d.%m.%Y}: {deadline.title}"
+                      + (f" ({deadline.note})" if deadline.note else ""))
+    if view.overdue_deadlines:
+        console.print(f"[red]{len(view.overdue_deadlines)} verstrichene offene "
+                      "Lieferfrist(en)[/] – siehe Terminübersicht")
+    if view.open_callbacks:
+        console.print(f"{len(view.open_callbacks)} offene Rückrufe")
+    if result.onboarding:
+        console.print(f"Begrüßungsplan: {len(result.onboarding)} Termine für neue Kunden "
+                      "eingetragen")
+    if result.taxes:
+        console.print(f"Steuertermine {steuertermine}: {len(result.taxes)} eingetragen")
+    elif steuertermine:
+        console.print(f"Steuertermine {steuertermine}: schon alle eingetragen")
+    if probelauf:
+        console.print("Probelauf: nichts wurde verändert.")
+        return
+    print_write(result.write, "Terminübersicht" + (" und neue Termine" if
+                                                   result.onboarding or result.taxes else ""))
+    if ics:
+        console.print(f"Kalenderdatei geschrieben: {ics} ({result.ics_events} Einträge)")
 
 
 def print_tiers(analysis) -> None:

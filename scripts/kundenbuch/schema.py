@@ -213,6 +213,8 @@ class Setting:
 PHASE_STALE_DAYS = {"Erstkontakt": 30, "Vertrauen": 45, "Bedarfsanalyse": 45,
                     "Empfehlung": 60, "Vertrag": 60, "Umsetzung": 90, "Betreuung": 180}
 
+DEFAULT_ONBOARDING_PLAN = "Kickoff-Telefonat=3; Check-in=30; Review=90"
+
 BUNDESLAENDER = ("BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL",
                  "SN", "ST", "SH", "TH")
 
@@ -254,6 +256,19 @@ SETTINGS = (
     *(Setting(f"Ruhend {phase} (Tage)", f"ruhend_{phase.lower()}", INT, days,
               f"Kunden in der Phase {phase} ohne Termin oder Rechnung so lange gelten als "
               "ruhend") for phase, days in PHASE_STALE_DAYS.items()),
+    Setting("USt-Voranmeldung", "ust_voranmeldung", CHOICE, "vierteljährlich",
+            "Zeitraum der Umsatzsteuer-Voranmeldung (für Kleinunternehmer entfällt sie)",
+            ("monatlich", "vierteljährlich", "keine")),
+    Setting("Dauerfristverlängerung", "dauerfristverlaengerung", YESNO, NO,
+            "ja = Voranmeldungen einen Monat später fällig", JANEIN),
+    Setting("ESt-Vorauszahlung", "est_vorauszahlung", YESNO, YES,
+            "Einkommensteuer-Vorauszahlungen am 10.3., 10.6., 10.9., 10.12.", JANEIN),
+    Setting("GewSt-Vorauszahlung", "gewst_vorauszahlung", YESNO, NO,
+            "Gewerbesteuer-Vorauszahlungen am 15.2., 15.5., 15.8., 15.11.", JANEIN),
+    Setting("Vorschau Tage", "vorschau_tage", INT, 14,
+            "So viele Tage zeigt die Terminübersicht im Voraus"),
+    Setting("Begrüßungsplan", "begruessungsplan", TEXT, DEFAULT_ONBOARDING_PLAN,
+            "Erste Termine mit neuen Kunden: Betreff=Tage nach Kunde seit; getrennt durch ;"),
     Setting("Sicherungen behalten", "sicherungen_behalten", INT, 30,
             "Wie viele Sicherungskopien im Ordner sicherung/ bleiben"),
 )

@@ -14,7 +14,7 @@ from ..findings import Finding, sort_key
 
 CheckFunction = Callable[..., Iterable[Finding]]
 REGISTRY: list[CheckFunction] = []
-ALL_MODULES = ("struktur", "felder", "kunden", "rechnungen", "einstellungen")
+ALL_MODULES = ("struktur", "felder", "kunden", "rechnungen", "einstellungen", "termine")
 
 
 def check(function: CheckFunction) -> CheckFunction:

@@ -1,0 +1,109 @@
+"""Calendar rules: tax dates, holidays per Bundesland, onboarding plan, trip log."""
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from kundenbuch.kalender import (new_onboarding_rows, new_tax_rows, onboarding_steps,
+                                 overview, tax_deadlines)
+from kundenbuch.records import Record, Settings
+from kundenbuch.schema import SETTINGS
+from kundenbuch.workdays import holiday_name, next_working_day
+
+
+def settings(**values):
+    return Settings({**{s.field: s.default for s in SETTINGS}, **values}, {})
+
+
+def appointment(**values):
+    return Record("Termine", 2, values, {})
+
+
+def test_easter_monday_2023_moves_the_vat_date():
+    found = {d.title: d for d in tax_deadlines(2023, settings())}
+    q1 = found["USt-Voranmeldung Q1/2023"]
+    assert q1.original == date(2023, 4, 10) and q1.day == date(2023, 4, 11)
+    assert "§ 108 Abs. 3 AO" in q1.note
+
+
+def test_quarterly_vat_and_income_tax_dates_of_a_year():
+    found = [(d.original, d.title) for d in tax_deadlines(2026, settings())]
+    assert (date(2026, 1, 10), "USt-Voranmeldung Q4/2025") in found
+    assert (date(2026, 10, 10), "USt-Voranmeldung Q3/2026") in found
+    assert [t for _, t in found if t.startswith("ESt")] == [
+        f"ESt-Vorauszahlung Q{q}/2026" for q in range(1, 5)]
+    assert not [t for _, t in found if t.startswith("GewSt")]
+
+
+def test_monthly_with_extension_one_month_later():
+    found = {d.title: d.original for d in tax_deadlines(2026, settings(
+        ust_voranmeldung="monatlich", dauerfristverlaengerung="ja"))}
+    assert found["USt-Voranmeldung 01/2026"] == date(2026, 3, 10)
+    assert found["USt-Voranmeldung 11/2025"] == date(2026, 1, 10)
+    assert len([t for t in found if t.startswith("USt")]) == 12
+
+
+def test_small_business_files_no_vat_returns():
+    found = tax_deadlines(2026, settings(kleinunternehmer="ja", gewst_vorauszahlung="ja"))
+    assert not [d for d in found if d.title.startswith("USt")]
+    assert [d.original for d in found if d.title.startswith("GewSt")] == [
+        date(2026, 2, 15), date(2026, 5, 15), date(2026, 8, 15), date(2026, 11, 15)]
+
+
+def test_trade_tax_on_sunday_moves_to_monday():
+    found = {d.title: d for d in tax_deadlines(2026, settings(gewst_vorauszahlung="ja"))}
+    assert found["GewSt-Vorauszahlung Q1/2026"].day == date(2026, 2, 16)   # 15.2. Sunday
+
+
+@pytest.mark.parametrize("state, expected", [("BY", date(2025, 8, 18)),
+                                             ("NW", date(2025, 8, 15))])
+def test_assumption_day_is_a_holiday_in_bavaria_only(state, expected):
+    assert next_working_day(date(2025, 8, 15), state) == expected
+    assert (holiday_name(date(2025, 8, 15), state) is not None) == (state == "BY")
+
+
+def test_reformation_day_depends_on_the_state():
+    assert next_working_day(date(2025, 10, 31), "NI") == date(2025, 11, 3)
+    assert next_working_day(date(2025, 10, 31), "NW") == date(2025, 10, 31)
+
+
+def test_onboarding_plan_once_on_working_days():
+    client = Record("Kunden", 2, {"kundennr": "K-1", "kunde_seit": date(2026, 10, 28)}, {})
+    rows = new_onboarding_rows([client], [], settings(), date(2026, 10, 31))
+    assert [(r["betreff"], r["datum"]) for r in rows] == [
+        ("Kickoff-Telefonat", date(2026, 11, 2)),      # 31.10. is a Saturday
+        ("Check-in", date(2026, 11, 27)), ("Review", date(2027, 1, 26))]
+    existing = [appointment(**row) for row in rows]
+    assert new_onboarding_rows([client], existing, settings(), date(2026, 10, 31)) == []
+    welcomed = Record("Kunden", 2, {"kundennr": "K-1", "begruesst_am": date(2026, 10, 29)},
+                      {})
+    assert new_onboarding_rows([welcomed], [], settings(), date(2026, 10, 31)) == []
+
+
+def test_onboarding_plan_setting_is_parsed_forgivingly():
+    assert onboarding_steps("Anruf=2;  Besuch = 14; kaputt; =3") == [("Anruf", 2),
+                                                                       ("Besuch", 14)]
+
+
+def test_tax_rows_are_added_once():
+    rows = new_tax_rows(2027, [], settings())
+    assert len(rows) == 8 and all(r["art"] == "Steuertermin" for r in rows)
+    existing = [appointment(**row) for row in rows]
+    assert new_tax_rows(2027, existing, settings()) == []
+
+
+def test_overview_upcoming_overdue_and_trip_log():
+    items = [appointment(datum=date(2026, 11, 2), art="Beratung", beginn=time(9, 0)),
+             appointment(datum=date(2026, 12, 31), art="Beratung"),
+             appointment(datum=date(2026, 10, 1), art="Lieferfrist", erledigt="nein"),
+             appointment(datum=date(2026, 10, 5), art="Fahrt", km=42, kundennr="K-1"),
+             appointment(datum=date(2026, 10, 9), art="Beratung", km=8, kundennr="K-1"),
+             appointment(datum=date(2026, 10, 20), art="Rückruf", erledigt="nein")]
+    view = overview(items, settings(), date(2026, 10, 31))
+    assert [a["datum"] for a in view.upcoming] == [date(2026, 11, 2)]
+    assert [a["art"] for a in view.overdue_deadlines] == ["Lieferfrist"]
+    assert len(view.open_callbacks) == 1
+    assert view.km_by_month == [("2026-10", 2, 50)]
+    assert view.km_by_client == [("K-1", 2, 50)]
+    assert [d.title for d in view.tax] == ["ESt-Vorauszahlung Q4/2026"]
