@@ -8,6 +8,7 @@ that starts with = + - @ stays text.
 from __future__ import annotations
 
 import bisect
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -44,10 +45,15 @@ def excel_number(value) -> str | None:
     return None
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def xml_safe(text: str) -> str:
-    """Control characters cannot stand in XML; Excel itself writes them as _xHHHH_."""
-    return "".join(ch if ch in "\t\n\r" or 0x20 <= ord(ch) < 0xD800 or 0xE000 <= ord(ch) < 0xFFFE
-                   or ord(ch) > 0xFFFF else f"_x{ord(ch):04X}_" for ch in text)
+    """Control characters cannot stand in XML; Excel itself writes them as _xHHHH_.
+    (A pattern over plain text, not over XML.)"""
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def style_kind(value) -> str | None:
@@ -249,7 +255,6 @@ def _patch_row(row, row_number, values, reference, styles, sheet_name):
         if column < lowest:
             break
         tail[column] = cell
-    reference_styles = None
     for column in sorted(values):
         value = values[column]
         address = f"{column_letter(column)}{row_number}"
@@ -262,11 +267,7 @@ def _patch_row(row, row_number, values, reference, styles, sheet_name):
             else:
                 _append_cell(row, cell)
             tail[column] = cell
-            if reference_styles is None:
-                reference_styles = {} if reference is None else {
-                    _cell_column(c): c.get("s") for c in reference.iterfind(M + "c")
-                    if c.get("s")}
-            style = reference_styles.get(column)
+            style = _style_in(reference, column)
             kind = style_kind(value)
             if style is None and kind in ("date", "money"):
                 style = str(styles.xf(kind))
@@ -278,6 +279,17 @@ def _patch_row(row, row_number, values, reference, styles, sheet_name):
     if row.get("spans"):
         first = next(row.iterchildren(M + "c"))
         row.set("spans", f"{min(_cell_column(first), lowest)}:{max(tail)}")
+
+
+def _style_in(reference, column: int):
+    """The style of a column's cell in the reference row, searched from the end."""
+    if reference is None:
+        return None
+    for cell in reference.iterchildren(M + "c", reversed=True):
+        found = _cell_column(cell)
+        if found <= column:
+            return cell.get("s") if found == column else None
+    return None
 
 
 def _append_cell(row, cell):
