@@ -134,11 +134,13 @@ def test_journey_stale_thanks_and_sources():
     clients = [client(1, phase="Erstkontakt", quelle="Messe",
                       kunde_seit=STICHTAG - timedelta(days=90)),
                client(2, phase="Betreuung", quelle="Empfehlung")]
-    invoices = [invoice(2, 800, bezahlt_am=date(2026, 6, 20))]
+    invoices = [invoice(2, 800, bezahlt_am=date(2026, 10, 20)),
+                invoice(1, 10, rechnungsdatum=date(2026, 2, 1), bezahlt_am=date(2026, 3, 1))]
     result = analyse(clients, invoices, TIERS, [], SETTINGS_DEFAULT, STICHTAG)
     journey = result.journey
     assert journey.per_phase["Erstkontakt"] == 1 and journey.per_phase["Betreuung"] == 1
     assert [c["kundennr"] for c, *_ in journey.stale] == ["K-1"]      # 90 > 30 days
+    # K-1's first payment is months ago: no thank-you any more
     assert [c["kundennr"] for c in journey.thanks_due] == ["K-2"]
     assert journey.sources[0] == ("Empfehlung", 1, Decimal(800))
     thanked = analyse(clients, invoices, TIERS, [], SETTINGS_DEFAULT, STICHTAG, {"K-2"})

@@ -186,3 +186,44 @@ def termine(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
         Path(ics).write_bytes(data)
         result.ics_events = data.count(b"BEGIN:VEVENT")
     return result
+
+
+@dataclass
+class LettersResult:
+    book: Book
+    letters: list
+    run: object = None
+    write: WriteResult | None = None
+
+
+def briefe(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=None,
+           pdf: bool = False, probelauf: bool = False, progress=None) -> LettersResult:
+    """Produce every due letter (or those of the kinds asked for) and write back."""
+    from . import briefe as letters_module, briefe_lauf
+    from .writer import check_writable
+    book = read_book(path)
+    kinds = tuple(kinds or letters_module.KINDS)
+    if invoice_number is not None:
+        kinds = ("rechnung",)
+    letters = briefe_lauf.due_letters(book, stichtag, kinds, invoice_number)
+    result = LettersResult(book, letters)
+    if probelauf or not letters:
+        return result
+    check_writable(book)
+    result.run = briefe_lauf.produce(book, letters, stichtag, now, pdf, progress)
+    result.write = apply_plan(book, result.run.plan, now,
+                              book.settings.get("sicherungen_behalten", 30))
+    return result
+
+
+def vorlagen_pruefen(folder: Path) -> dict:
+    """Template name -> problems (empty list: fine)."""
+    from .render import check_template
+    from .vorlagen import allowed_names
+    return {path.stem: check_template(path, allowed_names(path.stem))
+            for path in sorted(Path(folder).glob("*.docx")) if not path.name.startswith("~$")}
+
+
+def archiv_pruefen(path: Path):
+    from .briefe_lauf import check_archive
+    return check_archive(read_book(path))

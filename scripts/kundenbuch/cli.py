@@ -86,6 +86,7 @@ def main():
       kundenbuch forderungen kundenbuch.xlsx --stichtag 2026-10-31
       kundenbuch stufen kundenbuch.xlsx --uebernehmen
       kundenbuch termine kundenbuch.xlsx --ics kundenbuch.ics
+      kundenbuch briefe kundenbuch.xlsx --pdf
       kundenbuch BEFEHL --hilfe
     """
 
@@ -319,6 +320,141 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
                                                    result.onboarding or result.taxes else ""))
     if ics:
         console.print(f"Kalenderdatei geschrieben: {ics} ({result.ics_events} Einträge)")
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--art", "arten", multiple=True,
+              type=click.Choice(["begruessung", "dank", "mahnung", "jahrescheck", "rechnung"]),
+              help="Nur diese Briefart (mehrfach möglich). Standard: alle fälligen.")
+@click.option("--rechnung", "rechnungsnr", metavar="NR", help="Genau diese Rechnung erstellen.")
+@click.option("--pdf", is_flag=True, help="Zusätzlich PDF über LibreOffice erzeugen.")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, welche Briefe fällig sind.")
+@_help_option
+def briefe(pfad, stichtag, arten, rechnungsnr, pdf, probelauf):
+    """Alle fälligen Briefe aus den Word-Vorlagen in vorlagen/ erzeugen.
+
+    Begrüßung (Kunden ohne „Begrüßt am“), Dank (erste Rechnung bezahlt),
+    Zahlungserinnerung und Mahnungen (wie „forderungen“ sie fällig sieht),
+    Jahrescheck-Einladung (versprochen und fällig), Rechnungen (dieses Monats, noch nicht
+    erstellt). Die Dateien kommen nach briefe/JJJJ-MM/; zurückgeschrieben werden Begrüßt
+    am, Mahnstufe, Gemahnt am und je Datei eine Protokollzeile mit SHA-256.
+
+    \b
+    Beispiele:
+      kundenbuch briefe kundenbuch.xlsx --stichtag 2026-10-31 --pdf
+      kundenbuch briefe --art mahnung --probelauf
+      kundenbuch briefe --rechnung 2026-0057
+    """
+    from rich.progress import Progress
+    day = _stichtag(stichtag)
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Briefe werden erstellt …", total=None)
+            result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
+                                invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
+                                progress=lambda: bar.advance(task))
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    if not result.letters:
+        console.print("Keine Briefe fällig.")
+        return
+    table = Table(title=f"Briefe zum {day:%d.%m.%Y}", title_justify="left")
+    for header in ("Brief", "Kunde", "Rechnungen"):
+        table.add_column(header)
+    for letter in result.letters[:TERMINAL_ROWS]:
+        table.add_row(letter.protocol_kind, f"{letter.client['kundennr']} "
+                      f"{letter.context['empfaenger']['name']}",
+                      ", ".join(str(i["rechnungsnr"]) for i in letter.invoices))
+    console.print(table)
+    _more(len(result.letters), "Briefe", "Protokoll")
+    if probelauf:
+        console.print(f"Probelauf: {len(result.letters)} Briefe wären fällig; nichts "
+                      "erstellt.")
+        return
+    folder = result.run.files[0][1].parent
+    console.print(f"{len(result.run.files)} Dateien in {folder}")
+    if result.run.pdf_problem:
+        console.print(f"[yellow]PDF:[/] {result.run.pdf_problem}")
+    print_write(result.write, "Begrüßt am, Mahnstufe, Gemahnt am und Protokoll")
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
+def vorlagen():
+    """Die Word-Vorlagen in vorlagen/ anlegen und prüfen."""
+
+
+@vorlagen.command("neu", context_settings=CONTEXT)
+@click.option("--ordner", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("vorlagen"), show_default=True)
+@click.option("--ueberschreiben", is_flag=True, help="Vorhandene Vorlagen ersetzen.")
+@_help_option
+def vorlagen_neu(ordner, ueberschreiben):
+    """Die Standardvorlagen anlegen (vorhandene bleiben, außer mit --ueberschreiben).
+
+    \b
+    Beispiel:
+      kundenbuch vorlagen neu --ordner vorlagen
+    """
+    from .vorlagen import write_templates
+    written = write_templates(ordner, overwrite=ueberschreiben)
+    console.print(f"{len(written)} Vorlagen geschrieben in {ordner}" if written else
+                  "Alle Vorlagen sind schon da (--ueberschreiben ersetzt sie).")
+
+
+@vorlagen.command("pruefen", context_settings=CONTEXT)
+@click.option("--ordner", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("vorlagen"), show_default=True)
+@_help_option
+def vorlagen_pruefen(ordner):
+    """Jede Vorlage prüfen: Platzhalter-Syntax, Word-Anführungszeichen, unbekannte Namen.
+
+    Exit-Code 0: alle in Ordnung; 1: Probleme gefunden; 2: Ordner fehlt.
+
+    \b
+    Beispiel:
+      kundenbuch vorlagen pruefen --ordner vorlagen
+    """
+    if not ordner.is_dir():
+        fail(f"Den Ordner {ordner} gibt es nicht.")
+    results = api.vorlagen_pruefen(ordner)
+    for name, problems in results.items():
+        if problems:
+            console.print(f"[red]✗[/] {name}.docx")
+            for problem in problems:
+                console.print(f"    {problem}", highlight=False)
+        else:
+            console.print(f"[green]✓[/] {name}.docx")
+    sys.exit(EXIT_FINDINGS if any(results.values()) else EXIT_OK)
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
+def archiv():
+    """Die erzeugten Dokumente prüfen."""
+
+
+@archiv.command("pruefen", context_settings=CONTEXT)
+@book_argument
+@_help_option
+def archiv_pruefen(pfad):
+    """Fehlen Dateien, die das Protokoll nennt, oder wurden sie verändert (SHA-256)?
+
+    \b
+    Beispiel:
+      kundenbuch archiv pruefen kundenbuch.xlsx
+    """
+    try:
+        checked, problems = api.archiv_pruefen(pfad)
+    except UnreadableWorkbook as exc:
+        fail(str(exc))
+    for problem in problems:
+        console.print(f"[red]✗[/] Protokoll Zeile {problem.row}: {problem.file} "
+                      f"{problem.problem}", highlight=False)
+    console.print(f"{checked} Dokumente geprüft, {len(problems)} Probleme.")
+    sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
 
 
 def print_tiers(analysis) -> None:

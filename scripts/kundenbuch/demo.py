@@ -33,6 +33,8 @@ DEMO = Size()
 VORNAMEN = ("Anna", "Bernd", "Clara", "David", "Elif", "Frank", "Greta", "Hannes", "Ida",
             "Jonas", "Katrin", "Lukas", "Mira", "Nils", "Olga", "Paul", "Rosa", "Sven",
             "Tanja", "Uwe", "Vera", "Wolfgang", "Yasmin", "Zoe")
+FEMALE = {"Anna", "Clara", "Elif", "Greta", "Ida", "Katrin", "Mira", "Olga", "Rosa", "Tanja",
+          "Vera", "Yasmin", "Zoe"}
 NACHNAMEN = ("Ahlers", "Brockmann", "Demir", "Eilers", "Fuchsberger", "Grevenbroich",
              "Hollmann", "Iversen", "Jankowski", "Kettler", "Lindqvist", "Mertensen",
              "Nowitzki-Hahn", "Overbeck", "Pasternak", "Quandtmeyer", "Rosenkranz",
@@ -87,8 +89,8 @@ def _clients(rng, count, stichtag):
         debit = rng.random() < 0.3
         client = {
             "kundennr": f"K-{number:04d}",
-            "anrede": "Firma" if business and rng.random() < 0.3 else rng.choice(
-                ("Herr", "Frau")),
+            "anrede": "Firma" if business and rng.random() < 0.3 else (
+                "Frau" if first in FEMALE else "Herr"),
             "vorname": first, "nachname": last,
             "firma": FIRMEN[number % len(FIRMEN)] if business else None,
             "strasse": f"{rng.choice(STRASSEN)} {rng.randint(1, 120)}",

@@ -242,6 +242,8 @@ SETTINGS = (
             "Tage zwischen Rechnungsdatum und Fälligkeit"),
     Setting("Mahngebühr", "mahngebuehr", MONEY, 1.50,
             "Gebühr ab der 1. Mahnung; die Zahlungserinnerung ist kostenlos"),
+    Setting("Frist Mahnung Tage", "frist_mahnung_tage", INT, 10,
+            "Neue Zahlungsfrist in Erinnerungen und Mahnungen: Tage nach dem Briefdatum"),
     Setting("Mahngrenze", "mahngrenze", MONEY, 5.00,
             "Offene Beträge darunter werden nicht gemahnt"),
     Setting("Verzugsbeginn", "verzugsbeginn", CHOICE, "Fälligkeit",

@@ -16,6 +16,7 @@ from .amounts import ZERO, euro
 
 YEAR = timedelta(days=365)
 SOON_DAYS = 30              # a promise due within this many days is listed as "bald"
+THANKS_WITHIN_DAYS = 60     # a thank-you follows a first payment of the last 60 days
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,8 @@ def customer_journey(clients, invoices, appointments, settings, stichtag, revenu
                       and i["rechnungsdatum"] and i["storniert"] != schema.YES),
                      key=lambda i: i["rechnungsdatum"])
         first = own[0] if own else None
-        if (first is not None and first["bezahlt_am"] and first["bezahlt_am"] <= stichtag
+        paid = first["bezahlt_am"] if first is not None else None
+        if (paid and stichtag - timedelta(days=THANKS_WITHIN_DAYS) < paid <= stichtag
                 and client["kundennr"] not in thanked):
             thanks_due.append(client)
     sources = {}

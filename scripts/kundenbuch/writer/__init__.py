@@ -44,7 +44,8 @@ def lock_file(path: Path) -> Path:
     return path.with_name("~$" + path.name)
 
 
-def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> WriteResult:
+def check_writable(book) -> None:
+    """Refuse early (before letters are made) when the file cannot be written."""
     path = Path(book.path)
     if lock_file(path).exists():
         raise WriteRefused(f"{path.name} ist gerade in Excel geöffnet (Sperrdatei "
@@ -53,6 +54,11 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
     if Fingerprint.of(path) != book.fingerprint:
         raise WriteRefused(f"{path.name} wurde geändert, während kundenbuch lief. Bitte "
                            "noch einmal starten; es wurde nichts geschrieben.")
+
+
+def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> WriteResult:
+    path = Path(book.path)
+    check_writable(book)
     try:
         patch = build_patch(book, plan)
     except PatchRefused as exc:
@@ -117,4 +123,4 @@ def backup_copy(path: Path, now: datetime, keep: int) -> Path:
     return target
 
 
-__all__ = ["apply_plan", "WriteRefused", "WriteResult", "BACKUP_FOLDER"]
+__all__ = ["apply_plan", "check_writable", "WriteRefused", "WriteResult", "BACKUP_FOLDER"]

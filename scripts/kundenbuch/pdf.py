@@ -1,0 +1,49 @@
+"""PDF through LibreOffice headless: all documents of a run in one call, one call at a
+time (two at once on one user profile fail), with a profile of our own so that a
+LibreOffice the user has open does not get in the way."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+TIMEOUT_SECONDS = 600
+
+
+class PdfUnavailable(Exception):
+    pass
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(documents: list[Path]) -> list[Path]:
+    """PDFs beside the documents; raises PdfUnavailable with a German message."""
+    if not documents:
+        return []
+    program = soffice()
+    if program is None:
+        raise PdfUnavailable("LibreOffice ist nicht installiert; die Briefe liegen als "
+                             ".docx vor. Für PDF bitte LibreOffice installieren "
+                             "(https://de.libreoffice.org).")
+    by_folder = {}
+    for document in documents:
+        by_folder.setdefault(document.parent, []).append(document)
+    with tempfile.TemporaryDirectory(prefix="kundenbuch-lo-") as profile:
+        for folder, files in by_folder.items():
+            command = [program, f"-env:UserInstallation={Path(profile).as_uri()}",
+                       "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+                       *map(str, files)]
+            try:
+                subprocess.run(command, check=True, capture_output=True,
+                               timeout=TIMEOUT_SECONDS)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+                raise PdfUnavailable(f"LibreOffice konnte die PDFs nicht erzeugen ({exc}); "
+                                     "die .docx-Dateien sind da.") from exc
+    made = [d.with_suffix(".pdf") for d in documents]
+    missing = [p.name for p in made if not p.exists()]
+    if missing:
+        raise PdfUnavailable(f"Diese PDFs fehlen: {', '.join(missing[:5])}")
+    return made

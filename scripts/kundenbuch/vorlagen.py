@@ -1,0 +1,268 @@
+"""The standard Word templates in vorlagen/ (`kundenbuch vorlagen neu`).
+
+Built with python-docx so that they can be restored at any time; users then change
+them in Word. DIN 5008 form B for a window envelope: letterhead in the page header,
+the body starts 45 mm from the top with the address field (85 x 45 mm), the
+information block beside it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+PLACEHOLDERS_COMMON = {
+    "absender": "firma, inhaber, strasse, plz, ort, telefon, email, steuernummer, ustid, "
+                "iban, bic, bank",
+    "empfaenger": "kundennr, name, zeilen (Anschriftzeilen), anrede (Briefanrede)",
+    "datum": "Briefdatum", "betreff": "Betreffzeile",
+}
+PLACEHOLDERS = {
+    "begruessung": {"plan": "Liste der ersten Termine: datum, betreff"},
+    "dank": {"rechnungsnr": "Nummer der ersten bezahlten Rechnung"},
+    "zahlungserinnerung": {}, "mahnung_1": {}, "mahnung_2": {}, "mahnung_letzte": {},
+    "jahrescheck": {"stufe": "Kundenstufe", "faellig": "bis wann der Jahrescheck fällig ist"},
+    "rechnung": {"rechnung": "nr, datum, leistungsdatum, leistung, netto, ust_satz, ust, "
+                             "brutto, faellig",
+                 "kleinunternehmer": "ja/nein (§ 19 UStG)",
+                 "privat": "Privatkunde (Hinweis nach § 286 Abs. 3 BGB)",
+                 "kleinbetrag": "Rechnung bis 250 € brutto (§ 33 UStDV)",
+                 "girocode": "QR-Code für die Überweisung",
+                 "verwendungszweck": "Verwendungszweck der Überweisung"},
+}
+DUNNING = {"posten": "Liste: rechnungsnr, rechnungsdatum, faellig, offen, zinsen, pauschale",
+           "summe_offen": "", "summe_zinsen": "", "summe_pauschale": "", "gebuehren": "",
+           "summe": "zu zahlender Gesamtbetrag", "frist": "neue Zahlungsfrist (Datum)",
+           "stufe": "1 bis 4", "stufe_name": "Zahlungserinnerung … letzte Mahnung",
+           "girocode": "QR-Code für die Überweisung", "verwendungszweck": ""}
+for _name in ("zahlungserinnerung", "mahnung_1", "mahnung_2", "mahnung_letzte"):
+    PLACEHOLDERS[_name] = dict(DUNNING)
+
+
+def allowed_names(template: str) -> set[str]:
+    return set(PLACEHOLDERS_COMMON) | set(PLACEHOLDERS.get(template, {}))
+
+
+BODIES = {
+    "begruessung": [
+        "herzlich willkommen! Wir freuen uns auf die Zusammenarbeit und möchten, dass Sie "
+        "von Anfang an wissen, was als Nächstes geschieht.",
+        "In den ersten Wochen haben wir diese Termine für Sie vorgesehen:",
+        "PLAN",
+        "Passt ein Termin nicht, melden Sie sich bitte; wir finden gern einen anderen.",
+    ],
+    "dank": [
+        "vielen Dank für Ihre Zahlung zur Rechnung {{ rechnungsnr }} und für Ihr Vertrauen.",
+        "Uns ist wichtig, dass Sie zufrieden sind. Waren Sie es mit unserer Arbeit? Was "
+        "können wir besser machen? Wir freuen uns über eine kurze Antwort, per Telefon "
+        "oder E-Mail.",
+    ],
+    "zahlungserinnerung": [
+        "sicher ist es Ihrer Aufmerksamkeit entgangen: Für die folgenden Rechnungen konnten "
+        "wir noch keinen Zahlungseingang feststellen.",
+        "POSTEN",
+        "Bitte überweisen Sie {{ summe|euro }} bis zum {{ frist|datum }}. Sollten Sie "
+        "inzwischen gezahlt haben, betrachten Sie dieses Schreiben bitte als gegenstandslos.",
+    ],
+    "mahnung_1": [
+        "leider ist zu den folgenden Rechnungen trotz unserer Zahlungserinnerung noch "
+        "keine Zahlung eingegangen. Sie befinden sich damit in Zahlungsverzug.",
+        "POSTEN",
+        "Bitte überweisen Sie {{ summe|euro }} bis spätestens {{ frist|datum }}.",
+    ],
+    "mahnung_2": [
+        "zu den folgenden Rechnungen ist trotz Erinnerung und Mahnung keine Zahlung "
+        "eingegangen. Wir bitten Sie dringend, den Betrag nun zu begleichen.",
+        "POSTEN",
+        "Bitte überweisen Sie {{ summe|euro }} bis spätestens {{ frist|datum }}.",
+    ],
+    "mahnung_letzte": [
+        "trotz mehrfacher Mahnung haben Sie die folgenden Rechnungen nicht bezahlt.",
+        "POSTEN",
+        "Dies ist unsere letzte Mahnung. Geht der Betrag von {{ summe|euro }} nicht bis "
+        "zum {{ frist|datum }} bei uns ein, übergeben wir die Forderung ohne weitere "
+        "Ankündigung einem Inkassounternehmen oder beantragen einen gerichtlichen "
+        "Mahnbescheid. Die dadurch entstehenden Kosten gehen zu Ihren Lasten.",
+    ],
+    "jahrescheck": [
+        "als Kunde der Stufe {{ stufe }} steht Ihnen einmal im Jahr ein kostenloser "
+        "Jahrescheck zu. Er ist bis zum {{ faellig|datum }} fällig.",
+        "Im Jahrescheck schauen wir gemeinsam, was sich bei Ihnen verändert hat, was gut "
+        "läuft und wo wir Sie besser unterstützen können. Er dauert etwa eine Stunde, "
+        "bei Ihnen, bei uns oder per Video.",
+        "Bitte rufen Sie uns an oder antworten Sie auf diesen Brief, damit wir einen "
+        "Termin vereinbaren können.",
+    ],
+}
+SUBJECTS = {
+    "begruessung": "Willkommen – Ihre ersten Termine mit uns",
+    "dank": "Danke für Ihre Zahlung",
+    "zahlungserinnerung": "Zahlungserinnerung",
+    "mahnung_1": "1. Mahnung",
+    "mahnung_2": "2. Mahnung",
+    "mahnung_letzte": "Letzte Mahnung",
+    "jahrescheck": "Einladung zu Ihrem Jahrescheck",
+    "rechnung": "Rechnung {{ rechnung.nr }}",
+}
+
+
+def _page(document):
+    section = document.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(25), Mm(20)
+    section.top_margin, section.bottom_margin = Mm(45), Mm(25)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "Arial", Pt(10.5)
+    style.paragraph_format.space_after = Pt(6)
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.add_run("{{ absender.firma }}").bold = True
+    for line in ("{{ absender.inhaber }}",
+                 "{{ absender.strasse }} · {{ absender.plz }} {{ absender.ort }}",
+                 "Telefon {{ absender.telefon }} · {{ absender.email }}"):
+        paragraph = section.header.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_after = Pt(0)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = footer.add_run("{{ absender.firma }} · {{ absender.bank }} · IBAN "
+                         "{{ absender.iban|iban }} · BIC {{ absender.bic }} · Steuernummer "
+                         "{{ absender.steuernummer }}{% if absender.ustid %} · USt-IdNr "
+                         "{{ absender.ustid }}{% endif %}")
+    run.font.size = Pt(8)
+
+
+def _address_and_info(document, info_lines):
+    table = document.add_table(rows=1, cols=2)
+    row = table.rows[0]
+    row.height, row.height_rule = Mm(45), WD_ROW_HEIGHT_RULE.EXACTLY
+    left, right = row.cells
+    left.width, right.width = Mm(85), Mm(80)
+    sender = left.paragraphs[0]
+    run = sender.add_run("{{ absender.firma }} · {{ absender.strasse }} · "
+                         "{{ absender.plz }} {{ absender.ort }}")
+    run.font.size, run.underline = Pt(7), True
+    for text in ("{%p for zeile in empfaenger.zeilen %}", "{{ zeile }}", "{%p endfor %}"):
+        paragraph = left.add_paragraph(text)
+        paragraph.paragraph_format.space_after = Pt(0)
+    first = True
+    for text in info_lines:
+        paragraph = right.paragraphs[0] if first else right.add_paragraph()
+        first = False
+        paragraph.add_run(text).font.size = Pt(9)
+        paragraph.paragraph_format.space_after = Pt(0)
+
+
+def _items_table(document):
+    table = document.add_table(rows=5, cols=6)
+    table.style = "Table Grid"
+    headers = ("Rechnung", "vom", "fällig seit", "offen", "Verzugszinsen", "Pauschale")
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.paragraphs[0].add_run(text).bold = True
+    table.rows[1].cells[0].text = "{%tr for p in posten %}"
+    values = ("{{ p.rechnungsnr }}", "{{ p.rechnungsdatum|datum_kurz }}",
+              "{{ p.faellig|datum_kurz }}", "{{ p.offen|euro }}", "{{ p.zinsen|euro }}",
+              "{{ p.pauschale|euro }}")
+    for cell, text in zip(table.rows[2].cells, values):
+        cell.text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    totals = table.rows[4].cells
+    totals[0].text = "Summe"
+    totals[3].text, totals[4].text, totals[5].text = (
+        "{{ summe_offen|euro }}", "{{ summe_zinsen|euro }}", "{{ summe_pauschale|euro }}")
+    document.add_paragraph("{%p if gebuehren %}")
+    document.add_paragraph("Mahngebühren: {{ gebuehren|euro }}")
+    document.add_paragraph("{%p endif %}")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Zu zahlen: {{ summe|euro }}").bold = True
+
+
+def _payment(document):
+    document.add_paragraph("Bankverbindung: {{ absender.bank }}, IBAN {{ absender.iban|iban }},"
+                           " BIC {{ absender.bic }}, Verwendungszweck: {{ verwendungszweck }}")
+    document.add_paragraph("Mit dem GiroCode zahlen Sie bequem per Banking-App:")
+    document.add_paragraph("{{ girocode }}")
+
+
+def _closing(document):
+    document.add_paragraph("Mit freundlichen Grüßen")
+    document.add_paragraph("{{ absender.inhaber or absender.firma }}")
+
+
+def build_letter(name: str) -> Document:
+    document = Document()
+    _page(document)
+    info = ["{{ absender.ort }}, {{ datum|datum }}", "Kundennummer: {{ empfaenger.kundennr }}"]
+    _address_and_info(document, info)
+    document.add_paragraph().add_run(SUBJECTS[name]).bold = True
+    document.add_paragraph("{{ empfaenger.anrede }},")
+    for text in BODIES[name]:
+        if text == "POSTEN":
+            _items_table(document)
+        elif text == "PLAN":
+            for line in ("{%p for t in plan %}", "• {{ t.datum|datum }}: {{ t.betreff }}",
+                         "{%p endfor %}"):
+                document.add_paragraph(line)
+        else:
+            document.add_paragraph(text)
+    if "POSTEN" in BODIES[name]:
+        _payment(document)
+    _closing(document)
+    return document
+
+
+def build_invoice() -> Document:
+    document = Document()
+    _page(document)
+    info = ["{{ absender.ort }}, {{ datum|datum }}", "Rechnungsnummer: {{ rechnung.nr }}",
+            "Kundennummer: {{ empfaenger.kundennr }}",
+            "{% if absender.ustid %}USt-IdNr: {{ absender.ustid }}{% else %}Steuernummer: "
+            "{{ absender.steuernummer }}{% endif %}"]
+    _address_and_info(document, info)
+    document.add_paragraph().add_run(SUBJECTS["rechnung"]).bold = True
+    document.add_paragraph("{{ empfaenger.anrede }},")
+    document.add_paragraph("für unsere Leistung berechnen wir Ihnen:")
+    table = document.add_table(rows=4, cols=2)
+    table.style = "Table Grid"
+    rows = (("Leistung", "{{ rechnung.leistung }}"),
+            ("Leistungsdatum", "{{ rechnung.leistungsdatum|datum }}"),
+            ("Nettobetrag", "{{ rechnung.netto|euro }}"),
+            ("{% if kleinunternehmer %}Umsatzsteuer{% else %}Umsatzsteuer "
+             "{{ rechnung.ust_satz }} %{% endif %}",
+             "{% if kleinunternehmer %}–{% else %}{{ rechnung.ust|euro }}{% endif %}"))
+    for row, (label, value) in zip(table.rows, rows):
+        row.cells[0].text, row.cells[1].text = label, value
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Rechnungsbetrag: {{ rechnung.brutto|euro }}").bold = True
+    for line in ("{%p if kleinunternehmer %}",
+                 "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet (Kleinunternehmerregelung).",
+                 "{%p endif %}",
+                 "Bitte zahlen Sie bis zum {{ rechnung.faellig|datum }} ohne Abzug.",
+                 "{%p if privat %}",
+                 "Hinweis nach § 286 Abs. 3 BGB: Sie kommen ohne weitere Mahnung in Verzug, "
+                 "wenn Sie nicht innerhalb von 30 Tagen nach Fälligkeit und Zugang dieser "
+                 "Rechnung zahlen.",
+                 "{%p endif %}"):
+        document.add_paragraph(line)
+    _payment(document)
+    _closing(document)
+    return document
+
+
+TEMPLATES = tuple(SUBJECTS)
+
+
+def write_templates(folder: Path, overwrite: bool = False) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in TEMPLATES:
+        path = folder / f"{name}.docx"
+        if path.exists() and not overwrite:
+            continue
+        (build_invoice() if name == "rechnung" else build_letter(name)).save(path)
+        written.append(path)
+    return written

@@ -1,0 +1,177 @@
+"""`kundenbuch briefe`, the templates and the archive, end to end."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kundenbuch import api, briefe_lauf, pdf
+from kundenbuch.amounts import euro, open_amount
+from kundenbuch.reader import read_book
+
+from conftest import REPO, needs_libreoffice
+
+STICHTAG = "2026-10-31"
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.fixture
+def run_letters(cli, demo_path):
+    result = cli("briefe", demo_path, "--stichtag", STICHTAG, "--pdf")
+    assert result.exit_code == 0, result.output
+    return demo_path.parent / "briefe" / "2026-10"
+
+
+def test_every_kind_of_letter_is_made(run_letters, demo_path):
+    names = [p.name for p in run_letters.glob("*.docx")]
+    for kind in ("Begruessung", "Dank", "Zahlungserinnerung", "1.Mahnung", "Jahrescheck",
+                 "Rechnung_"):
+        assert any(kind in n for n in names), f"kein Brief {kind}"
+    assert len(list(run_letters.glob("*.pdf"))) == len(names)
+
+
+def test_dunning_letter_names_amounts_dates_and_invoices(run_letters, demo_path):
+    needs_libreoffice()
+    book = read_book(demo_path)
+    dunned = [i for i in book.rechnungen if i["mahnstufe"] == 2 and i["gemahnt_am"] ==
+              date(2026, 10, 31)]
+    assert dunned
+    invoice = dunned[0]
+    letter = next(run_letters.glob(f"*1.Mahnung_{invoice['kundennr']}_*.pdf"))
+    text = " ".join(pdf_text(letter).split())
+    assert "1. Mahnung" in text and invoice["rechnungsnr"] in text
+    assert "31. Oktober 2026" in text                     # letter date, German
+    assert "10. November 2026" in text                    # new deadline, a working day
+    assert euro(open_amount(invoice)) in text
+    assert "Mahngebühren: 2,50 €" in text
+
+
+def test_girocode_decodes_to_the_epc_payload(run_letters, demo_path, tmp_path):
+    if not shutil.which("zbarimg"):
+        pytest.skip("zbarimg (zbar-tools) fehlt")
+    letter = next(run_letters.glob("*1.Mahnung_*.docx"))
+    with zipfile.ZipFile(letter) as zf:
+        image = next(n for n in zf.namelist() if n.startswith("word/media/"))
+        (tmp_path / "code.png").write_bytes(zf.read(image))
+    payload = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "code.png")],
+                             capture_output=True, text=True).stdout.splitlines()
+    book = read_book(demo_path)
+    settings = book.settings
+    assert payload[:4] == ["BCD", "002", "2", "SCT"]
+    assert payload[4] == settings["bic"] and payload[5] == settings["firma"]
+    assert payload[6] == settings["iban"]
+    assert payload[7].startswith("EUR") and Decimal(payload[7][3:]) > 0
+    assert payload[-1].startswith("Rechnung 20")
+
+
+def test_write_back_protocol_and_no_second_letter(cli, run_letters, demo_path):
+    book = read_book(demo_path)
+    welcomed = [c for c in book.kunden if c["begruesst_am"] == date(2026, 10, 31)]
+    assert len(welcomed) == 3
+    rows = [r for r in book.records["Protokoll"] if r["datei"]]
+    assert len(rows) == len(list(run_letters.iterdir()))
+    for row in rows:
+        assert briefe_lauf.sha256(demo_path.parent / row["datei"]) == row["sha256"]
+    count = len(list(run_letters.iterdir()))
+    again = cli("briefe", demo_path, "--stichtag", STICHTAG)
+    assert "Keine Briefe fällig" in again.output
+    assert len(list(run_letters.iterdir())) == count
+
+
+def test_names_print_as_typed(cli, make_book):
+    """Müller & Söhne <GmbH> is escaped in the XML and printed as typed."""
+    needs_libreoffice()
+    path = make_book(kunden=[{"kundennr": "K-0001", "anrede": "Firma",
+                              "firma": "Müller & Söhne <GmbH>", "strasse": "Weg 1",
+                              "plz": "50667", "ort": "Köln", "kundenart": "Gewerbe",
+                              "kunde_seit": date(2026, 10, 20)}])
+    result = cli("briefe", path, "--stichtag", STICHTAG, "--art", "begruessung", "--pdf")
+    assert result.exit_code == 0, result.output
+    letter = next((path.parent / "briefe" / "2026-10").glob("*Begruessung*.docx"))
+    with zipfile.ZipFile(letter) as zf:
+        xml = zf.read("word/document.xml").decode()
+    assert "Müller &amp; Söhne &lt;GmbH&gt;" in xml
+    text = pdf_text(letter.with_suffix(".pdf"))
+    assert "Müller & Söhne <GmbH>" in text
+    assert "Sehr geehrte Damen und Herren" in text
+    assert "Kickoff-Telefonat" in text                  # the onboarding plan
+
+
+def test_invoice_has_the_mandatory_content(run_letters, demo_path):
+    needs_libreoffice()
+    book = read_book(demo_path)
+    letter = next(run_letters.glob("Rechnung_*.pdf"))
+    number = letter.name.split("_")[1]
+    invoice = next(i for i in book.rechnungen if i["rechnungsnr"] == number)
+    client = next(c for c in book.kunden if c["kundennr"] == invoice["kundennr"])
+    text = " ".join(pdf_text(letter).split())
+    assert f"Rechnung {number}" in text and invoice["leistung"] in text
+    assert "Steuernummer" in text or "USt-IdNr" in text
+    assert f"Umsatzsteuer {invoice['ust_satz']} %" in text
+    assert ("§ 286 Abs. 3 BGB" in text) == (client["kundenart"] == "Privat")
+
+
+def test_without_libreoffice_docx_is_still_made(demo_path, monkeypatch):
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    result = api.briefe(demo_path, date(2026, 10, 31), __import__("datetime").datetime(
+        2026, 11, 23, 9), kinds=["begruessung"], pdf=True)
+    assert "LibreOffice ist nicht installiert" in result.run.pdf_problem
+    assert all(path.suffix == ".docx" and path.exists() for _, path in result.run.files)
+
+
+def test_repository_templates_are_complete_and_valid(cli):
+    folder = REPO / "vorlagen"
+    assert sorted(p.stem for p in folder.glob("*.docx")) == sorted([
+        "begruessung", "dank", "zahlungserinnerung", "mahnung_1", "mahnung_2",
+        "mahnung_letzte", "jahrescheck", "rechnung"])
+    result = cli("vorlagen", "pruefen", "--ordner", folder)
+    assert result.exit_code == 0, result.output
+
+
+def test_template_check_names_template_and_placeholder(cli, tmp_path):
+    from docx import Document
+    folder = tmp_path / "vorlagen"
+    cli("vorlagen", "neu", "--ordner", folder)
+    document = Document(str(folder / "dank.docx"))
+    document.add_paragraph("{{ absender.firma|default(„unbekannt“) }}")
+    document.add_paragraph("{{ kunde.name }}")
+    document.save(str(folder / "dank.docx"))
+    broken = Document(str(folder / "jahrescheck.docx"))
+    broken.add_paragraph("{% if stufe %} ohne Ende")
+    broken.save(str(folder / "jahrescheck.docx"))
+    result = cli("vorlagen", "pruefen", "--ordner", folder)
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "✗ dank.docx" in output and "typografische Anführungszeichen" in output
+    assert "„unbekannt“" in output
+    assert "✗ jahrescheck.docx" in output and "Fehler in einem Platzhalter" in output
+    assert "✓ rechnung.docx" in output
+
+
+def test_unknown_placeholder_is_reported(cli, tmp_path):
+    from docx import Document
+    folder = tmp_path / "vorlagen"
+    cli("vorlagen", "neu", "--ordner", folder)
+    document = Document(str(folder / "begruessung.docx"))
+    document.add_paragraph("{{ kunde.name }}")
+    document.save(str(folder / "begruessung.docx"))
+    output = " ".join(cli("vorlagen", "pruefen", "--ordner", folder).output.split())
+    assert "Unbekannter Platzhalter „kunde“" in output
+
+
+def test_archive_check_finds_missing_and_changed_files(cli, run_letters, demo_path):
+    assert cli("archiv", "pruefen", demo_path).exit_code == 0
+    files = sorted(run_letters.glob("*.pdf"))
+    files[0].unlink()
+    files[1].write_bytes(files[1].read_bytes() + b"x")
+    result = cli("archiv", "pruefen", demo_path)
+    assert result.exit_code == 1
+    assert "fehlt" in result.output and "verändert" in result.output
