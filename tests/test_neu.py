@@ -102,3 +102,17 @@ def test_demo_passes_its_own_checks(cli, demo_path):
     assert result.exit_code == 0, result.output
     findings = json.loads(result.stdout)
     assert [f["regel"] for f in findings] == ["base_rate_current"]
+
+
+def test_benchmark_runs_and_reports_every_stage(cli, tmp_path):
+    """The benchmark is a tool for users: it runs and names each stage (no timing
+    asserted here; the targets are judged in its own output)."""
+    out = tmp_path / "messung.md"
+    result = cli("benchmark", "--briefe", "2", "--ausgabe", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for stage in ("Lesen", "Prüfen", "Rechnen", "Planen", "Schreiben",
+                  "Monatsabschluss, erster Lauf", "Monatsabschluss, Folgelauf",
+                  "Reines Lesen (calamine)", "openpyxl laden + speichern"):
+        assert f"| {stage} |" in text
+    assert "ganzer Lauf ≤ 1 s" in text and "Mahnbrief rendern" in text

@@ -23,6 +23,8 @@ SIZES = {"klein": Size(200, 2000, 1000), "mittel": Size(5000, 50000, 20000),
 TARGETS = {"klein": (1.0, None), "mittel": (3.0, None), "gross": (10.0, 1024)}
 OPENPYXL_FACTOR = 10        # at least this much faster than an openpyxl round trip
 READ_FACTOR = 1.5           # reading at most this much slower than the fastest reader
+LETTER_MS = 50              # rendering one dunning letter
+PDF_SECONDS = 0.25          # one PDF, converted in a batch
 
 
 @dataclass
@@ -42,6 +44,9 @@ class Report:
     file_mb: float = 0.0
     ratio_openpyxl: float = 0.0
     ratio_read: float = 0.0
+    letters: int = 0
+    letter_ms: float | None = None
+    pdf_seconds: float | None = None
 
     def get(self, name) -> Measurement:
         return next(m for m in self.measurements if m.name == name)
@@ -95,6 +100,34 @@ writer.apply_plan(book, plan, datetime(2026, 11, 30, 12)); t = mark("Schreiben",
 print(json.dumps(times))
 """
 
+LETTERS_CODE = """
+import json, sys, time
+from datetime import date
+from pathlib import Path
+from kundenbuch import briefe_lauf, forderungen, pdf, reader
+from kundenbuch.briefe import dunning_letters
+from kundenbuch.render import girocode_png, render
+path, count, folder = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+stichtag = date.fromisoformat(sys.argv[4])
+book = reader.read_book(path)
+summary = forderungen.summarize(book, stichtag)
+letter = dunning_letters(summary, book.kunden, book.settings, stichtag)[0]
+template = briefe_lauf.template_folder(path) / f"{letter.template}.docx"
+started = time.perf_counter()
+files = []
+for index in range(count):
+    target = folder / f"brief_{index:04d}.docx"
+    render(template, letter.context, target, girocode_png(*letter.girocode))
+    files.append(target)
+per_letter = (time.perf_counter() - started) / count
+result = {"render": per_letter}
+if pdf.soffice():
+    started = time.perf_counter()
+    pdf.convert(files)
+    result["pdf"] = (time.perf_counter() - started) / count
+print(json.dumps(result))
+"""
+
 PLAIN_READ_CODE = """
 import sys, python_calamine
 book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
@@ -108,7 +141,7 @@ openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])
 """
 
 
-def run(size: str, progress=lambda text: None) -> Report:
+def run(size: str, progress=lambda text: None, letters: int = 200) -> Report:
     report = Report(size)
     stichtag = DEMO_STICHTAG.isoformat()
     with tempfile.TemporaryDirectory(prefix="kundenbuch-benchmark-") as folder:
@@ -144,6 +177,16 @@ def run(size: str, progress=lambda text: None) -> Report:
         report.measurements.append(measure(
             "openpyxl laden + speichern", _python("-c", OPENPYXL_CODE, str(book),
                                                   str(Path(folder) / "openpyxl.xlsx"))))
+        if letters:
+            progress(f"{letters} Mahnbriefe rendern (und als PDF) …")
+            out = Path(folder) / "briefausgabe"
+            out.mkdir()
+            measured = measure("Briefe", _python("-c", LETTERS_CODE, fresh("briefe"),
+                                                 str(letters), str(out), stichtag))
+            timings = json.loads(measured.output)
+            report.letter_ms = timings["render"] * 1000
+            report.pdf_seconds = timings.get("pdf")
+            report.letters = letters
     report.file_mb = size_mb
     _judge(report)
     return report
@@ -163,6 +206,13 @@ def _judge(report: Report) -> None:
     if report.size != "klein":
         report.verdicts.append((f"≥ {OPENPYXL_FACTOR}× schneller als openpyxl",
                                 report.ratio_openpyxl >= OPENPYXL_FACTOR))
+    if report.letter_ms is not None:
+        report.verdicts.append((f"Mahnbrief rendern ≤ {LETTER_MS} ms ({report.letter_ms:.0f} ms)",
+                                report.letter_ms <= LETTER_MS))
+    if report.pdf_seconds is not None:
+        report.verdicts.append((f"PDF ≤ {PDF_SECONDS} s je Brief im Stapel "
+                                f"({report.pdf_seconds:.2f} s)",
+                                report.pdf_seconds <= PDF_SECONDS))
     plain = report.get("Reines Lesen (calamine)")
     report.ratio_read = report.get("Lesen").seconds / plain.seconds
     report.verdicts.append((f"Lesen ≤ {READ_FACTOR}× reines Lesen",
@@ -180,5 +230,6 @@ def markdown(report: Report, machine: str, day: str) -> str:
     lines += ["", f"openpyxl-Rundreise / Monatsabschluss: {report.ratio_openpyxl:.1f}×; "
               f"Lesen / reines Lesen: {report.ratio_read:.2f}×", ""]
     lines += [f"- {'✓' if ok else '✗'} {text}" for text, ok in report.verdicts]
-    lines.append("- Briefe: noch nicht gemessen (kommt mit `kundenbuch briefe`)")
+    if report.letter_ms is None:
+        lines.append("- Briefe: nicht gemessen")
     return "\n".join(lines) + "\n"

@@ -502,8 +502,10 @@ def print_tiers(analysis) -> None:
               "5.000/50.000; gross: 20.000/200.000.")
 @click.option("--ausgabe", type=click.Path(dir_okay=False, path_type=Path),
               help="Ergebnis zusätzlich als Markdown in diese Datei schreiben.")
+@click.option("--briefe", "letters", type=click.IntRange(0, 10000), default=200,
+              show_default=True, help="So viele Mahnbriefe rendern (0: keine).")
 @_help_option
-def benchmark(groesse, ausgabe):
+def benchmark(groesse, ausgabe, letters):
     """Messen, wie schnell kundenbuch auf diesem Rechner ist.
 
     Erzeugt eine Beispielmappe der gewählten Größe (mit demselben Generator wie
@@ -519,7 +521,8 @@ def benchmark(groesse, ausgabe):
     import platform
     from . import benchmark as bench
     with console.status("Messung läuft …") as status:
-        report = bench.run(groesse, progress=lambda text: status.update(text))
+        report = bench.run(groesse, progress=lambda text: status.update(text),
+                           letters=letters)
     table = Table(title=f"Messung {groesse}", title_justify="left")
     for header in ("Schritt", "Sekunden", "Speicher (MB)", "Hinweis"):
         table.add_column(header, justify="left" if header in ("Schritt", "Hinweis")
@@ -530,6 +533,10 @@ def benchmark(groesse, ausgabe):
     console.print(table)
     console.print(f"openpyxl laden+speichern / Monatsabschluss: {report.ratio_openpyxl:.1f}×; "
                   f"Lesen / reines Lesen: {report.ratio_read:.2f}×")
+    if report.letter_ms is not None:
+        console.print(f"Briefe: {report.letters} Mahnbriefe, {report.letter_ms:.0f} ms je Brief"
+                      + (f", PDF {report.pdf_seconds:.2f} s je Brief im Stapel"
+                         if report.pdf_seconds is not None else ", kein LibreOffice für PDF"))
     for text, ok in report.verdicts:
         console.print(f"{'[green]✓' if ok else '[red]✗'}[/] {text}")
     if ausgabe:
