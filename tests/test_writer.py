@@ -267,3 +267,12 @@ def test_unchanged_parts_keep_their_compressed_bytes(demo_path):
     assert after[kunden] == before[kunden]
     with zipfile.ZipFile(demo_path) as zf:
         assert zf.testzip() is None
+
+
+def test_two_appends_to_one_table_stack_up(demo_path):
+    plan = Plan(appends=[RowAppend("Protokoll", [protocol_row(NOW, "eins")]),
+                         RowAppend("Protokoll", [protocol_row(NOW, "zwei"),
+                                                 protocol_row(NOW, "drei")])])
+    apply_plan(read_book(demo_path), plan, NOW)
+    rows = read_book(demo_path).records["Protokoll"]
+    assert [r["art"] for r in rows] == ["eins", "zwei", "drei"]

@@ -90,6 +90,11 @@ class MonthEndResult:
     summary: object
     plan: Plan
     stichtag: date
+    analysis: object = None
+    letters: list = field(default_factory=list)
+    skipped_rows: list = field(default_factory=list)     # (sheet, row) left out of letters
+    letter_run: object = None
+    onboarding: list = field(default_factory=list)
     write: WriteResult | None = None
 
     @property
@@ -104,26 +109,52 @@ def default_stichtag(today: date) -> date:
     return today
 
 
-def monatsabschluss(path: Path, stichtag: date, now: datetime,
-                    probelauf: bool = False) -> MonthEndResult:
-    """Check, compute receivables and write everything back in ONE safe write,
-    with one Protokoll row for the run. (Letters, tiers and calendar join later.)"""
+def rows_with_errors(findings) -> set:
+    """(sheet, row) of Kunden and Rechnungen rows with a Fehler: no letters for them."""
+    from .records import split_cell
+    rows = set()
+    for finding in findings:
+        if (finding.severity == "Fehler" and finding.sheet in (schema.KUNDEN.sheet,
+                                                               schema.RECHNUNGEN.sheet)
+                and finding.cell[:1].isalpha()):
+            rows.add((finding.sheet, split_cell(finding.cell.split(":")[0])[0]))
+    return rows
+
+
+def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
+                    pdf: bool = False, progress=None) -> MonthEndResult:
+    """The month's work in one run: check, receivables, tier proposals, calendar and
+    every due letter, written back in ONE safe write with one Protokoll row for the run."""
     import time
-    from . import __version__, forderungen as receivables_run
+    from . import (__version__, briefe_lauf, forderungen as receivables_run, stufenanalyse,
+                   terminuebersicht)
     from .plan import protocol_row
+    from .writer import check_writable
     started = time.perf_counter()
     book = read_book(path)
     findings = run_checks(book, stichtag)
     summary = receivables_run.summarize(book, stichtag)
+    analysis = stufenanalyse.analyse_book(book, stichtag)
     plan = receivables_run.plan(book, summary, now, __version__)
     plan.sheets.insert(0, report_sheet(findings, stichtag))
-    result = MonthEndResult(book, findings, summary, plan, stichtag)
+    plan.extend(stufenanalyse.plan(book, analysis, now, __version__, take_over=False))
+    calendar_plan, _, onboarding, _ = terminuebersicht.plan(
+        book, stichtag, now, __version__, analysis.annual_checks_due())
+    plan.extend(calendar_plan)
+    skipped = rows_with_errors(findings)
+    letters = briefe_lauf.due_letters(book, stichtag, summary=summary, analysis=analysis,
+                                      skip_rows=frozenset(skipped))
+    result = MonthEndResult(book, findings, summary, plan, stichtag, analysis, letters,
+                            sorted(skipped), onboarding=onboarding)
     if probelauf:
         return result
+    check_writable(book)
+    result.letter_run = briefe_lauf.produce(book, letters, stichtag, now, pdf, progress)
+    plan.extend(result.letter_run.plan)
     counts = {level: sum(f.severity == level for f in findings)
               for level in ("Fehler", "Warnung", "Hinweis")}
     details = (f"offen {summary.open_total} €, überfällig {summary.overdue_total} €, "
-               f"{len(summary.letters_due())} Briefe fällig, "
+               f"{len(letters)} Briefe, {len(analysis.promises)} Versprechen offen, "
                + ", ".join(f"{n} {k}" for k, n in counts.items())
                + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
     plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(

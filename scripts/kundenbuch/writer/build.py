@@ -120,10 +120,13 @@ def _taken(book, patch) -> set:
 
 def _append_writes(book, plan, patch, current) -> list[CellWrite]:
     writes = []
+    rows_by_table = {}                  # several appends to one table stack up
     for append in plan.appends:
-        if not append.rows:
+        rows_by_table.setdefault(append.table, []).extend(append.rows)
+    for table_name, rows in rows_by_table.items():
+        if not rows:
             continue
-        spec = next(s for s in schema.ALL_TABLES if s.table == append.table)
+        spec = next(s for s in schema.ALL_TABLES if s.table == table_name)
         location = book.locations.get(spec.table)
         table = book.package.table(spec.table)
         if location is None or table is None:
@@ -134,12 +137,12 @@ def _append_writes(book, plan, patch, current) -> list[CellWrite]:
                                "ausschalten (Tabellenentwurf › Ergebniszeile).")
         records = book.records.get(spec.table, [])
         next_row = max([r.row for r in records] + [location.header_row]) + 1
-        for offset, values in enumerate(append.rows):
+        for offset, values in enumerate(rows):
             for field_name, value in values.items():
                 column = location.columns.get(field_name)
                 if column is not None:
                     writes.append(CellWrite(location.sheet, next_row + offset, column, value))
-        last = next_row + len(append.rows) - 1
+        last = next_row + len(rows) - 1
         if last > location.last_row:
             patch.parts[table.part] = extend_table(current(table.part), last)
     return writes

@@ -1,0 +1,70 @@
+"""`kundenbuch monatsabschluss`: everything in one run, one write, idempotent."""
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+
+from kundenbuch.api import default_stichtag
+from kundenbuch.reader import read_book
+
+from conftest import sha256, zip_parts
+
+STICHTAG = "2026-10-31"
+
+
+def test_one_run_does_the_months_work(cli, demo_path):
+    result = cli("monatsabschluss", demo_path, "--stichtag", STICHTAG)
+    assert result.exit_code == 0, result.output
+    assert "Stichtag 31.10.2026 (angegeben)" in result.output
+    book = read_book(demo_path)
+    sheets = {s.name for s in book.package.sheets}
+    assert {"Prüfbericht", "Offene Posten", "Stufenanalyse", "Terminübersicht"} <= sheets
+    runs = [r for r in book.records["Protokoll"] if r["art"] == "Monatsabschluss"]
+    assert len(runs) == 1 and "Briefe" in runs[0]["details"]
+    letters = list((demo_path.parent / "briefe" / "2026-10").glob("*.docx"))
+    kinds = {p.name.split("_")[1] for p in letters}
+    assert {"Begruessung", "Zahlungserinnerung", "Jahrescheck"} <= kinds
+    assert all(c["stufe"] is None for c in book.kunden)        # tiers are proposals only
+    assert len(list((demo_path.parent / "sicherung").iterdir())) == 1   # one write
+
+
+def test_second_run_changes_no_data_and_makes_no_letter(cli, demo_path):
+    cli("monatsabschluss", demo_path, "--stichtag", STICHTAG)
+    book = read_book(demo_path)
+    data = [book.package.sheet(n).part for n in ("Kunden", "Rechnungen", "Termine")]
+    before = zip_parts(demo_path)
+    letters = sorted((demo_path.parent / "briefe").rglob("*"))
+    result = cli("monatsabschluss", demo_path, "--stichtag", STICHTAG)
+    assert result.exit_code == 0 and "Briefe: keine" in result.output
+    after = zip_parts(demo_path)
+    assert all(before[p] == after[p] for p in data)
+    assert sorted((demo_path.parent / "briefe").rglob("*")) == letters
+    runs = [r for r in read_book(demo_path).records["Protokoll"] if r["art"] ==
+            "Monatsabschluss"]
+    assert len(runs) == 2
+
+
+def test_rows_with_errors_get_no_letter_and_are_named(cli, demo_path):
+    wb = openpyxl.load_workbook(demo_path)
+    clients = wb["Kunden"]
+    row = next(r for r in range(2, 27) if clients.cell(r, 1).value == "K-0014")
+    clients.cell(row, 7).value = "5066"                        # PLZ with four digits
+    wb.save(demo_path)
+    result = cli("monatsabschluss", demo_path, "--stichtag", STICHTAG)
+    assert result.exit_code == 1                                 # Fehler in the workbook
+    assert f"Kunden Zeile {row}" in " ".join(result.output.split())
+    assert not list((demo_path.parent / "briefe" / "2026-10").glob("*K-0014*"))
+
+
+def test_probelauf_writes_nothing(cli, demo_path):
+    before = sha256(demo_path)
+    result = cli("monatsabschluss", demo_path, "--stichtag", STICHTAG, "--probelauf")
+    assert result.exit_code == 0 and "Probelauf" in result.output
+    assert sha256(demo_path) == before
+    assert not (demo_path.parent / "briefe").exists()
+
+
+def test_default_stichtag():
+    assert default_stichtag(date(2026, 12, 3)) == date(2026, 11, 30)
+    assert default_stichtag(date(2026, 12, 15)) == date(2026, 12, 15)
