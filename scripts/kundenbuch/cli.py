@@ -250,6 +250,326 @@ def monatsabschluss(pfad, stichtag, pdf, probelauf):
     sys.exit(EXIT_FINDINGS if errors_found else EXIT_OK)
 
 
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--uebernehmen", is_flag=True,
+              help="Vorgeschlagene Stufen und Umsatz 12 Monate ins Blatt Kunden schreiben.")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def stufen(pfad, stichtag, uebernehmen, probelauf):
+    """Kundenstufen A/B/C, Serviceversprechen und Kundenreise.
+
+    Schreibt das Blatt „Stufenanalyse“ (mit Pareto-Diagramm). Die Stufen im Blatt Kunden
+    ändern sich nur mit --uebernehmen.
+
+    \b
+    Beispiele:
+      kundenbuch stufen kundenbuch.xlsx --stichtag 2026-10-31
+      kundenbuch stufen --uebernehmen
+    """
+    day = _stichtag(stichtag)
+    try:
+        result = api.stufen(pfad, day, datetime.now(), uebernehmen=uebernehmen,
+                            probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    print_tiers(result.analysis)
+    if probelauf:
+        console.print("Probelauf: nichts wurde verändert.")
+    else:
+        what = "Stufen in Kunden und Blatt „Stufenanalyse“" if uebernehmen else \
+            "Blatt „Stufenanalyse“ (Stufen in Kunden unverändert; --uebernehmen schreibt sie)"
+        print_write(result.write, what)
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), metavar="DATEI",
+              help="Alle Termine und Fristen als Kalenderdatei (.ics) schreiben.")
+@click.option("--steuertermine", type=click.IntRange(2000, 2100), metavar="JAHR",
+              help="Die Steuertermine dieses Jahres ins Blatt Termine eintragen (einmal).")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def termine(pfad, stichtag, ics, steuertermine, probelauf):
+    """Ein Kalender für alles: Terminübersicht, Begrüßungsplan, Steuertermine, .ics.
+
+    Schreibt das Blatt „Terminübersicht“ (nächste Tage, verstrichene Fristen, offene
+    Rückrufe, fällige Jahreschecks, Steuertermine, Fahrtenbuch) und trägt für neue
+    Kunden ohne „Begrüßt am“ die ersten Termine des Begrüßungsplans ein.
+
+    \b
+    Beispiele:
+      kundenbuch termine kundenbuch.xlsx --ics kundenbuch.ics
+      kundenbuch termine --steuertermine 2027
+    """
+    day = _stichtag(stichtag)
+    try:
+        result = api.termine(pfad, day, datetime.now(), ics=ics, steuertermine=steuertermine,
+                             probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"Die Kalenderdatei kann nicht geschrieben werden: {exc.strerror or exc}")
+    view = result.overview
+    table = Table(title=f"Termine ab {view.stichtag:%d.%m.%Y}", title_justify="left")
+    for header in ("Datum", "Zeit", "Art", "Kunde", "Betreff"):
+        table.add_column(header)
+    for item in view.upcoming[:TERMINAL_ROWS]:
+        table.add_row(f"{item['datum']:%d.%m.%Y}",
+                      f"{item['beginn']:%H:%M}" if item["beginn"] else "", item["art"] or "",
+                      item["kundennr"] or "", item["betreff"] or "")
+    console.print(table)
+    _more(len(view.upcoming), "Termine", "Terminübersicht")
+    for deadline in view.tax:
+        console.print(f"Steuertermin {deadline.day:%d.%m.%Y}: {deadline.title}"
+                      + (f" ({deadline.note})" if deadline.note else ""))
+    if view.overdue_deadlines:
+        console.print(f"[red]{len(view.overdue_deadlines)} verstrichene offene "
+                      "Lieferfrist(en)[/] – siehe Terminübersicht")
+    if view.open_callbacks:
+        console.print(f"{len(view.open_callbacks)} offene Rückrufe")
+    if result.onboarding:
+        console.print(f"Begrüßungsplan: {len(result.onboarding)} Termine für neue Kunden "
+                      "eingetragen")
+    if result.taxes:
+        console.print(f"Steuertermine {steuertermine}: {len(result.taxes)} eingetragen")
+    elif steuertermine:
+        console.print(f"Steuertermine {steuertermine}: schon alle eingetragen")
+    if probelauf:
+        console.print("Probelauf: nichts wurde verändert.")
+        return
+    print_write(result.write, "Terminübersicht" + (" und neue Termine" if
+                                                   result.onboarding or result.taxes else ""))
+    if ics:
+        console.print(f"Kalenderdatei geschrieben: {ics} ({result.ics_events} Einträge)")
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@stichtag_option
+@click.option("--art", "arten", multiple=True,
+              type=click.Choice(["begruessung", "dank", "mahnung", "jahrescheck", "rechnung"]),
+              help="Nur diese Briefart (mehrfach möglich). Standard: alle fälligen.")
+@click.option("--rechnung", "rechnungsnr", metavar="NR", help="Genau diese Rechnung erstellen.")
+@click.option("--pdf", is_flag=True, help="Zusätzlich PDF über LibreOffice erzeugen.")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, welche Briefe fällig sind.")
+@_help_option
+def briefe(pfad, stichtag, arten, rechnungsnr, pdf, probelauf):
+    """Alle fälligen Briefe aus den Word-Vorlagen in vorlagen/ erzeugen.
+
+    Begrüßung (Kunden ohne „Begrüßt am“), Dank (erste Rechnung bezahlt),
+    Zahlungserinnerung und Mahnungen (wie „forderungen“ sie fällig sieht),
+    Jahrescheck-Einladung (versprochen und fällig), Rechnungen (dieses Monats, noch nicht
+    erstellt). Die Dateien kommen nach briefe/JJJJ-MM/; zurückgeschrieben werden Begrüßt
+    am, Mahnstufe, Gemahnt am und je Datei eine Protokollzeile mit SHA-256.
+
+    \b
+    Beispiele:
+      kundenbuch briefe kundenbuch.xlsx --stichtag 2026-10-31 --pdf
+      kundenbuch briefe --art mahnung --probelauf
+      kundenbuch briefe --rechnung 2026-0057
+    """
+    from rich.progress import Progress
+    day = _stichtag(stichtag)
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Briefe werden erstellt …", total=None)
+            result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
+                                invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
+                                progress=lambda: bar.advance(task))
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    if not result.letters:
+        console.print("Keine Briefe fällig.")
+        return
+    table = Table(title=f"Briefe zum {day:%d.%m.%Y}", title_justify="left")
+    for header in ("Brief", "Kunde", "Rechnungen"):
+        table.add_column(header)
+    for letter in result.letters[:TERMINAL_ROWS]:
+        table.add_row(letter.protocol_kind, f"{letter.client['kundennr']} "
+                      f"{letter.context['empfaenger']['name']}",
+                      ", ".join(str(i["rechnungsnr"]) for i in letter.invoices))
+    console.print(table)
+    _more(len(result.letters), "Briefe", "Protokoll")
+    if probelauf:
+        console.print(f"Probelauf: {len(result.letters)} Briefe wären fällig; nichts "
+                      "erstellt.")
+        return
+    folder = result.run.files[0][1].parent
+    console.print(f"{len(result.run.files)} Dateien in {folder}")
+    if result.run.pdf_problem:
+        console.print(f"[yellow]PDF:[/] {result.run.pdf_problem}")
+    print_write(result.write, "Begrüßt am, Mahnstufe, Gemahnt am und Protokoll")
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
+def vorlagen():
+    """Die Word-Vorlagen in vorlagen/ anlegen und prüfen."""
+
+
+@vorlagen.command("neu", context_settings=CONTEXT)
+@click.option("--ordner", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("vorlagen"), show_default=True)
+@click.option("--ueberschreiben", is_flag=True, help="Vorhandene Vorlagen ersetzen.")
+@_help_option
+def vorlagen_neu(ordner, ueberschreiben):
+    """Die Standardvorlagen anlegen (vorhandene bleiben, außer mit --ueberschreiben).
+
+    \b
+    Beispiel:
+      kundenbuch vorlagen neu --ordner vorlagen
+    """
+    from .vorlagen import write_templates
+    written = write_templates(ordner, overwrite=ueberschreiben)
+    console.print(f"{len(written)} Vorlagen geschrieben in {ordner}" if written else
+                  "Alle Vorlagen sind schon da (--ueberschreiben ersetzt sie).")
+
+
+@vorlagen.command("pruefen", context_settings=CONTEXT)
+@click.option("--ordner", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("vorlagen"), show_default=True)
+@_help_option
+def vorlagen_pruefen(ordner):
+    """Jede Vorlage prüfen: Platzhalter-Syntax, Word-Anführungszeichen, unbekannte Namen.
+
+    Exit-Code 0: alle in Ordnung; 1: Probleme gefunden; 2: Ordner fehlt.
+
+    \b
+    Beispiel:
+      kundenbuch vorlagen pruefen --ordner vorlagen
+    """
+    if not ordner.is_dir():
+        fail(f"Den Ordner {ordner} gibt es nicht.")
+    results = api.vorlagen_pruefen(ordner)
+    for name, problems in results.items():
+        if problems:
+            console.print(f"[red]✗[/] {name}.docx")
+            for problem in problems:
+                console.print(f"    {problem}", highlight=False)
+        else:
+            console.print(f"[green]✓[/] {name}.docx")
+    sys.exit(EXIT_FINDINGS if any(results.values()) else EXIT_OK)
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
+def archiv():
+    """Die erzeugten Dokumente prüfen."""
+
+
+@archiv.command("pruefen", context_settings=CONTEXT)
+@book_argument
+@_help_option
+def archiv_pruefen(pfad):
+    """Fehlen Dateien, die das Protokoll nennt, oder wurden sie verändert (SHA-256)?
+
+    \b
+    Beispiel:
+      kundenbuch archiv pruefen kundenbuch.xlsx
+    """
+    try:
+        checked, problems = api.archiv_pruefen(pfad)
+    except UnreadableWorkbook as exc:
+        fail(str(exc))
+    for problem in problems:
+        console.print(f"[red]✗[/] Protokoll Zeile {problem.row}: {problem.file} "
+                      f"{problem.problem}", highlight=False)
+    console.print(f"{checked} Dokumente geprüft, {len(problems)} Probleme.")
+    sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def print_tiers(analysis) -> None:
+    from .plan import format_value
+    from .records import display_name
+    counts = Table(title=f"Kundenstufen zum Stichtag {analysis.stichtag:%d.%m.%Y}",
+                   title_justify="left")
+    for header in ("Stufe", "Kunden (Vorschlag)", "Umsatz 12 Monate"):
+        counts.add_column(header, justify="left" if header == "Stufe" else "right")
+    tiers = sorted({t.proposed for t in analysis.clients})
+    for name in tiers:
+        members = [t for t in analysis.clients if t.proposed == name]
+        counts.add_row(name, str(len(members)),
+                       format_value(sum((t.revenue for t in members), analysis.total_revenue * 0)))
+    console.print(counts)
+    changes = [t for t in analysis.clients if t.change]
+    if changes:
+        table = Table(title="Vorgeschlagene Änderungen", title_justify="left")
+        for header in ("Kunde", "Änderung", "Grund"):
+            table.add_column(header)
+        for tier in changes[:TERMINAL_ROWS]:
+            table.add_row(f"{tier.number} {display_name(tier.client)}", tier.change,
+                          "; ".join(tier.reasons))
+        console.print(table)
+        _more(len(changes), "Änderungen", "Stufenanalyse")
+    if analysis.promises:
+        table = Table(title="Serviceversprechen offen oder bald fällig", title_justify="left")
+        for header in ("Kunde", "Versprechen", "Stand", "Einzelheiten"):
+            table.add_column(header)
+        for promise in analysis.promises[:TERMINAL_ROWS]:
+            table.add_row(f"{promise.client['kundennr']} {display_name(promise.client)}",
+                          promise.what, promise.state, promise.detail)
+        console.print(table)
+        _more(len(analysis.promises), "Versprechen", "Stufenanalyse")
+    journey = analysis.journey
+    console.print("Kundenreise: " + ", ".join(f"{phase} {n}" for phase, n in
+                                              journey.per_phase.items() if n)
+                  + f"; ruhend: {len(journey.stale)}; Dankesbrief fällig: "
+                  f"{len(journey.thanks_due)}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--groesse", type=click.Choice(["klein", "mittel", "gross"]), default="klein",
+              show_default=True, help="klein: 200 Kunden, 2.000 Rechnungen; mittel: "
+              "5.000/50.000; gross: 20.000/200.000.")
+@click.option("--ausgabe", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ergebnis zusätzlich als Markdown in diese Datei schreiben.")
+@click.option("--briefe", "letters", type=click.IntRange(0, 10000), default=200,
+              show_default=True, help="So viele Mahnbriefe rendern (0: keine).")
+@_help_option
+def benchmark(groesse, ausgabe, letters):
+    """Messen, wie schnell kundenbuch auf diesem Rechner ist.
+
+    Erzeugt eine Beispielmappe der gewählten Größe (mit demselben Generator wie
+    „neu --demo“), misst Lesen, Prüfen, Rechnen, Planen, Schreiben und den ganzen
+    Monatsabschluss und zum Vergleich openpyxl und das schnellste reine Lesen.
+    „gross“ braucht einige Minuten und gut 2 GB Speicher (für openpyxl).
+
+    \b
+    Beispiele:
+      kundenbuch benchmark
+      kundenbuch benchmark --groesse mittel --ausgabe messung.md
+    """
+    import platform
+    from . import benchmark as bench
+    with console.status("Messung läuft …") as status:
+        report = bench.run(groesse, progress=lambda text: status.update(text),
+                           letters=letters)
+    table = Table(title=f"Messung {groesse}", title_justify="left")
+    for header in ("Schritt", "Sekunden", "Speicher (MB)", "Hinweis"):
+        table.add_column(header, justify="left" if header in ("Schritt", "Hinweis")
+                         else "right")
+    for m in report.measurements:
+        table.add_row(m.name, f"{m.seconds:.2f}", f"{m.peak_mb:.0f}" if m.peak_mb else "",
+                      m.note)
+    console.print(table)
+    console.print(f"openpyxl laden+speichern / Monatsabschluss: {report.ratio_openpyxl:.1f}×; "
+                  f"Lesen / reines Lesen: {report.ratio_read:.2f}×")
+    if report.letter_ms is not None:
+        console.print(f"Briefe: {report.letters} Mahnbriefe, {report.letter_ms:.0f} ms je Brief"
+                      + (f", PDF {report.pdf_seconds:.2f} s je Brief im Stapel"
+                         if report.pdf_seconds is not None else ", kein LibreOffice für PDF"))
+    for text, ok in report.verdicts:
+        console.print(f"{'[green]✓' if ok else '[red]✗'}[/] {text}")
+    if ausgabe:
+        machine = f"{platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}"
+        ausgabe.write_text(bench.markdown(report, machine, date.today().isoformat()),
+                           encoding="utf-8")
+        console.print(f"Ergebnis gespeichert: {ausgabe}")
+
+
 def print_receivables(summary) -> None:
     from .plan import format_value
     from .receivables import BUCKETS, LEVEL_NAMES
