@@ -36,6 +36,12 @@ class Letter:
     invoices: list = field(default_factory=list)
     writes: list = field(default_factory=list)        # (record, field, value)
     girocode: tuple | None = None  # (name, iban, amount, text, bic)
+    due_dates: dict = field(default_factory=dict)     # Rechnungsnr -> due date
+
+    @property
+    def locks_invoices(self) -> bool:
+        """An invoice document or a reminder fixes its invoices (Festschreibung)."""
+        return self.template == "rechnung" or self.template in DUNNING_TEMPLATES.values()
 
     @property
     def protocol_kind(self) -> str:
@@ -117,7 +123,8 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
         letters.append(Letter(template, client, context,
                               file_name(stichtag, LEVEL_NAMES[level].replace(" ", ""),
                                         client), [s.invoice for s in states], writes,
-                              _girocode(settings, total, purpose)))
+                              _girocode(settings, total, purpose),
+                              {s.number: s.due for s in states}))
     return letters
 
 
@@ -215,5 +222,6 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         name = re.sub(r"[^\w.-]+", "-", str(nr))
         letters.append(Letter("rechnung", client, context,
                               f"Rechnung_{name}_{client['kundennr']}.docx", [invoice],
-                              girocode=_girocode(settings, total, purpose)))
+                              girocode=_girocode(settings, total, purpose),
+                              due_dates={nr: due}))
     return letters

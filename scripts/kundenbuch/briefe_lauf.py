@@ -108,7 +108,7 @@ def _plan(book, run: LetterRun, stichtag: date, now: datetime) -> Plan:
                 plan.cells.append(CellWrite(record.sheet, record.row, record.columns[name],
                                             value))
     base = Path(book.path).resolve().parent
-    rows = []
+    rows = _locks(book, run.letters, now, stichtag, plan, seen)
     for letter, path in run.files:
         rows.append(protocol_row(
             now, letter.protocol_kind, stichtag=stichtag, kundennr=letter.client["kundennr"],
@@ -117,6 +117,33 @@ def _plan(book, run: LetterRun, stichtag: date, now: datetime) -> Plan:
     if rows:
         plan.appends.append(RowAppend(schema.PROTOKOLL.table, rows))
     return plan
+
+
+def _locks(book, letters, now, stichtag, plan, seen) -> list[dict]:
+    """Festschreibung rows for invoices whose document or first reminder is made now;
+    an empty Fällig am is fixed in the same write."""
+    from . import festschreibung
+    locked = set(festschreibung.locks(book.records.get(schema.PROTOKOLL.table, [])))
+    rows = []
+    for letter in letters:
+        if not letter.locks_invoices:
+            continue
+        for invoice in letter.invoices:
+            number = str(invoice["rechnungsnr"])
+            if number in locked:
+                continue
+            locked.add(number)
+            due = letter.due_dates.get(invoice["rechnungsnr"])
+            text = festschreibung.values_text(invoice, due)
+            rows.append(protocol_row(now, festschreibung.KIND, stichtag=stichtag,
+                                     kundennr=invoice["kundennr"], rechnungen=number,
+                                     sha256=festschreibung.fingerprint(text), details=text))
+            key = (invoice.sheet, invoice.row, "faellig_am")
+            if invoice["faellig_am"] is None and due and key not in seen:
+                seen.add(key)
+                plan.cells.append(CellWrite(invoice.sheet, invoice.row,
+                                            invoice.columns["faellig_am"], due))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from ..findings import Finding, sort_key
 
 CheckFunction = Callable[..., Iterable[Finding]]
 REGISTRY: list[CheckFunction] = []
-ALL_MODULES = ("struktur", "felder", "kunden", "rechnungen", "einstellungen", "termine")
+ALL_MODULES = ("struktur", "felder", "kunden", "rechnungen", "einstellungen", "termine",
+               "festschreibung")
 
 
 def check(function: CheckFunction) -> CheckFunction:
