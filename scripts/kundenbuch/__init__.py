@@ -10,3 +10,9 @@ def __getattr__(name):
         except PackageNotFoundError:      # running from a source tree without install
             return "0.0.0"
     raise AttributeError(name)
+
+
+def main():
+    """Called by the xlwings add-in's "Run main" in kundenbuch.xlsx (see excel.py)."""
+    from .excel import main as run_from_excel
+    run_from_excel()

@@ -21,6 +21,21 @@ class AlreadyExists(Exception):
     pass
 
 
+def _write(book, plan, now, target=None):
+    """Apply a plan: to the closed file (default), or to a target such as the workbook
+    open in Excel (see excel.py)."""
+    if target is not None:
+        return target.apply(book, plan, now)
+    return apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
+
+
+def _check(book, target=None):
+    """Before letters are made: can the result be written at all?"""
+    if target is None:
+        from .writer import check_writable
+        check_writable(book)
+
+
 def neu(path: Path, with_demo: bool = False, overwrite: bool = False) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -47,15 +62,14 @@ class CheckResult:
 
 
 def pruefen(path: Path, stichtag: date, now: datetime,
-            schreiben: bool = False) -> CheckResult:
+            schreiben: bool = False, book: Book | None = None, target=None) -> CheckResult:
     """Check the workbook; with schreiben, also (re)write the Prüfbericht sheet."""
-    book = read_book(path)
+    book = book or read_book(path)
     findings = run_checks(book, stichtag)
     result = CheckResult(book, findings, stichtag)
     if schreiben:
         result.plan = Plan(sheets=[report_sheet(findings, stichtag)])
-        result.write = apply_plan(book, result.plan, now,
-                                  book.settings.get("sicherungen_behalten", 30))
+        result.write = _write(book, result.plan, now, target)
     return result
 
 
@@ -68,18 +82,17 @@ class ReceivablesResult:
     write: WriteResult | None = None
 
 
-def forderungen(path: Path, stichtag: date, now: datetime,
-                probelauf: bool = False) -> ReceivablesResult:
+def forderungen(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
+                book: Book | None = None, target=None) -> ReceivablesResult:
     """Status, aging, interest and the dunning level due, written back unless probelauf."""
     from . import __version__, forderungen as receivables_run
     from .checks.einstellungen import base_rate_current
-    book = read_book(path)
+    book = book or read_book(path)
     summary = receivables_run.summarize(book, stichtag)
     plan = receivables_run.plan(book, summary, now, __version__)
     result = ReceivablesResult(book, summary, plan, list(base_rate_current(book, stichtag)))
     if not probelauf:
-        result.write = apply_plan(book, plan, now,
-                                  book.settings.get("sicherungen_behalten", 30))
+        result.write = _write(book, plan, now, target)
     return result
 
 
@@ -122,16 +135,16 @@ def rows_with_errors(findings) -> set:
 
 
 def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
-                    pdf: bool = False, progress=None) -> MonthEndResult:
+                    pdf: bool = False, progress=None, book: Book | None = None,
+                    target=None) -> MonthEndResult:
     """The month's work in one run: check, receivables, tier proposals, calendar and
     every due letter, written back in ONE safe write with one Protokoll row for the run."""
     import time
     from . import (__version__, briefe_lauf, forderungen as receivables_run, stufenanalyse,
                    terminuebersicht)
     from .plan import protocol_row
-    from .writer import check_writable
     started = time.perf_counter()
-    book = read_book(path)
+    book = book or read_book(path)
     findings = run_checks(book, stichtag)
     summary = receivables_run.summarize(book, stichtag)
     analysis = stufenanalyse.analyse_book(book, stichtag)
@@ -148,7 +161,7 @@ def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool =
                             sorted(skipped), onboarding=onboarding)
     if probelauf:
         return result
-    check_writable(book)
+    _check(book, target)
     result.letter_run = briefe_lauf.produce(book, letters, stichtag, now, pdf, progress)
     plan.extend(result.letter_run.plan)
     counts = {level: sum(f.severity == level for f in findings)
@@ -159,7 +172,7 @@ def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool =
                + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
     plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
         now, "Monatsabschluss", stichtag=stichtag, details=details)]))
-    result.write = apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
+    result.write = _write(book, plan, now, target)
     return result
 
 
@@ -172,17 +185,16 @@ class TierResult:
 
 
 def stufen(path: Path, stichtag: date, now: datetime, uebernehmen: bool = False,
-           probelauf: bool = False) -> TierResult:
+           probelauf: bool = False, book: Book | None = None, target=None) -> TierResult:
     """ABC analysis, promise monitor and customer journey; tiers change in Kunden only
     with uebernehmen."""
     from . import __version__, stufenanalyse
-    book = read_book(path)
+    book = book or read_book(path)
     analysis = stufenanalyse.analyse_book(book, stichtag)
     plan = stufenanalyse.plan(book, analysis, now, __version__, uebernehmen)
     result = TierResult(book, analysis, plan)
     if not probelauf:
-        result.write = apply_plan(book, plan, now,
-                                  book.settings.get("sicherungen_behalten", 30))
+        result.write = _write(book, plan, now, target)
     return result
 
 
@@ -198,18 +210,19 @@ class CalendarResult:
 
 
 def termine(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
-            steuertermine: int | None = None, probelauf: bool = False) -> CalendarResult:
+            steuertermine: int | None = None, probelauf: bool = False,
+            book: Book | None = None, target=None) -> CalendarResult:
     """Terminübersicht, onboarding plans and (asked for) tax dates into Termine, and an
     .ics export of everything."""
     from . import __version__, stufenanalyse, terminuebersicht
-    book = read_book(path)
+    book = book or read_book(path)
     checks_due = stufenanalyse.analyse_book(book, stichtag).annual_checks_due()
     plan, view, onboarding, taxes = terminuebersicht.plan(book, stichtag, now, __version__,
                                                           checks_due, steuertermine)
     result = CalendarResult(book, view, onboarding, taxes, plan)
     if probelauf:
         return result
-    result.write = apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
+    result.write = _write(book, plan, now, target)
     if ics is not None:
         from .ics import calendar
         current = read_book(path) if (onboarding or taxes) else book
@@ -228,11 +241,11 @@ class LettersResult:
 
 
 def briefe(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=None,
-           pdf: bool = False, probelauf: bool = False, progress=None) -> LettersResult:
+           pdf: bool = False, probelauf: bool = False, progress=None,
+           book: Book | None = None, target=None) -> LettersResult:
     """Produce every due letter (or those of the kinds asked for) and write back."""
     from . import briefe as letters_module, briefe_lauf
-    from .writer import check_writable
-    book = read_book(path)
+    book = book or read_book(path)
     kinds = tuple(kinds or letters_module.KINDS)
     if invoice_number is not None:
         kinds = ("rechnung",)
@@ -240,10 +253,9 @@ def briefe(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number
     result = LettersResult(book, letters)
     if probelauf or not letters:
         return result
-    check_writable(book)
+    _check(book, target)
     result.run = briefe_lauf.produce(book, letters, stichtag, now, pdf, progress)
-    result.write = apply_plan(book, result.run.plan, now,
-                              book.settings.get("sicherungen_behalten", 30))
+    result.write = _write(book, result.run.plan, now, target)
     return result
 
 

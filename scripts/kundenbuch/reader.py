@@ -92,29 +92,49 @@ def read_book(path, allow_empty: bool = False) -> Book:
             raise
         raise UnreadableWorkbook(
             f"Die Datei {path.name} kann nicht gelesen werden: {exc}") from exc
-    findings: list[Finding] = []
-    records, locations = {}, {}
     with _SheetGrids(workbook, path, package) as grids:
         grids.prefetch([spec.sheet for spec in schema.ALL_TABLES])
-        for spec in schema.ALL_TABLES:
-            found = _read_table(spec, package, grids, findings)
-            if found is not None:
-                locations[spec.table], records[spec.table] = found
+        book = build_book(path, package, fingerprint, grids, allow_empty)
+    try:
+        book.error_cells = _error_cells(path, package)
+    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError, EOFError) as exc:
+        raise UnreadableWorkbook(f"Die Datei {path.name} ist beschädigt und kann nicht "
+                                 f"gelesen werden ({type(exc).__name__}).") from exc
+    return book
+
+
+def build_book(path, package, fingerprint, grids, allow_empty=False) -> Book:
+    """Records from sheet grids: shared by the file reader and the live Excel reader."""
+    findings: list[Finding] = []
+    records, locations = {}, {}
+    for spec in schema.ALL_TABLES:
+        found = _read_table(spec, package, grids, findings)
+        if found is not None:
+            locations[spec.table], records[spec.table] = found
     if not locations and not allow_empty and grids.all_empty(package):
-        raise UnreadableWorkbook(f"Die Arbeitsmappe {path.name} ist leer. "
+        raise UnreadableWorkbook(f"Die Arbeitsmappe {Path(path).name} ist leer. "
                                  "Eine neue legt „kundenbuch neu“ an.")
     settings = _settings(records.pop(schema.EINSTELLUNGEN.table, []), findings)
     base_rates = sorted((BaseRate(r["gueltig_ab"], Decimal(str(r["prozent"])))
                          for r in records.pop(schema.BASISZINS.table, [])
                          if r["gueltig_ab"] and r["prozent"] is not None),
                         key=lambda rate: rate.valid_from)
-    try:
-        error_cells = _error_cells(path, package)
-    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError, EOFError) as exc:
-        raise UnreadableWorkbook(f"Die Datei {path.name} ist beschädigt und kann nicht "
-                                 f"gelesen werden ({type(exc).__name__}).") from exc
-    return Book(path, package, fingerprint, records, locations, settings, base_rates,
-                findings, error_cells)
+    return Book(Path(path), package, fingerprint, records, locations, settings, base_rates,
+                findings, [])
+
+
+class GivenGrids:
+    """Sheet grids that are already there (read from the open workbook by xlwings)."""
+
+    def __init__(self, grids: dict):
+        self.grids, self.raw_numbers = grids, set()
+
+    def get(self, sheet: str):
+        return self.grids.get(sheet, ([], []))
+
+    def all_empty(self, package) -> bool:
+        return not any(v not in (None, "") for grid, _ in self.grids.values()
+                       for row in grid for v in row)
 
 
 @contextlib.contextmanager

@@ -191,6 +191,10 @@ DATA_TABLES = (KUNDEN, RECHNUNGEN, TERMINE, STUFEN_TABELLE)
 INPUT_TABLES = DATA_TABLES + (EINSTELLUNGEN, BASISZINS)
 ALL_TABLES = INPUT_TABLES + (PROTOKOLL,)
 
+# The sheet with the Excel button's settings (action, Stichtag, status); see excel.py.
+START_SHEET = "Start"
+START_ACTIONS = ("Prüfen", "Forderungen", "Stufen", "Termine", "Briefe", "Monatsabschluss")
+
 # Sheets the program rewrites on every run; never edited by hand.
 PRUEFBERICHT = "Prüfbericht"
 OFFENE_POSTEN = "Offene Posten"

@@ -42,6 +42,7 @@ def create_workbook(path: Path, data: dict | None = None) -> None:
     """Write a new kundenbuch workbook; ``data`` maps table name -> list of row dicts."""
     data = data or {}
     wb = Workbook(write_only=True)
+    _start_sheet(wb.create_sheet(schema.START_SHEET))
     for spec in schema.DATA_TABLES:
         rows = data.get(spec.table) or []
         if spec is schema.STUFEN_TABELLE and not rows:
@@ -170,6 +171,29 @@ def _validations(ws, spec, last_row):
         validation.showErrorMessage = True
         validation.add(cells)
         ws.data_validations.append(validation)
+
+
+def _start_sheet(ws):
+    """Action, Stichtag and status for the Excel button (xlwings "Run main")."""
+    title = WriteOnlyCell(ws, value="kundenbuch – Kundenpflege aus dieser Arbeitsmappe")
+    title.font = Font(bold=True, size=14)
+    stichtag = WriteOnlyCell(ws, value=None)
+    stichtag.number_format = DATE_FORMAT
+    labels = [WriteOnlyCell(ws, value=text) for text in ("Aktion", "Stichtag", "Status")]
+    for label in labels:
+        label.font = HEADER_FONT
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 70
+    validation = DataValidation(type="list", formula1='"' + ",".join(schema.START_ACTIONS)
+                                + '"', allow_blank=False)
+    validation.add("B3")
+    ws.data_validations.append(validation)
+    for row in ([title], [], [labels[0], "Monatsabschluss"], [labels[1], stichtag],
+                [labels[2], None], [],
+                ["So geht es", "Aktion wählen, Stichtag eintragen (leer = automatisch) und "
+                               "im Menüband xlwings auf „Run main“ klicken."],
+                ["", "Danach die Mappe speichern. Einrichtung: siehe README."]):
+        ws.append(row)
 
 
 def _settings_sheet(ws, data):

@@ -118,9 +118,11 @@ def _taken(book, patch) -> set:
     return (set(book.package.parts) - patch.removed) | set(patch.parts)
 
 
-def _append_writes(book, plan, patch, current) -> list[CellWrite]:
-    writes = []
-    rows_by_table = {}                  # several appends to one table stack up
+def appended_cells(book, plan) -> tuple[list[CellWrite], dict]:
+    """Where appended rows go: the cells to write and each table's new last row.
+    Several appends to one table stack up. Shared by the file and the live writer."""
+    writes, last_rows = [], {}
+    rows_by_table = {}
     for append in plan.appends:
         rows_by_table.setdefault(append.table, []).extend(append.rows)
     for table_name, rows in rows_by_table.items():
@@ -144,7 +146,15 @@ def _append_writes(book, plan, patch, current) -> list[CellWrite]:
                     writes.append(CellWrite(location.sheet, next_row + offset, column, value))
         last = next_row + len(rows) - 1
         if last > location.last_row:
-            patch.parts[table.part] = extend_table(current(table.part), last)
+            last_rows[spec.table] = last
+    return writes, last_rows
+
+
+def _append_writes(book, plan, patch, current) -> list[CellWrite]:
+    writes, last_rows = appended_cells(book, plan)
+    for table_name, last in last_rows.items():
+        part = book.package.table(table_name).part
+        patch.parts[part] = extend_table(current(part), last)
     return writes
 
 
