@@ -175,3 +175,12 @@ def test_archive_check_finds_missing_and_changed_files(cli, run_letters, demo_pa
     result = cli("archiv", "pruefen", demo_path)
     assert result.exit_code == 1
     assert "fehlt" in result.output and "verändert" in result.output
+
+
+def test_no_girocode_for_an_invalid_own_iban(make_book):
+    from kundenbuch.briefe import _girocode
+    from kundenbuch.records import Settings
+    good = Settings({"iban": "DE89 3704 0044 0532 0130 00", "firma": "X"}, {})
+    bad = Settings({"iban": "DE89 3704 0044 0532 0130 01", "firma": "X"}, {})
+    assert _girocode(good, Decimal("10.00"), "Rechnung 1")[1] == "DE89370400440532013000"
+    assert _girocode(bad, Decimal("10.00"), "Rechnung 1") is None

@@ -129,9 +129,17 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
 
 
 def _girocode(settings, amount, text):
+    """GiroCode data, only for a valid own IBAN (checked with schwifty; pruefen reports
+    an invalid one): a wrong QR code would send the money astray."""
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
     if not settings.get("iban") or amount <= 0:
         return None
-    return (settings.get("firma") or settings.get("inhaber") or "", settings.get("iban"),
+    try:
+        iban = IBAN(str(settings.get("iban")))
+    except SchwiftyException:
+        return None
+    return (settings.get("firma") or settings.get("inhaber") or "", iban.compact,
             amount, text[:140], settings.get("bic"))
 
 
