@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from . import schema
+from .amounts import euro
 from .checks import run_checks
 from .findings import Finding, has_errors
 from .plan import Plan, RowAppend
@@ -166,7 +167,7 @@ def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool =
     plan.extend(result.letter_run.plan)
     counts = {level: sum(f.severity == level for f in findings)
               for level in ("Fehler", "Warnung", "Hinweis")}
-    details = (f"offen {summary.open_total} €, überfällig {summary.overdue_total} €, "
+    details = (f"offen {euro(summary.open_total)}, überfällig {euro(summary.overdue_total)}, "
                f"{len(letters)} Briefe, {len(analysis.promises)} Versprechen offen, "
                + ", ".join(f"{n} {k}" for k, n in counts.items())
                + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import schema
+from .amounts import euro
 from .ooxml import Package, SheetInfo, TableInfo
 from .plan import DATE, MONEY, PERCENT, Plan, ReportSheet
 from .reader import Book, GivenGrids, build_book
@@ -63,7 +64,7 @@ def _pruefen(path, stichtag, now, book=None, target=None) -> str:
 def _forderungen(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.forderungen(path, stichtag, now, book=book, target=target)
-    return f"Forderungen zum {stichtag:%d.%m.%Y}: offen {result.summary.open_total} €."
+    return f"Forderungen zum {stichtag:%d.%m.%Y}: offen {euro(result.summary.open_total)}."
 
 
 def _stufen(path, stichtag, now, book=None, target=None) -> str:

@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..amounts import ZERO, invoice_gross, open_amount
+from ..amounts import ZERO, euro, invoice_gross, open_amount
 from ..findings import FEHLER, HINWEIS, WARNUNG
 from . import at, check
 
@@ -56,8 +56,8 @@ def overpaid(book, stichtag):
     for invoice in book.rechnungen:
         total, paid = invoice_gross(invoice), invoice["bezahlt_betrag"]
         if total is not None and paid is not None and paid > total:
-            yield at(invoice, "bezahlt_betrag", WARNUNG, f"Bezahlt {paid:.2f} € ist mehr als "
-                     f"der Bruttobetrag {total:.2f} € (Überzahlung erstatten oder "
+            yield at(invoice, "bezahlt_betrag", WARNUNG, f"Bezahlt {euro(paid)} ist mehr als "
+                     f"der Bruttobetrag {euro(total)} (Überzahlung erstatten oder "
                      "verrechnen).")
 
 
