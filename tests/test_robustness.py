@@ -1,8 +1,7 @@
 """Hypothesis: whatever the file holds, no traceback, and nothing lost."""
 from __future__ import annotations
 
-import shutil
-from datetime import date, datetime, time
+from datetime import date
 
 import pytest
 from click.testing import CliRunner

@@ -309,24 +309,24 @@ def _records(grid, top, bottom, spec, columns, sheet, raw_numbers, findings):
         values = dict(missing)
         # Raw values are kept for the settings (typed per setting later), elsewhere only
         # where conversion failed, so that checks can tell a bad cell from an empty one.
-        raw = {field: v for (field, _, _, _), v in zip(present, cells)} if keep_raw else {}
-        for (field, index, column, convert_cell), value in zip(present, cells):
+        raw = {name: v for (name, _, _, _), v in zip(present, cells)} if keep_raw else {}
+        for (name, index, column, convert_cell), value in zip(present, cells):
             if value == "" or value is None:
-                values[field] = None
+                values[name] = None
                 continue
             if isinstance(value, str):
                 if not value.strip():
-                    values[field] = None
+                    values[name] = None
                     continue
                 if column.kind == schema.TEXT:
-                    values[field] = value.strip()
+                    values[name] = value.strip()
                     continue
             if raw_numbers:
                 value = serial_date(column.kind, value)
             converted, problem = convert_cell(value, column.choices)
-            values[field] = converted
+            values[name] = converted
             if converted is None:
-                raw[field] = value
+                raw[name] = value
             if problem:
                 severity = WARNUNG if converted is not None else FEHLER
                 findings.append(Finding(severity, sheet, f"{column_letter(index + 1)}{number}",

@@ -84,8 +84,8 @@ def small_business_with_vat(book, stichtag):
         return
     for invoice in book.rechnungen:
         if invoice["ust_satz"]:
-            yield at(invoice, "ust_satz", FEHLER, f"Als Kleinunternehmer (§ 19 UStG) darf "
-                     f"keine Umsatzsteuer ausgewiesen werden; ausgewiesene Steuer wird "
+            yield at(invoice, "ust_satz", FEHLER, "Als Kleinunternehmer (§ 19 UStG) darf "
+                     "keine Umsatzsteuer ausgewiesen werden; ausgewiesene Steuer wird "
                      "trotzdem geschuldet (§ 14c UStG). USt-Satz 0 eintragen.")
 
 
