@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import openpyxl
 import pytest
@@ -85,8 +86,22 @@ def test_demo_is_large_and_varied(demo_path):
     assert any(s.level_sent for s in states)                     # reminders already sent
 
 
+def _changed_since_checkout(path) -> bool:
+    """True when git says the file was changed, e.g. by the README's first command."""
+    try:
+        status = subprocess.run(["git", "status", "--porcelain", "--", path.name],
+                                cwd=path.parent, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return status.returncode == 0 and bool(status.stdout.strip())
+
+
 def test_repository_demo_is_exactly_what_neu_demo_makes(demo_path):
     """The shipped kundenbuch.xlsx can be regenerated cell for cell."""
+    if _changed_since_checkout(REPO / "kundenbuch.xlsx"):
+        pytest.skip("kundenbuch.xlsx wurde nach dem Auschecken verändert (z. B. durch den "
+                    "Monatsabschluss aus dem README); der Vergleich gilt der ausgelieferten "
+                    "Fassung")
     shipped = openpyxl.load_workbook(REPO / "kundenbuch.xlsx")
     fresh = openpyxl.load_workbook(demo_path)
     assert shipped.sheetnames == fresh.sheetnames
