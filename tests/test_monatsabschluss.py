@@ -68,3 +68,10 @@ def test_probelauf_writes_nothing(cli, demo_path):
 def test_default_stichtag():
     assert default_stichtag(date(2026, 12, 3)) == date(2026, 11, 30)
     assert default_stichtag(date(2026, 12, 15)) == date(2026, 12, 15)
+
+
+def test_without_letters(cli, demo_path):
+    result = cli("monatsabschluss", demo_path, "--stichtag", STICHTAG, "--ohne-briefe")
+    assert result.exit_code == 0 and "Briefe: keine" in result.output
+    assert not (demo_path.parent / "briefe").exists()
+    assert "Offene Posten" in {s.name for s in read_book(demo_path).package.sheets}

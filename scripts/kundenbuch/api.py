@@ -137,7 +137,7 @@ def rows_with_errors(findings) -> set:
 
 def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
                     pdf: bool = False, progress=None, book: Book | None = None,
-                    target=None) -> MonthEndResult:
+                    target=None, letters: bool = True) -> MonthEndResult:
     """The month's work in one run: check, receivables, tier proposals, calendar and
     every due letter, written back in ONE safe write with one Protokoll row for the run."""
     import time
@@ -156,19 +156,19 @@ def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool =
         book, stichtag, now, __version__, analysis.annual_checks_due())
     plan.extend(calendar_plan)
     skipped = rows_with_errors(findings)
-    letters = briefe_lauf.due_letters(book, stichtag, summary=summary, analysis=analysis,
-                                      skip_rows=frozenset(skipped))
-    result = MonthEndResult(book, findings, summary, plan, stichtag, analysis, letters,
+    due = briefe_lauf.due_letters(book, stichtag, summary=summary, analysis=analysis,
+                                  skip_rows=frozenset(skipped)) if letters else []
+    result = MonthEndResult(book, findings, summary, plan, stichtag, analysis, due,
                             sorted(skipped), onboarding=onboarding)
     if probelauf:
         return result
     _check(book, target)
-    result.letter_run = briefe_lauf.produce(book, letters, stichtag, now, pdf, progress)
+    result.letter_run = briefe_lauf.produce(book, due, stichtag, now, pdf, progress)
     plan.extend(result.letter_run.plan)
     counts = {level: sum(f.severity == level for f in findings)
               for level in ("Fehler", "Warnung", "Hinweis")}
     details = (f"offen {euro(summary.open_total)}, überfällig {euro(summary.overdue_total)}, "
-               f"{len(letters)} Briefe, {len(analysis.promises)} Versprechen offen, "
+               f"{len(due)} Briefe, {len(analysis.promises)} Versprechen offen, "
                + ", ".join(f"{n} {k}" for k, n in counts.items())
                + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
     plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(

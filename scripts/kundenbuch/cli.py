@@ -187,9 +187,11 @@ def forderungen(pfad, stichtag, probelauf):
 @book_argument
 @stichtag_option
 @click.option("--pdf", is_flag=True, help="Briefe zusätzlich als PDF (LibreOffice).")
+@click.option("--ohne-briefe", "ohne_briefe", is_flag=True,
+              help="Keine Briefe erzeugen (z. B. um sie später mit „briefe“ zu machen).")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, was geschähe.")
 @_help_option
-def monatsabschluss(pfad, stichtag, pdf, probelauf):
+def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
     """Der Monatsabschluss in einem Lauf: prüfen, rechnen, Briefe, alles zurückschreiben.
 
     Prüft die Mappe, rechnet Forderungen, schlägt Stufen vor, schreibt Terminübersicht
@@ -218,7 +220,8 @@ def monatsabschluss(pfad, stichtag, pdf, probelauf):
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Briefe werden erstellt …", total=None)
             result = api.monatsabschluss(pfad, day, datetime.now(), probelauf=probelauf,
-                                         pdf=pdf, progress=lambda: bar.advance(task))
+                                         pdf=pdf, progress=lambda: bar.advance(task),
+                                         letters=not ohne_briefe)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     print_receivables(result.summary)
