@@ -175,11 +175,15 @@ def analyse(clients, invoices, tier_records, appointments, settings, stichtag: d
                                   computed, proposed, in_force, reasons))
     results.sort(key=lambda t: (-t.revenue, t.number))
     rows_by_name = {r.name: r for r in rows}
+    by_client = {}                      # one pass instead of one per client
+    for appointment in appointments:
+        by_client.setdefault(appointment["kundennr"], []).append(appointment)
     promises = []
     for tier in results:
         row = rows_by_name.get(tier.in_force or tier.proposed)
         if row is not None:
-            promises += check_promises(tier.client, row, appointments, stichtag)
+            promises += check_promises(tier.client, row,
+                                       by_client.get(tier.number, []), stichtag)
     journey = customer_journey(clients, invoices, appointments, settings, stichtag,
                                revenue, thanked or set())
     return TierAnalysis(stichtag, results, promises, journey, sum(revenue.values(), ZERO))
@@ -248,12 +252,15 @@ def customer_journey(clients, invoices, appointments, settings, stichtag, revenu
         last = last_activity.get(client["kundennr"]) or client["kunde_seit"]
         if limit is not None and last and (stichtag - last).days > limit:
             stale.append((client, phase, last, (stichtag - last).days))
+    first_invoice = {}                  # Kundennr -> earliest valid invoice
+    for invoice in invoices:
+        if invoice["rechnungsdatum"] and invoice["storniert"] != schema.YES:
+            known = first_invoice.get(invoice["kundennr"])
+            if known is None or invoice["rechnungsdatum"] < known["rechnungsdatum"]:
+                first_invoice[invoice["kundennr"]] = invoice
     thanks_due = []
     for client in clients:
-        own = sorted((i for i in invoices if i["kundennr"] == client["kundennr"]
-                      and i["rechnungsdatum"] and i["storniert"] != schema.YES),
-                     key=lambda i: i["rechnungsdatum"])
-        first = own[0] if own else None
+        first = first_invoice.get(client["kundennr"])
         paid = first["bezahlt_am"] if first is not None else None
         if (paid and stichtag - timedelta(days=THANKS_WITHIN_DAYS) < paid <= stichtag
                 and client["kundennr"] not in thanked):
