@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import schema
 from .amounts import ZERO, cents, gross
 from .kalender import PLAN_NOTE, onboarding_plan
-from .receivables import LEVEL_NAMES
+from .receivables import LEVEL_NAMES, Terms, due_date
 from .records import display_name
 from .workdays import next_working_day
 
@@ -214,7 +214,6 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         total = gross(invoice["netto"], invoice["ust_satz"])
         due = invoice["faellig_am"]
         if due is None:
-            from .receivables import Terms, due_date
             due = due_date(issued_on, Terms.from_settings(settings))
         purpose = f"Rechnung {nr}"
         context = {**_base(settings, client, issued_on, f"Rechnung {nr}"),

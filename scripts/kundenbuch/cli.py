@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, api
+from .amounts import ZERO
 from .findings import FEHLER, HINWEIS, WARNUNG
 from .ooxml import UnreadableWorkbook
 from .writer import WriteRefused
@@ -495,7 +496,7 @@ def print_tiers(analysis) -> None:
     for name in tiers:
         members = [t for t in analysis.clients if t.proposed == name]
         counts.add_row(name, str(len(members)),
-                       format_value(sum((t.revenue for t in members), analysis.total_revenue * 0)))
+                       format_value(sum((t.revenue for t in members), ZERO)))
     console.print(counts)
     changes = [t for t in analysis.clients if t.change]
     if changes:
@@ -597,7 +598,7 @@ def print_receivables(summary) -> None:
     for (number, level), states in ordered[:TERMINAL_ROWS]:
         due.add_row(f"{number} {display_name(states[0].client)}", LEVEL_NAMES[level],
                     ", ".join(s.number for s in states),
-                    format_value(sum((s.open for s in states), states[0].open * 0)))
+                    format_value(sum((s.open for s in states), ZERO)))
     console.print(due)
     _more(len(ordered), "Briefe", "Offene Posten")
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from . import schema
 from .offene_posten import report
-from .plan import CellWrite, Plan
+from .plan import Plan, changed_cells
 from .receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
 
 DUNNING_KINDS = set(LEVEL_NAMES.values()) - {LEVEL_NAMES[0]}
@@ -57,16 +57,9 @@ def invoice_values(state) -> dict:
 def plan(book, summary: Summary, now: datetime, version: str) -> Plan:
     result = Plan(sheets=[report(summary, now, version)])
     for state in summary.invoices:
-        result.cells += _changes(state.invoice, invoice_values(state))
+        result.cells += changed_cells(state.invoice, invoice_values(state))
     for client in book.kunden:
         number = client["kundennr"]
         if number in summary.open_by_client:
-            result.cells += _changes(client, {"offener_betrag": summary.open_by_client[number]})
+            result.cells += changed_cells(client, {"offener_betrag": summary.open_by_client[number]})
     return result
-
-
-def _changes(record, values: dict) -> list[CellWrite]:
-    """Only cells whose value differs: a second run with the same Stichtag writes none."""
-    return [CellWrite(record.sheet, record.row, record.columns[name], value)
-            for name, value in values.items()
-            if record.has_column(name) and record[name] != value]

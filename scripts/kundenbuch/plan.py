@@ -125,6 +125,13 @@ class Plan:
         return lines
 
 
+def changed_cells(record, values: dict) -> list[CellWrite]:
+    """Only cells whose value differs: a second run with the same data writes none."""
+    return [CellWrite(record.sheet, record.row, record.columns[name], value)
+            for name, value in values.items()
+            if record.has_column(name) and record[name] != value]
+
+
 def format_value(value) -> str:
     if value is None:
         return "(leer)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from . import schema
-from .plan import (DATE, INT, LINK, MONEY, PERCENT, TEXT, CellWrite, ChartSpec, Plan,
-                   ReportBlock, ReportColumn, ReportSheet)
+from .plan import (DATE, INT, LINK, MONEY, PERCENT, TEXT, ChartSpec, Plan, ReportBlock,
+                   ReportColumn, ReportSheet, changed_cells)
 from .records import display_name, sheet_link
 from .tiers import TierAnalysis, analyse
 
@@ -83,8 +83,6 @@ def plan(book, analysis: TierAnalysis, now: datetime, version: str,
     result = Plan(sheets=[report(analysis, now, version)])
     if take_over:
         for tier in analysis.clients:
-            for name, value in (("stufe", tier.proposed), ("umsatz_12_monate", tier.revenue)):
-                if tier.client.has_column(name) and tier.client[name] != value:
-                    result.cells.append(CellWrite(tier.client.sheet, tier.client.row,
-                                                  tier.client.columns[name], value))
+            result.cells += changed_cells(tier.client, {"stufe": tier.proposed,
+                                                        "umsatz_12_monate": tier.revenue})
     return result
