@@ -1,70 +1,26 @@
 """Write cell values into one worksheet part, touching nothing else in it.
 
-Hand-written on lxml because no library edits a sheet part in place: openpyxl
-rewrites the whole file and drops what it does not model (see writer/__init__.py).
-Text goes in as inline strings, so sharedStrings.xml never has to change and text
-that starts with = + - @ stays text.
+Hand-written because no library edits a sheet part in place: openpyxl rewrites the
+whole file and drops what it does not model (see writer/__init__.py). Rows without
+writes are copied byte for byte. In a row that changes, the fast way (rowscan's
+tokenizer) copies every cell it does not write byte for byte and puts the written
+cells in as text (cellxml); sheets with XML the fast way does not take on (comments
+between rows, attributes in single quotes …) go the careful way, through lxml.
 """
 from __future__ import annotations
 
 import bisect
-import re
-from datetime import date, datetime, time
-from decimal import Decimal
 
 from lxml import etree
 
 from ..ooxml import M, PARSER
-from .rowscan import ScanError, scan
 from ..records import column_letter, split_cell
-
-EPOCH = datetime(1899, 12, 30)
+from .cellxml import cell_xml, excel_number, style_kind, xml_safe
+from .rowscan import (ScanError, Unusual, cell_attribute, has_child, scan, tail_cells)
 
 
 class PatchRefused(Exception):
     """The part holds something we do not understand where we must write."""
-
-
-def excel_number(value) -> str | None:
-    """The <v> text for numbers, dates and times; None for text and booleans."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, datetime):
-        delta = value - EPOCH
-        return repr(delta.days + delta.seconds / 86400)
-    if isinstance(value, date):
-        return str((value - EPOCH.date()).days)
-    if isinstance(value, time):
-        return repr((value.hour * 3600 + value.minute * 60 + value.second) / 86400)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    return None
-
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_safe(text: str) -> str:
-    """Control characters cannot stand in XML; Excel itself writes them as _xHHHH_.
-    (A pattern over plain text, not over XML.)"""
-    if _NOT_XML.search(text) is None:
-        return text
-    return _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
-
-def style_kind(value) -> str | None:
-    """Which cell format a value needs when its cell has none yet."""
-    if isinstance(value, (datetime, date)):
-        return "date"
-    if isinstance(value, time):
-        return "time"
-    if isinstance(value, Decimal):
-        return "money"
-    return None
 
 
 def set_cell(cell, value) -> None:
@@ -102,9 +58,12 @@ def _cell_column(cell) -> int:
 
 def _refuse_formula(cell, where):
     formula = cell.find(M + "f")
-    if formula is None:
-        return
-    if formula.get("t") in ("shared", "array", "dataTable"):
+    if formula is not None:
+        _formula_refusal(where, formula.get("t"))
+
+
+def _formula_refusal(where, kind):
+    if kind in ("shared", "array", "dataTable"):
         raise PatchRefused(f"{where} enthält eine gemeinsame oder Matrix-Formel, von der "
                            "andere Zellen abhängen; kundenbuch schreibt dort nicht.")
     raise PatchRefused(f"{where} enthält eine Formel. Die Spalte wird von kundenbuch "
@@ -139,18 +98,133 @@ def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
 
 def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
                   header_rows: frozenset = frozenset()) -> bytes:
-    """Rows without writes are copied byte for byte; the rows that change (and the row
-    above each, whose cell styles new cells take over) are parsed together in one
-    small document, changed, serialised once and spliced back in. header_rows (table
-    headers) never lend their style to new cells.
-    """
+    """writes: (row, column) -> value. New cells take the style of the same column in
+    the nearest row above; header_rows (table headers) never lend their style."""
     by_row = {}
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value
-    targets = sorted(by_row)
     sources = [n for n in layout.order if n not in header_rows]
+    try:
+        new_rows = _fast_rows(data, layout, by_row, styles, sheet_name, sources)
+    except Unusual:
+        new_rows = _careful_rows(data, layout, by_row, styles, sheet_name, sources)
+    return _splice(data, layout, new_rows, _dimension(data, layout, writes))
+
+
+def _fast_rows(data, layout, by_row, styles, sheet_name, sources) -> dict:
+    prefix = layout.prefix
+    created = {}                     # row -> {column: style} of cells made here
     new_rows = {}
-    # In batches, so that memory stays small however many rows change.
+    for number in sorted(by_row):
+        above = _nearest_above(sources, number)
+
+        def reference_style(column, above=above):
+            if above is None:
+                return None
+            made = created.get(above, {})
+            if column in made:
+                return made[column]
+            return _fast_style(data, layout.rows[above], prefix.encode(), column)
+
+        made = created[number] = {}
+        new_rows[number] = _fast_row(data, layout.rows.get(number), prefix, number,
+                                     by_row[number], reference_style, styles, sheet_name,
+                                     made)
+    return new_rows
+
+
+def _fast_style(data, span, prefix: bytes, column: int):
+    content = _row_content(data, span, prefix)
+    if content is None:
+        return None
+    _, cells = tail_cells(data, content, prefix, column)
+    if cells and cells[0][0] == column:
+        _, start, _, tag_end = cells[0]
+        return cell_attribute(data, start, tag_end, b"s")
+    return None
+
+
+def _row_content(data, span, prefix: bytes):
+    """(start, end) between a row's start and end tag; None for <row .../>."""
+    begin, end = span
+    tag_end = data.index(b">", begin) + 1
+    if data[tag_end - 2] == ord("/"):
+        return None
+    return tag_end, end - len(b"</" + prefix + b"row>")
+
+
+def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet_name,
+              made) -> bytes:
+    """The new bytes of one row: everything but the written cells as it was."""
+    bprefix = prefix.encode()
+    close = f"</{prefix}row>".encode()
+    insert_at, tail = None, []
+    if span is None:
+        start_tag, before, after = f'<{prefix}row r="{number}">'.encode(), b"", close
+    else:
+        content = _row_content(data, span, bprefix)
+        if content is None:                       # <row .../> gets a body
+            start_tag, before, after = data[span[0]:span[1] - 2].rstrip() + b">", b"", close
+        else:
+            insert_at, tail = tail_cells(data, content, bprefix, min(values))
+            start_tag = data[span[0]:content[0]]
+            before = data[content[0]:insert_at]
+            after = data[tail[-1][2] if tail else insert_at:span[1]]
+    pieces = [before]
+    existing = {column: (start, end, tag_end) for column, start, end, tag_end in tail}
+    position = insert_at
+    for column in sorted(set(values) | set(existing)):
+        ref = f"{column_letter(column)}{number}"
+        if column in existing:
+            start, end, tag_end = existing[column]
+            pieces.append(data[position:start])           # what stood between cells
+            position = end
+            if column not in values:
+                pieces.append(data[start:end])
+                continue
+            if has_child(data, (tag_end, end), bprefix, b"f"):
+                _refuse_formula_text(data, (tag_end, end), bprefix, sheet_name, ref)
+            style = cell_attribute(data, start, tag_end, b"s")
+        else:
+            style = reference_style(column)
+            kind = style_kind(values[column])
+            if style is None and kind in ("date", "money"):
+                style = str(styles.xf(kind))
+            made[column] = style
+        pieces.append(cell_xml(prefix, ref, style, values[column]).encode())
+    if made and b" spans=" in start_tag:
+        start_tag = _widened_spans(start_tag, values)
+    return start_tag + b"".join(pieces) + after
+
+
+def _widened_spans(start_tag: bytes, values) -> bytes:
+    """spans (a hint for Excel: first:last column) covering the new cells."""
+    begin = start_tag.index(b' spans="') + len(b' spans="')
+    end = start_tag.index(b'"', begin)
+    try:
+        bounds = [int(n) for part in start_tag[begin:end].split() for n in part.split(b":")]
+    except ValueError:
+        return start_tag
+    low, high = min(bounds + list(values)), max(bounds + list(values))
+    return start_tag[:begin] + f"{low}:{high}".encode() + start_tag[end:]
+
+
+def _refuse_formula_text(data, span, prefix, sheet_name, ref):
+    formula_start = data.find(b"<" + prefix + b"f", *span)
+    tag_end = data.index(b">", formula_start) + 1
+    try:
+        kind = cell_attribute(data, formula_start, tag_end, b"t")
+    except Unusual:
+        kind = "shared"
+    _formula_refusal(f"Zelle {sheet_name}!{ref}", kind)
+
+
+def _careful_rows(data, layout, by_row, styles, sheet_name, sources) -> dict:
+    """The rows that change (and the row above each, whose cell styles new cells take
+    over) are parsed together with lxml in one small document, changed, serialised
+    once and split again; in batches, so that memory stays small."""
+    targets = sorted(by_row)
+    new_rows = {}
     for first in range(0, len(targets), ROW_BATCH):
         batch = targets[first:first + ROW_BATCH]
         above = {t: _nearest_above(sources, t) for t in batch}
@@ -168,7 +242,7 @@ def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
                 output.append(etree.Comment(MARK[4:-3].decode()))
             output.append(row)
         new_rows.update(zip(batch, _serialise(output)))
-    return _splice(data, layout, new_rows, _dimension(data, layout, writes))
+    return new_rows
 
 
 def _nearest_above(existing: list, target: int):

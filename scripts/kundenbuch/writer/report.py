@@ -1,4 +1,9 @@
-"""Build the XML of a sheet the program owns (Prüfbericht, Offene Posten …)."""
+"""Build the XML of a sheet the program owns (Prüfbericht, Offene Posten …).
+
+The frame (views, columns, filter, links) is built with lxml; the rows, up to tens of
+thousands, are serialised as text by cellxml and put into the frame's empty
+<sheetData/>.
+"""
 from __future__ import annotations
 
 from lxml import etree
@@ -6,7 +11,9 @@ from lxml import etree
 from ..ooxml import M, NS_MAIN, NS_REL
 from ..plan import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
 from ..records import column_letter
-from .cells import set_cell
+from .cellxml import cell_xml
+
+EMPTY_SHEET_DATA = b"<sheetData/>"
 
 STYLE_OF_KIND = {DATE: "date", MONEY: "money", INT: "int", NUMBER: "number",
                  PERCENT: "percent", LINK: "link"}
@@ -36,7 +43,8 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
         widths = [b.columns[index].width for b in report.blocks if index < len(b.columns)]
         etree.SubElement(cols, M + "col", min=str(index + 1), max=str(index + 1),
                          width=str(max(widths)), customWidth="1")
-    data = etree.SubElement(root, M + "sheetData")
+    etree.SubElement(root, M + "sheetData")
+    data = []                               # the rows, as text
     for index, line in enumerate(report.title, start=1):
         _row(data, index, [line], [str(styles.xf("title" if index == 1 else "text"))])
     header_style = str(styles.xf("header"))
@@ -70,16 +78,19 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
                      fitToWidth="1", fitToHeight="0")
     if drawing_rel:
         etree.SubElement(root, M + "drawing").set("{%s}id" % NS_REL, drawing_rel)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    frame = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if frame.count(EMPTY_SHEET_DATA) != 1:   # user text is escaped, so this cannot be
+        raise AssertionError("sheetData im Berichtsrahmen nicht eindeutig")
+    rows = "".join(data).encode("utf-8")
+    return frame.replace(EMPTY_SHEET_DATA, b"<sheetData>" + rows + b"</sheetData>")
 
 
-def _row(data, number, values, styles):
-    row = etree.SubElement(data, M + "row", r=str(number))
-    for index, value in enumerate(values):
-        if value is None or value == "":
-            continue
-        cell = etree.SubElement(row, M + "c", r=f"{column_letter(index + 1)}{number}")
-        style = styles[index] if index < len(styles) else "0"
-        if style != "0":
-            cell.set("s", style)
-        set_cell(cell, value)
+LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
+
+
+def _row(data: list, number, values, styles):
+    cells = "".join(cell_xml("", f"{LETTERS[index]}{number}",
+                             styles[index] if index < len(styles) else None, value)
+                    for index, value in enumerate(values)
+                    if value is not None and value != "")
+    data.append(f'<row r="{number}">{cells}</row>')
