@@ -56,3 +56,129 @@ def test_refuses_rows_out_of_order():
              "</worksheet>").encode()
     with pytest.raises(PatchRefused, match="Zeilenfolge"):
         patch_sheet(sheet, {(2, 1): 1}, StyleBook(STYLES), "Test")
+
+
+# --- the fast way and the careful way agree ---------------------------------------
+
+import zipfile
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kundenbuch.writer import cells as cells_module
+from kundenbuch.writer.cellxml import xml_safe
+from kundenbuch.writer.rowscan import ScanError, Unusual, careful_scan, fast_scan
+from kundenbuch.writer.verify import _sheet_problems
+
+from conftest import sample_files
+
+
+def sample_sheet_parts():
+    found = []
+    for path in sample_files():
+        try:
+            with zipfile.ZipFile(path) as zf:
+                found += [(f"{path.name}:{n}", zf.read(n)) for n in zf.namelist()
+                          if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        except zipfile.BadZipFile:
+            continue
+    return found
+
+
+def test_fast_scan_finds_the_rows_expat_finds_in_every_sample_sheet():
+    fast = 0
+    for name, data in sample_sheet_parts():
+        try:
+            expected = careful_scan(data)
+        except ScanError:
+            continue
+        try:
+            assert fast_scan(data) == expected, name
+            fast += 1
+        except Unusual:
+            pass
+    assert fast >= 10          # the samples come from Excel, LibreOffice, POI …
+
+
+@st.composite
+def sheets(draw):
+    """A worksheet as different programs might write it, and cells to write."""
+    prefix = draw(st.sampled_from(["", "x:"]))
+    quote = draw(st.sampled_from(['"', '"', "'"]))
+    gap = draw(st.sampled_from(["", "", "\n  ", " "]))
+    comment = draw(st.booleans()) and draw(st.booleans())
+    spans = draw(st.booleans())
+    numbers = sorted(draw(st.sets(st.integers(1, 12), max_size=8)))
+    rows = []
+    for number in numbers:
+        columns = sorted(draw(st.sets(st.integers(1, 6), max_size=5)))
+        cells = []
+        for column in columns:
+            ref = f"{'ABCDEF'[column - 1]}{number}"
+            style = draw(st.sampled_from(["", f" s={quote}2{quote}"]))
+            kind = draw(st.sampled_from(["num", "text", "empty", "rich"]))
+            p = prefix
+            if kind == "num":
+                body = f"<{p}v>{number * 10 + column}</{p}v>"
+            elif kind == "text":
+                body = f"<{p}is><{p}t>t{ref}</{p}t></{p}is>"
+            elif kind == "rich":
+                body = (f"<{p}is><{p}r><{p}rPr><{p}color rgb={quote}FF0000FF{quote}/>"
+                        f"</{p}rPr><{p}t>r{ref}</{p}t></{p}r></{p}is>")
+            else:
+                body = ""
+            t = {"text": f" t={quote}inlineStr{quote}", "rich": f" t={quote}inlineStr{quote}"}
+            head = f"<{p}c r={quote}{ref}{quote}{style}{t.get(kind, '')}"
+            cells.append(head + (f">{body}</{p}c>" if body else "/>"))
+        span = f" spans={quote}1:6{quote}" if spans and cells else ""
+        attrs = f"<{prefix}row r={quote}{number}{quote}{span}"
+        rows.append(attrs + (">" + gap.join(cells) + f"</{prefix}row>" if cells else "/>"))
+    body = gap.join(rows)
+    if comment and rows:
+        body = "<!-- von Hand -->" + body
+    declaration = f'xmlns:x="{NS}"' if prefix else f'xmlns="{NS}"'
+    xml = (f"<{prefix}worksheet {declaration}><{prefix}dimension ref=\"A1:F12\"/>"
+           f"<{prefix}sheetData>{body}</{prefix}sheetData></{prefix}worksheet>")
+    writes = draw(st.dictionaries(st.tuples(st.integers(1, 14), st.integers(1, 7)),
+                                  st.one_of(st.none(), st.integers(-5, 5),
+                                            st.text(max_size=6),
+                                            st.just(Decimal("9.50"))), max_size=10))
+    return xml.encode(), writes
+
+
+def expected_cells(xml: bytes, writes: dict) -> dict:
+    found = cells(xml)
+    for (row, column), value in writes.items():
+        ref = f"{'ABCDEFG'[column - 1]}{row}"
+        style = found.get(ref, (None, None, None))[2]
+        if value is None:
+            found[ref] = (None, "", style)
+        else:
+            text = xml_safe(str(value))         # control characters as _xHHHH_
+            kind = "inlineStr" if isinstance(value, str) else None
+            found[ref] = (kind, text, style)
+    return found
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(sheets())
+def test_both_ways_write_the_same_cells_and_keep_all_others(sheet):
+    xml, writes = sheet
+    styles = StyleBook(STYLES)
+    fast = patch_sheet(xml, writes, styles, "Test")
+    original = cells_module._fast_rows
+    cells_module._fast_rows = _always_unusual
+    try:
+        careful = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
+    finally:
+        cells_module._fast_rows = original
+    fast_cells, careful_cells = cells(fast), cells(careful)
+    assert fast_cells == careful_cells
+    expected = expected_cells(xml, writes)
+    for ref, (kind, text, _) in expected.items():
+        assert fast_cells[ref][:2] == (kind, text)
+    assert not _sheet_problems("sheet", xml, fast, set(writes))
+    assert not _sheet_problems("sheet", xml, careful, set(writes))
+
+
+def _always_unusual(*args, **kwargs):
+    raise Unusual

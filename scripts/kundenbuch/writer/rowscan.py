@@ -221,7 +221,7 @@ def fast_scan(data: bytes) -> SheetScan:
     return result
 
 
-def _attribute(tag: bytes, name: bytes) -> bytes | None:
+def attribute(tag: bytes, name: bytes) -> bytes | None:
     """An attribute of a start tag in the form every spreadsheet program writes:
     name="value" after a blank. Anything else is Unusual."""
     # An odd number of quotes means the tag did not end at the first ">" after all.
@@ -238,7 +238,7 @@ def _attribute(tag: bytes, name: bytes) -> bytes | None:
 
 
 def _row_number(tag: bytes) -> int:
-    value = _attribute(tag, b"r")
+    value = attribute(tag, b"r")
     if value is None or not value.isdigit():
         raise Unusual
     return int(value)
@@ -265,7 +265,7 @@ def tail_cells(data: bytes, content: tuple, prefix: bytes, lowest: int):
         tag_end = data.find(b">", after, limit) + 1
         if not tag_end:
             raise Unusual
-        ref = _attribute(data[start:tag_end], b"r")
+        ref = attribute(data[start:tag_end], b"r")
         if not ref:
             raise Unusual
         if data[tag_end - 2] == ord("/"):
@@ -291,7 +291,7 @@ def tail_cells(data: bytes, content: tuple, prefix: bytes, lowest: int):
 
 
 def cell_attribute(data: bytes, start: int, tag_end: int, name: bytes) -> str | None:
-    value = _attribute(data[start:tag_end], name)
+    value = attribute(data[start:tag_end], name)
     return None if value is None else value.decode()
 
 

@@ -19,7 +19,7 @@ from lxml import etree
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
 from .cells import ROW_BATCH
-from .rowscan import ScanError, Unusual, scan, tail_cells, well_formed
+from .rowscan import ScanError, Unusual, attribute, scan, tail_cells, well_formed
 
 
 class VerificationFailed(Exception):
@@ -141,6 +141,7 @@ def _fast_row_without(data, layout, number, columns) -> tuple:
     tag_end = data.index(b">", begin) + 1
     self_closing = data[tag_end - 2] == ord("/")
     tag = data[begin:tag_end - (2 if self_closing else 1)].rstrip()
+    attribute(tag, b"r")                 # Unusual unless in the usual double quotes
     where = tag.find(b' spans="')
     if where >= 0:
         tag = tag[:where] + tag[tag.index(b'"', where + 8) + 1:]
