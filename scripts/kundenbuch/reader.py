@@ -9,10 +9,12 @@ import contextlib
 import hashlib
 import io
 import os
+from math import isfinite
 import zlib
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import python_calamine
 from lxml import etree
 
 from . import schema
-from .convert import convert, converter, is_empty, serial_date
+from .convert import convert, converter, is_empty, serial_date, to_money
 from .findings import FEHLER, WARNUNG, Finding
 from .ooxml import M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import BaseRate, Record, Settings, column_letter, split_cell
@@ -94,12 +96,15 @@ def read_book(path, allow_empty: bool = False) -> Book:
             f"Die Datei {path.name} kann nicht gelesen werden: {exc}") from exc
     with _SheetGrids(workbook, path, package) as grids:
         grids.prefetch([spec.sheet for spec in schema.ALL_TABLES])
+        # Error cells need the sheet XML itself; looked for while records are made.
+        errors = grids.submit(_error_cells, path, package)
         book = build_book(path, package, fingerprint, grids, allow_empty)
-    try:
-        book.error_cells = _error_cells(path, package)
-    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError, EOFError) as exc:
-        raise UnreadableWorkbook(f"Die Datei {path.name} ist beschädigt und kann nicht "
-                                 f"gelesen werden ({type(exc).__name__}).") from exc
+        try:
+            book.error_cells = errors.result()
+        except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError,
+                EOFError) as exc:
+            raise UnreadableWorkbook(f"Die Datei {path.name} ist beschädigt und kann "
+                                     f"nicht gelesen werden ({type(exc).__name__}).") from exc
     return book
 
 
@@ -175,13 +180,17 @@ class _SheetGrids:
             self.pool.shutdown(wait=True, cancel_futures=True)
         self.silenced.__exit__(*exc_info)
 
+    def submit(self, function, *args):
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=2)
+        return self.pool.submit(function, *args)
+
     def prefetch(self, names) -> None:
         present = [self.package.sheet(n) for n in dict.fromkeys(names)]
         present = [s.name for s in present if s is not None]
         if len(present) > 1:
-            self.pool = ThreadPoolExecutor(max_workers=2)
             for name in present:
-                self.pending[name] = self.pool.submit(_read_sheet, self.path, name)
+                self.pending[name] = self.submit(_read_sheet, self.path, name)
 
     def get(self, sheet: str):
         if sheet not in self.cache:
@@ -292,47 +301,89 @@ def _read_table(spec, package, grids, findings):
 
 
 def _records(grid, top, bottom, spec, columns, sheet, raw_numbers, findings):
-    keep_raw = spec is schema.EINSTELLUNGEN
-    """The table's rows as Records. The hot loop of reading: converters are looked
-    up once per column, and text and empty cells take the short way."""
-    present = [(c.field, columns[c.field] - 1, c, converter(c.kind)) for c in spec.columns
-               if c.field in columns]
+    """The table's rows as Records. The hot loop of reading, so it goes column by
+    column: the common cells (text, dates and amounts as calamine delivers them) are
+    converted in one list comprehension per column; only the rest (empty, unusual or
+    bad cells) takes the slow way through the converters."""
+    lines = grid[top:min(bottom, len(grid))]
+    present = [c for c in spec.columns if c.field in columns]
     missing = {c.field: None for c in spec.columns if c.field not in columns}
-    records = []
-    for number in range(top + 1, min(bottom, len(grid)) + 1):
-        line = grid[number - 1]
-        width = len(line)
-        cells = [(line[index] if index < width else "") for _, index, _, _ in present]
-        if all(v == "" or v is None or (isinstance(v, str) and not v.strip())
-               for v in cells):
-            continue
-        values = dict(missing)
-        # Raw values are kept for the settings (typed per setting later), elsewhere only
-        # where conversion failed, so that checks can tell a bad cell from an empty one.
-        raw = {name: v for (name, _, _, _), v in zip(present, cells)} if keep_raw else {}
-        for (name, index, column, convert_cell), value in zip(present, cells):
-            if value == "" or value is None:
-                values[name] = None
+    names = [c.field for c in present]
+    raw_columns, converted, problems = [], [], []
+    # calamine's grids are rectangular: then zip transposes them in one go.
+    rectangular = lines and len(lines[0]) == len(lines[-1]) == min(map(len, lines))
+    transposed = list(zip(*lines)) if rectangular else None
+    for position, column in enumerate(present):
+        index = columns[column.field] - 1
+        if transposed is not None:
+            raw = transposed[index] if index < len(transposed) else ("",) * len(lines)
+        else:
+            raw = [line[index] if index < len(line) else "" for line in lines]
+        values = _fast_column(column, raw, raw_numbers)
+        for offset in [i for i, v in enumerate(values) if v is _SLOW]:
+            value = raw[offset]
+            if is_empty(value):
+                values[offset] = None
                 continue
-            if isinstance(value, str):
-                if not value.strip():
-                    values[name] = None
-                    continue
-                if column.kind == schema.TEXT:
-                    values[name] = value.strip()
-                    continue
             if raw_numbers:
                 value = serial_date(column.kind, value)
-            converted, problem = convert_cell(value, column.choices)
-            values[name] = converted
-            if converted is None:
-                raw[name] = value
+            values[offset], problem = converter(column.kind)(value, column.choices)
             if problem:
-                severity = WARNUNG if converted is not None else FEHLER
-                findings.append(Finding(severity, sheet, f"{column_letter(index + 1)}{number}",
-                                        f"{column.header}: {problem}.", "typ"))
-        records.append(Record(sheet, number, values, columns, raw))
+                problems.append((offset, position, problem))
+        raw_columns.append(raw)
+        converted.append(values)
+    keep_raw = spec is schema.EINSTELLUNGEN
+    failed = {(offset, position) for offset, position, _ in problems}
+    problem_rows = {offset for offset, _ in failed}
+    records = []
+    width = len(names)
+    for offset, row_values in enumerate(zip(*converted)):
+        if (row_values[0] is None and row_values.count(None) == width
+                and offset not in problem_rows):
+            continue                                    # an empty row inside the table
+        values = dict(zip(names, row_values))
+        if missing:
+            values.update(missing)
+        # Raw values are kept for the settings (typed per setting later), elsewhere only
+        # where conversion failed, so that checks can tell a bad cell from an empty one.
+        if keep_raw:
+            raw = {name: raw_columns[p][offset] for p, name in enumerate(names)}
+        elif offset in problem_rows:
+            raw = {name: raw_columns[p][offset] for p, name in enumerate(names)
+                   if row_values[p] is None and (offset, p) in failed}
+        else:
+            raw = {}
+        records.append(Record(sheet, top + 1 + offset, values, columns, raw))
+    for offset, position, problem in sorted(problems, key=lambda p: p[:2]):
+        column = present[position]
+        severity = WARNUNG if converted[position][offset] is not None else FEHLER
+        findings.append(Finding(severity, sheet, f"{column_letter(columns[column.field])}"
+                                f"{top + 1 + offset}", f"{column.header}: {problem}.", "typ"))
     return records
+
+
+_SLOW = object()          # a cell the column's fast way does not take
+
+
+def _fast_column(column, raw: list, raw_numbers: bool) -> list:
+    """Converted values, with _SLOW where the converter must decide."""
+    kind, slow = column.kind, _SLOW
+    if kind == schema.TEXT:
+        return [(v.strip() or None) if type(v) is str else slow for v in raw]
+    if kind == schema.DATE and not raw_numbers:
+        return [v if type(v) is date else None if v == "" else slow for v in raw]
+    if kind == schema.MONEY:
+        return [to_money(v) if type(v) is float and isfinite(v) else None if v == ""
+                else slow for v in raw]
+    if kind == schema.CHOICE and all(type(c) is int for c in column.choices):
+        numbers = {float(c): c for c in column.choices}         # e.g. USt 19.0 -> 19
+        return [numbers.get(v, slow) if type(v) is float else None if v == "" else slow
+                for v in raw]
+    if kind == schema.CHOICE:
+        lookup = {str(c).casefold(): c for c in column.choices}
+        lookup[""] = None
+        return [lookup.get(v.casefold(), slow) if type(v) is str else slow for v in raw]
+    return [None if v == "" else slow for v in raw]
 
 
 def _refuse_merged(merged, top, bottom, left, right, sheet, table):
@@ -377,11 +428,13 @@ def _settings(rows: list[Record], findings) -> Settings:
 
 
 def _error_cells(path: Path, package: Package) -> list[tuple[str, str, str]]:
-    """Cells holding Excel error values (#DIV/0!, #REF! …), which calamine reads as ''."""
+    """Cells holding Excel error values (#DIV/0!, #REF! …), which calamine reads as '';
+    the sheets the program writes itself hold none."""
     found = []
+    owned = set(schema.OWNED_SHEETS)
     with zipfile.ZipFile(path) as zf:
         for sheet in package.sheets:
-            if sheet.part not in package.parts:
+            if sheet.part not in package.parts or sheet.name in owned:
                 continue
             with zf.open(sheet.part) as stream:
                 data = stream.read()
