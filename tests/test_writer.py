@@ -127,8 +127,8 @@ def test_out_cells_and_appended_rows(demo_path):
                        package.table("Protokoll").part}
     # all input cells of Rechnungen read the same
     for old, new in zip(book.rechnungen, after_book.rechnungen):
-        assert {k: v for k, v in old.values.items() if k != "brutto"} == {
-            k: v for k, v in new.values.items() if k != "brutto"}
+        assert {k: v for k, v in old.items() if k != "brutto"} == {
+            k: v for k, v in new.items() if k != "brutto"}
 
 
 def test_demo_saved_by_libreoffice_stays_lossless(demo_path, tmp_path):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -30,25 +30,34 @@ def split_cell(ref: str) -> tuple[int, int]:
     return int(ref[len(letters):]), column_index(letters.lstrip("$"))
 
 
-@dataclass(slots=True)
-class Record:
-    """One table row. Values are typed per schema; cells that could not be
-    converted are None here and reported as findings by the reader. Read-only by
-    convention (not frozen: a frozen dataclass is three times slower to create, which
-    shows with 200,000 invoices)."""
-    sheet: str
-    row: int                                  # Excel row number
-    values: dict
-    columns: dict = field(repr=False)         # field -> 1-based column index
-    # field -> value as read, for cells that could not be converted (all cells in the
-    # settings table)
-    raw: dict = field(default_factory=dict, repr=False)
+class Record(dict):
+    """One table row: field -> typed value, per schema; cells that could not be
+    converted are None here and reported as findings by the reader. A missing field
+    reads as None.
 
-    def __getitem__(self, name):
-        return self.values.get(name)
+    A dict itself (with where it came from as attributes) rather than an object
+    holding one: record["brutto"] is then a lookup in C, and checks, receivables and
+    tiers make millions of them on a large book. Read-only by convention."""
+    __slots__ = ("sheet", "row", "columns", "raw")
+
+    def __init__(self, sheet: str, row: int, values: dict, columns: dict,
+                 raw: dict | None = None):
+        super().__init__(values)
+        self.sheet = sheet
+        self.row = row                    # Excel row number
+        self.columns = columns            # field -> 1-based column index
+        # field -> value as read, for cells that could not be converted (all cells
+        # in the settings table)
+        self.raw = raw if raw is not None else {}
+
+    def __missing__(self, name):
+        return None
+
+    def __repr__(self) -> str:
+        return f"Record({self.sheet!r}, {self.row}, {dict(self)!r})"
 
     def get(self, name, default=None):
-        value = self.values.get(name)
+        value = dict.get(self, name)
         return default if value is None else value
 
     def has_column(self, name) -> bool:

@@ -6,8 +6,10 @@ throws away the stored results of formulas. So the writer patches only the zip p
 that must change and copies all others unchanged.
 
 Order of a write: refuse if Excel holds the file or it changed since it was read;
-build the changed parts; write them to a temporary file in the same folder; re-open
-and verify it; back up the original into sicherung/; replace atomically.
+build the changed parts; write them to a temporary file in the same folder (in a
+second thread: compressing releases the GIL) while the changed parts are verified
+against the original; verify the written file; back up the original into
+sicherung/; replace atomically.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +26,7 @@ from ..plan import Plan
 from ..reader import Fingerprint
 from .build import Patch, build_patch
 from .cells import PatchRefused
-from .verify import VerificationFailed, verify
+from .verify import VerificationFailed, verify_file, verify_parts
 from .zipcopy import copy_entry
 
 BACKUP_FOLDER = "sicherung"
@@ -65,12 +68,21 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
         raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
     if not patch.parts and not patch.removed:
         return WriteResult(changed=False)
-    temporary = _write_temporary(path, patch)
+    package = book.package
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writing = pool.submit(_write_temporary, path, patch)
+        try:
+            verify_parts(path, patch, package.workbook_part,
+                         sheet_parts={sheet.part for sheet in package.sheets},
+                         table_parts={table.part for table in package.tables.values()})
+            failure = None
+        except VerificationFailed as exc:
+            failure = exc
+        temporary = writing.result()
     try:
-        package = book.package
-        verify(path, temporary, patch, package.workbook_part,
-               sheet_parts={sheet.part for sheet in package.sheets},
-               table_parts={table.part for table in package.tables.values()})
+        if failure is not None:
+            raise failure
+        verify_file(path, temporary, patch)
         backup = backup_copy(path, now, keep_backups)
         os.replace(temporary, path)
     except VerificationFailed as exc:

@@ -1,14 +1,17 @@
-"""Re-open the written file and prove that nothing the user had was lost.
+"""Prove that nothing the user had was lost, in two steps.
 
-Independent of how the patch was made, every part of the old file is judged by what
-it is allowed to become:
+verify_parts, while the new file is being compressed: independent of how the patch
+was made, every changed part is judged against the original by what it is allowed
+to become:
 - a sheet the program owns: anything (it is rewritten whole);
 - a data sheet: only the cells the plan wrote; every other cell and every other
   element (validations, conditional formats, …) unchanged;
 - a table: only its range;
 - the lists of sheets, relationships, content types and cell formats: only additions;
-- any other part: byte-identical, and no part may go missing.
-Finally the new package must open and its changed sheets must parse.
+- any other part: unchanged, and no part may go missing.
+verify_file, on the written file: it holds exactly these parts, every part not in
+the patch with the original's compressed bytes, every patched part decompresses to
+what was judged; and the new package opens and its sheets written whole parse.
 """
 from __future__ import annotations
 
@@ -20,21 +23,22 @@ from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
 from .cells import ROW_BATCH
 from .rowscan import ScanError, Unusual, attribute, scan, tail_cells, well_formed
+from .zipcopy import raw_bytes
 
 
 class VerificationFailed(Exception):
     pass
 
 
-def verify(original, written, patch, workbook_part: str, sheet_parts: set,
-           table_parts: set) -> None:
+def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
+                 table_parts: set) -> None:
     problems = []
-    with zipfile.ZipFile(original) as old, zipfile.ZipFile(written) as new:
-        old_names, new_names = set(old.namelist()), set(new.namelist())
-        for name in sorted(old_names - new_names - patch.removed):
-            problems.append(f"Teil {name} fehlt")
-        for name in sorted(old_names & new_names):
-            before, after = old.read(name), new.read(name)
+    with zipfile.ZipFile(original) as old:
+        old_names = set(old.namelist())
+        for name in sorted(patch.removed - old_names):
+            problems.append(f"Teil {name} soll entfernt werden, gibt es aber nicht")
+        for name in sorted(old_names & set(patch.parts)):
+            before, after = old.read(name), patch.parts[name]
             if before == after or name in patch.owned_parts:
                 continue
             if name in sheet_parts:
@@ -50,6 +54,27 @@ def verify(original, written, patch, workbook_part: str, sheet_parts: set,
                 problems += _only_additions(name, before, after, patch.removed)
             else:
                 problems.append(f"Teil {name} wurde unerwartet verändert")
+    if problems:
+        raise VerificationFailed("; ".join(problems[:10]))
+
+
+def verify_file(original, written, patch) -> None:
+    problems = []
+    with zipfile.ZipFile(original) as old, zipfile.ZipFile(written) as new:
+        old_names, new_names = set(old.namelist()), set(new.namelist())
+        expected = (old_names - patch.removed) | set(patch.parts)
+        for name in sorted(expected - new_names):
+            problems.append(f"Teil {name} fehlt")
+        for name in sorted(new_names - expected):
+            problems.append(f"Teil {name} ist unerwartet hinzugekommen")
+        for name in sorted(expected & new_names):
+            if name in patch.parts:
+                if new.read(name) != patch.parts[name]:
+                    problems.append(f"Teil {name} wurde falsch gespeichert")
+            elif raw_bytes(old, old.getinfo(name)) != raw_bytes(new, new.getinfo(name)):
+                problems.append(f"Teil {name} wurde unerwartet verändert")
+            if len(problems) > 10:
+                break
     if not problems:
         problems += _reopen_problems(written, patch.owned_parts)
     if problems:

@@ -16,13 +16,14 @@ _DATA_DESCRIPTOR_FLAG = 0x08
 
 def copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo):
     try:
-        raw = _raw_bytes(source, info)
+        raw = raw_bytes(source, info)
         _write_raw(target, info, raw)
     except (AttributeError, struct.error, ValueError):
         target.writestr(info, source.read(info))
 
 
-def _raw_bytes(source, info) -> bytes:
+def raw_bytes(source, info) -> bytes:
+    """An entry's compressed bytes as they stand in the file."""
     source.fp.seek(info.header_offset)
     header = _LOCAL_HEADER.unpack(source.fp.read(_LOCAL_HEADER.size))
     if header[0] != zipfile.stringFileHeader:
