@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -12,7 +13,9 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=65536)
 def gross(net: Decimal | None, rate: int | None) -> Decimal | None:
+    """Brutto of a Netto; cached, as the same prices come back again and again."""
     if net is None:
         return None
     return cents(net * (100 + (rate or 0)) / 100)

@@ -75,7 +75,8 @@ def produce(book, letters, stichtag: date, now: datetime, pdf: bool = False,
             progress=None) -> LetterRun:
     """Render every letter into briefe/JJJJ-MM/, make PDFs if asked, and plan the
     write-back (Begrüßt am, Mahnstufe, Gemahnt am) and one Protokoll row per file."""
-    from .render import girocode_png, render
+    if letters:               # docxtpl takes a while to import; not needed for none
+        from .render import girocode_png, render
     run = LetterRun(letters)
     templates = template_folder(book.path)
     folder = Path(book.path).resolve().parent / LETTER_FOLDER / f"{stichtag:%Y-%m}"

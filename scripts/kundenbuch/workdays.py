@@ -27,8 +27,10 @@ def is_working_day(day: date, bundesland: str) -> bool:
     return day.weekday() < 5 and holiday_name(day, bundesland) is None
 
 
+@lru_cache(maxsize=8192)
 def next_working_day(day: date, bundesland: str) -> date:
-    """The day itself when it is a working day, else the next one."""
+    """The day itself when it is a working day, else the next one. Cached: a large
+    book asks for the same few hundred due dates tens of thousands of times."""
     while not is_working_day(day, bundesland):
         day += timedelta(days=1)
     return day

@@ -59,21 +59,35 @@ def style_kind(value) -> str | None:
     return None
 
 
-# A parser turns a raw CR into LF; as a reference it survives.
-_CARRIAGE_RETURN = {"\r": "&#13;"}
+def _escaped(text: str) -> str:
+    text = xml_safe(text)
+    if "&" in text or "<" in text or ">" in text or "\r" in text:
+        # A parser turns a raw CR into LF; as a reference it survives.
+        text = escape(text, {"\r": "&#13;"})
+    return text
 
 
 def cell_xml(prefix: str, ref: str, style: str | None, value) -> str:
-    """The whole <c> element; prefix is "" or e.g. "x:" for the sheet's namespace."""
-    head = f'<{prefix}c r="{ref}"' + (f' s="{style}"' if style and style != "0" else "")
-    if value is None:
+    """The whole <c> element; prefix is "" or e.g. "x:" for the sheet's namespace.
+    The common types are tested first: this runs for every cell written."""
+    head = f'<{prefix}c r="{ref}" s="{style}"' if style and style != "0" else \
+        f'<{prefix}c r="{ref}"'
+    kind = type(value)
+    if kind is str:
+        number = None
+    elif kind is Decimal:
+        number = format(value, "f")
+    elif kind is int:
+        number = str(value)
+    elif value is None:
         return head + "/>"
-    if value is True or value is False:
+    elif value is True or value is False:
         return f'{head} t="b"><{prefix}v>{int(value)}</{prefix}v></{prefix}c>'
-    number = excel_number(value)
+    else:
+        number = excel_number(value)
     if number is not None:
         return f"{head}><{prefix}v>{number}</{prefix}v></{prefix}c>"
-    text = xml_safe(str(value))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return (f'{head} t="inlineStr"><{prefix}is><{prefix}t{space}>{escape(text, _CARRIAGE_RETURN)}'
+    text = _escaped(str(value))
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return (f'{head} t="inlineStr"><{prefix}is><{prefix}t{space}>{text}'
             f"</{prefix}t></{prefix}is></{prefix}c>")

@@ -10,12 +10,14 @@ to become:
 - the lists of sheets, relationships, content types and cell formats: only additions;
 - any other part: unchanged, and no part may go missing.
 verify_file, on the written file: it holds exactly these parts, every part not in
-the patch with the original's compressed bytes, every patched part decompresses to
-what was judged; and the new package opens and its sheets written whole parse.
+the patch with the original's compressed bytes, every patched part with the length
+and CRC-32 of what was judged; and the new package opens and its sheets written
+whole parse.
 """
 from __future__ import annotations
 
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -54,6 +56,7 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
                 problems += _only_additions(name, before, after, patch.removed)
             else:
                 problems.append(f"Teil {name} wurde unerwartet verändert")
+    problems += _owned_sheet_problems(patch)
     if problems:
         raise VerificationFailed("; ".join(problems[:10]))
 
@@ -69,35 +72,44 @@ def verify_file(original, written, patch) -> None:
             problems.append(f"Teil {name} ist unerwartet hinzugekommen")
         for name in sorted(expected & new_names):
             if name in patch.parts:
-                if new.read(name) != patch.parts[name]:
+                # zlib compressed exactly these bytes if length and checksum agree
+                info, data = new.getinfo(name), patch.parts[name]
+                if info.file_size != len(data) or info.CRC != zlib.crc32(data):
                     problems.append(f"Teil {name} wurde falsch gespeichert")
             elif raw_bytes(old, old.getinfo(name)) != raw_bytes(new, new.getinfo(name)):
                 problems.append(f"Teil {name} wurde unerwartet verändert")
             if len(problems) > 10:
                 break
     if not problems:
-        problems += _reopen_problems(written, patch.owned_parts)
+        problems += _reopen_problems(written)
     if problems:
         raise VerificationFailed("; ".join(problems[:10]))
 
 
-def _reopen_problems(written, owned_parts) -> list[str]:
-    """The new package opens, lists every sheet part, and the sheets written whole
-    are well-formed worksheets (data sheets were scanned row by row already)."""
+def _reopen_problems(written) -> list[str]:
+    """The new package opens and lists every sheet part."""
     try:
         package = open_package(written)
-        with zipfile.ZipFile(written) as zf:
-            for part in owned_parts:
-                if part.startswith("xl/worksheets/") and part.endswith(".xml"):
-                    data = zf.read(part)
-                    not_xml = well_formed(data)
-                    if not_xml:
-                        raise ScanError(not_xml)
-                    scan(data)
         missing = [s.name for s in package.sheets if s.part not in package.parts]
-    except (UnreadableWorkbook, ScanError, KeyError, ValueError) as exc:
+    except (UnreadableWorkbook, KeyError, ValueError) as exc:
         return [f"die neue Datei lässt sich nicht lesen ({exc})"]
     return [f"Blatt {name} hat keinen Inhalt" for name in missing]
+
+
+def _owned_sheet_problems(patch) -> list[str]:
+    """The sheets written whole are well-formed worksheets."""
+    problems = []
+    for part in sorted(patch.owned_parts & set(patch.parts)):
+        if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+            data = patch.parts[part]
+            not_xml = well_formed(data)
+            try:
+                if not_xml:
+                    raise ScanError(not_xml)
+                scan(data)
+            except ScanError as exc:
+                problems.append(f"{part} ist kein gültiges Tabellenblatt ({exc})")
+    return problems
 
 
 def _c14n(element) -> bytes:
