@@ -66,7 +66,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kundenbuch.writer import cells as cells_module
 from kundenbuch.writer.cellxml import xml_safe
-from kundenbuch.writer.rowscan import ScanError, Unusual, careful_scan, fast_scan
+from kundenbuch.writer.cells import patch_scanned
+from kundenbuch.writer.rowscan import ScanError, Unusual, careful_scan, fast_scan, scan
 from kundenbuch.writer.verify import _sheet_problems
 
 from conftest import sample_files
@@ -178,6 +179,12 @@ def test_both_ways_write_the_same_cells_and_keep_all_others(sheet):
         assert fast_cells[ref][:2] == (kind, text)
     assert not _sheet_problems("sheet", xml, fast, set(writes))
     assert not _sheet_problems("sheet", xml, careful, set(writes))
+    # the verifier with the patcher's digests of the original rows agrees
+    digests = {}
+    layout = scan(xml)
+    assert patch_scanned(xml, layout, writes, StyleBook(STYLES), "Test",
+                         digests=digests) == fast
+    assert not _sheet_problems("sheet", xml, fast, set(writes), layout, digests)
 
 
 def _always_unusual(*args, **kwargs):

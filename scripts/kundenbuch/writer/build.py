@@ -24,6 +24,7 @@ class Patch:
     cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
+    row_digests: dict = field(default_factory=dict)  # sheet part -> {row: hash}, see cells
 
     def drop_unchanged(self, read_original) -> None:
         for part in list(self.parts):
@@ -58,8 +59,9 @@ def build_patch(book, plan: Plan) -> Patch:
                                     if loc.sheet == sheet.name)
                 data = zf.read(sheet.part)
                 layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
-                patch.parts[sheet.part] = patch_scanned(data, layout, values, styles,
-                                                        sheet.name, headers)
+                patch.parts[sheet.part] = patch_scanned(
+                    data, layout, values, styles, sheet.name, headers,
+                    patch.row_digests.setdefault(sheet.part, {}))
                 patch.cells[sheet.part] = set(values)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
@@ -161,21 +163,16 @@ def _append_writes(book, plan, patch, current) -> list[CellWrite]:
 def _allowed(book, plan):
     """Input cells are never written: only "out" columns inside their table (rows
     appended below a table are placed by _append_writes)."""
-    for write in plan.cells:
-        if not _is_out_cell(book, write):
-            raise PatchRefused(f"Interner Fehler: {write.address} ist eine Eingabezelle; "
-                               "kundenbuch schreibt nur in seine eigenen Spalten.")
-
-
-def _is_out_cell(book, write) -> bool:
+    areas = {}                # sheet -> [(header row, last row, out columns)]
     for spec in schema.DATA_TABLES:
         location = book.locations.get(spec.table)
-        if location is None or location.sheet != write.sheet:
-            continue
-        if not location.header_row < write.row <= location.last_row:
-            continue
-        for column in spec.columns:
-            if ((column.out or column.fills_empty)
-                    and location.columns.get(column.field) == write.column):
-                return True
-    return False
+        if location is not None:
+            out = {location.columns.get(c.field) for c in spec.columns
+                   if c.out or c.fills_empty} - {None}
+            areas.setdefault(location.sheet, []).append(
+                (location.header_row, location.last_row, out))
+    for write in plan.cells:
+        if not any(header < write.row <= last and write.column in out
+                   for header, last, out in areas.get(write.sheet, ())):
+            raise PatchRefused(f"Interner Fehler: {write.address} ist eine Eingabezelle; "
+                               "kundenbuch schreibt nur in seine eigenen Spalten.")

@@ -16,7 +16,8 @@ from lxml import etree
 from ..ooxml import M, PARSER
 from ..records import column_letter, split_cell
 from .cellxml import cell_xml, excel_number, style_kind, xml_safe
-from .rowscan import (ScanError, Unusual, cell_attribute, has_child, scan, tail_cells)
+from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_without, scan,
+                      tail_cells)
 
 
 class PatchRefused(Exception):
@@ -97,21 +98,27 @@ def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
 
 
 def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
-                  header_rows: frozenset = frozenset()) -> bytes:
+                  header_rows: frozenset = frozenset(), digests: dict | None = None) -> bytes:
     """writes: (row, column) -> value. New cells take the style of the same column in
-    the nearest row above; header_rows (table headers) never lend their style."""
+    the nearest row above; header_rows (table headers) never lend their style. The
+    fast way fills ``digests`` (row -> hash of rowscan.row_without of the original
+    row) for the verifier."""
     by_row = {}
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value
     sources = [n for n in layout.order if n not in header_rows]
+    found = {}
     try:
-        new_rows = _fast_rows(data, layout, by_row, styles, sheet_name, sources)
+        new_rows = _fast_rows(data, layout, by_row, styles, sheet_name, sources, found)
     except Unusual:
+        found.clear()
         new_rows = _careful_rows(data, layout, by_row, styles, sheet_name, sources)
+    if digests is not None:
+        digests.update(found)
     return _splice(data, layout, new_rows, _dimension(data, layout, writes))
 
 
-def _fast_rows(data, layout, by_row, styles, sheet_name, sources) -> dict:
+def _fast_rows(data, layout, by_row, styles, sheet_name, sources, digests) -> dict:
     prefix = layout.prefix
     created = {}                     # row -> {column: style} of cells made here
     new_rows = {}
@@ -129,7 +136,7 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources) -> dict:
         made = created[number] = {}
         new_rows[number] = _fast_row(data, layout.rows.get(number), prefix, number,
                                      by_row[number], reference_style, styles, sheet_name,
-                                     made)
+                                     made, digests)
     return new_rows
 
 
@@ -154,7 +161,7 @@ def _row_content(data, span, prefix: bytes):
 
 
 def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet_name,
-              made) -> bytes:
+              made, digests) -> bytes:
     """The new bytes of one row: everything but the written cells as it was."""
     bprefix = prefix.encode()
     close = f"</{prefix}row>".encode()
@@ -167,14 +174,17 @@ def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet
             start_tag, before, after = data[span[0]:span[1] - 2].rstrip() + b">", b"", close
         else:
             insert_at, tail = tail_cells(data, content, bprefix, min(values))
+            digests[number] = hash(row_without(data, span, bprefix, values,
+                                               (insert_at, tail)))
             start_tag = data[span[0]:content[0]]
             before = data[content[0]:insert_at]
             after = data[tail[-1][2] if tail else insert_at:span[1]]
     pieces = [before]
     existing = {column: (start, end, tag_end) for column, start, end, tag_end in tail}
     position = insert_at
+    formula = b"<" + bprefix + b"f"
     for column in sorted(set(values) | set(existing)):
-        ref = f"{column_letter(column)}{number}"
+        ref = f"{_letters(column)}{number}"
         if column in existing:
             start, end, tag_end = existing[column]
             pieces.append(data[position:start])           # what stood between cells
@@ -182,9 +192,10 @@ def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet
             if column not in values:
                 pieces.append(data[start:end])
                 continue
-            if has_child(data, (tag_end, end), bprefix, b"f"):
+            if (data.find(formula, tag_end, end) >= 0
+                    and has_child(data, (tag_end, end), bprefix, b"f")):
                 _refuse_formula_text(data, (tag_end, end), bprefix, sheet_name, ref)
-            style = cell_attribute(data, start, tag_end, b"s")
+            style = _style(data[start:tag_end])
         else:
             style = reference_style(column)
             kind = style_kind(values[column])
@@ -195,6 +206,26 @@ def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)
     return start_tag + b"".join(pieces) + after
+
+
+_LETTERS: dict = {}
+
+
+def _letters(column: int) -> str:
+    letters = _LETTERS.get(column)
+    if letters is None:
+        letters = _LETTERS[column] = column_letter(column)
+    return letters
+
+
+def _style(tag: bytes) -> str | None:
+    """The s attribute of a cell tag that tail_cells took (double quotes only)."""
+    where = tag.find(b' s="')
+    if where < 0:
+        if b"\n" in tag or b"\t" in tag or b"\r" in tag:
+            raise Unusual                  # attributes on new lines: the careful way
+        return None
+    return tag[where + 4:tag.index(b'"', where + 4)].decode()
 
 
 def _widened_spans(start_tag: bytes, values) -> bytes:

@@ -24,7 +24,7 @@ from lxml import etree
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
 from .cells import ROW_BATCH
-from .rowscan import ScanError, Unusual, attribute, scan, tail_cells, well_formed
+from .rowscan import ScanError, Unusual, row_without, scan, well_formed
 from .zipcopy import raw_bytes
 
 
@@ -45,7 +45,8 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
                 continue
             if name in sheet_parts:
                 problems += _sheet_problems(name, before, after, patch.cells.get(name, ()),
-                                            patch.scans.get(name))
+                                            patch.scans.get(name),
+                                            patch.row_digests.get(name, {}))
             elif name in table_parts:
                 if _without_ref(before) != _without_ref(after):
                     problems.append(f"Tabelle {name} hat sich außer im Bereich verändert")
@@ -116,10 +117,12 @@ def _c14n(element) -> bytes:
     return etree.tostring(element, method="c14n")
 
 
-def _sheet_problems(part, old_data, new_data, written_cells, old=None):
+def _sheet_problems(part, old_data, new_data, written_cells, old=None, digests=None):
     """Rows without writes are byte-identical; in written rows every other cell is the
     same; everything outside the rows is the same except the <dimension> range.
-    ``old`` is the patcher's scan of the (unchanged) original, if it has one."""
+    ``old`` is the patcher's scan of the (unchanged) original and ``digests`` the
+    hashes of its written rows without the written cells (rowscan.row_without), where
+    it has them: the original need not be taken apart a second time."""
     not_xml = well_formed(new_data)
     if not_xml:
         return [f"{part} ist kein gültiges XML mehr ({not_xml})"]
@@ -153,13 +156,15 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
     columns_by_row = {}
     for row, column in written_cells:
         columns_by_row.setdefault(row, set()).add(column)
+    digests = digests or {}
+    prefix = old.prefix.encode()
     for first in range(0, len(compare), ROW_BATCH):       # batches keep memory small
         batch = compare[first:first + ROW_BATCH]
         try:
-            old_rows = {n: _fast_row_without(old_data, old, n, columns_by_row[n])
-                        for n in batch}
-            new_rows = {n: _fast_row_without(new_data, new, n, columns_by_row[n])
-                        for n in batch}
+            old_rows = {n: digests[n] if n in digests else hash(row_without(
+                old_data, old.rows[n], prefix, columns_by_row[n])) for n in batch}
+            new_rows = {n: hash(row_without(new_data, new.rows[n], prefix,
+                                            columns_by_row[n])) for n in batch}
         except Unusual:
             old_rows = _rows_without(old_data, old, batch, written_refs)
             new_rows = _rows_without(new_data, new, batch, written_refs)
@@ -168,32 +173,6 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
         if problems:
             break
     return problems[:10]
-
-
-def _fast_row_without(data, layout, number, columns) -> tuple:
-    """A row's start tag (without spans, which the patcher may widen) and its content
-    without the written cells, as bytes; rowscan's fast way (Unusual otherwise)."""
-    begin, end = layout.rows[number]
-    prefix = layout.prefix.encode()
-    tag_end = data.index(b">", begin) + 1
-    self_closing = data[tag_end - 2] == ord("/")
-    tag = data[begin:tag_end - (2 if self_closing else 1)].rstrip()
-    attribute(tag, b"r")                 # Unusual unless in the usual double quotes
-    where = tag.find(b' spans="')
-    if where >= 0:
-        tag = tag[:where] + tag[tag.index(b'"', where + 8) + 1:]
-    if self_closing:
-        return tag, b""
-    content = (tag_end, end - len(b"</" + prefix + b"row>"))
-    insert_at, tail = tail_cells(data, content, prefix, min(columns))
-    pieces, position = [data[tag_end:insert_at]], insert_at
-    for column, start, cell_end, _ in tail:
-        pieces.append(data[position:start])
-        if column not in columns:
-            pieces.append(data[start:cell_end])
-        position = cell_end
-    pieces.append(data[position:content[1]])
-    return tag, b"".join(pieces)
 
 
 def _rows_without(data, layout, numbers, written_refs) -> dict:
