@@ -85,7 +85,9 @@ import json, resource, sys, time
 from datetime import date, datetime
 t = time.perf_counter()
 from kundenbuch import reader, checks, forderungen, writer
+from kundenbuch.gcpause import collector_paused
 from kundenbuch.pruefbericht import report_sheet
+collector_paused().__enter__()          # as the command line runs
 path, stichtag = sys.argv[1], date.fromisoformat(sys.argv[2])
 times = {"Start (Import)": time.perf_counter() - t}
 def mark(name, start):

@@ -647,8 +647,10 @@ def print_findings(result) -> None:
 
 def run():
     """Entry point that turns anything unexpected into a German message, not a traceback."""
+    from .gcpause import collector_paused
     try:
-        main(standalone_mode=True)
+        with collector_paused():
+            main(standalone_mode=True)
     except KeyboardInterrupt:
         fail("abgebrochen.")
     except Exception as exc:  # the last line of defence: a message, never a traceback

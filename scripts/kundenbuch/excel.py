@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import schema
 from .amounts import euro
+from .gcpause import collector_paused
 from .ooxml import Package, SheetInfo, TableInfo
 from .plan import DATE, MONEY, PERCENT, Plan, ReportSheet
 from .reader import Book, GivenGrids, build_book
@@ -37,7 +38,8 @@ def run(workbook, now: datetime) -> str:
     try:
         action = str(start.range(ACTION_CELL).value or "Monatsabschluss").strip()
         stichtag = _stichtag(start.range(STICHTAG_CELL).value, now)
-        message = _act(workbook, action, stichtag, now)
+        with collector_paused():
+            message = _act(workbook, action, stichtag, now)
     except Exception as exc:     # the status cell is the user's only window: no traceback
         message = f"Fehler: {exc}"
     status.value = f"{now:%d.%m.%Y %H:%M}: {message}"
