@@ -189,3 +189,11 @@ def test_both_ways_write_the_same_cells_and_keep_all_others(sheet):
 
 def _always_unusual(*args, **kwargs):
     raise Unusual
+
+
+def test_a_commented_cell_is_not_taken_for_a_cell():
+    sheet = (f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+             '<!-- <c r="B1"><v>alt</v></c> --></row></sheetData></worksheet>').encode()
+    result = patch_sheet(sheet, {(1, 2): "neu"}, StyleBook(STYLES), "Test")
+    assert cells(result) == {"A1": (None, "1", None), "B1": ("inlineStr", "neu", None)}
+    assert not _sheet_problems("sheet", sheet, result, {(1, 2)})

@@ -87,7 +87,8 @@ t = time.perf_counter()
 from kundenbuch import reader, checks, forderungen, writer
 from kundenbuch.gcpause import collector_paused
 from kundenbuch.pruefbericht import report_sheet
-collector_paused().__enter__()          # as the command line runs
+paused = collector_paused()             # as the command line runs
+paused.__enter__()
 path, stichtag = sys.argv[1], date.fromisoformat(sys.argv[2])
 times = {"Start (Import)": time.perf_counter() - t}
 def mark(name, start):
@@ -198,16 +199,22 @@ def _judge(report: Report) -> None:
     seconds, megabytes = TARGETS[report.size]
     run = report.get("Monatsabschluss, erster Lauf")
     again = report.get("Monatsabschluss, Folgelauf")
-    report.verdicts.append((f"ganzer Lauf ≤ {seconds:g} s", max(run.seconds,
-                                                                again.seconds) <= seconds))
-    if megabytes:
-        report.verdicts.append((f"Speicher ≤ {megabytes} MB",
-                                max(run.peak_mb or 0, again.peak_mb or 0) <= megabytes))
     round_trip = report.get("openpyxl laden + speichern")
     report.ratio_openpyxl = round_trip.seconds / run.seconds
-    if report.size != "klein":
-        report.verdicts.append((f"≥ {OPENPYXL_FACTOR}× schneller als openpyxl",
-                                report.ratio_openpyxl >= OPENPYXL_FACTOR))
+    # Each run judged on its own: the first fills every out-column once, later ones
+    # write only what changed.
+    for label, measured in (("Monatsabschluss, erster Lauf", run),
+                            ("Monatsabschluss, Folgelauf", again)):
+        report.verdicts.append((f"{label} ≤ {seconds:g} s ({measured.seconds:.2f} s)",
+                                measured.seconds <= seconds))
+        if megabytes:
+            report.verdicts.append((f"{label}: Speicher ≤ {megabytes} MB "
+                                    f"({measured.peak_mb or 0:.0f} MB)",
+                                    (measured.peak_mb or 0) <= megabytes))
+        if report.size != "klein":
+            ratio = round_trip.seconds / measured.seconds
+            report.verdicts.append((f"{label} ≥ {OPENPYXL_FACTOR}× schneller als openpyxl "
+                                    f"({ratio:.1f}×)", ratio >= OPENPYXL_FACTOR))
     if report.letter_ms is not None:
         report.verdicts.append((f"Mahnbrief rendern ≤ {LETTER_MS} ms ({report.letter_ms:.0f} ms)",
                                 report.letter_ms <= LETTER_MS))

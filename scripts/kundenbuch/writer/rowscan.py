@@ -252,8 +252,11 @@ def tail_cells(data: bytes, content: tuple, prefix: bytes, lowest: int):
     the span between the row's start tag and its end tag. The fast way only.
     Written out in one loop (no helper calls): it runs for every cell written."""
     first, limit = content
-    if data.find(b"extLst", first, limit) >= 0:
-        raise Unusual                      # extensions may hold elements of any name
+    # Extensions may hold elements of any name; comments, CDATA and processing
+    # instructions may hold "<c" that is no tag (the row may come from careful_scan).
+    if (data.find(b"extLst", first, limit) >= 0 or data.find(b"<!", first, limit) >= 0
+            or data.find(b"<?", first, limit) >= 0):
+        raise Unusual
     cell_open, cell_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
     open_length, close_length = len(cell_open), len(cell_close)
     rfind, find = data.rfind, data.find
