@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import io
 import os
-from math import isfinite
 import zlib
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -373,7 +372,8 @@ def _fast_column(column, raw: list, raw_numbers: bool) -> list:
     if kind == schema.DATE and not raw_numbers:
         return [v if type(v) is date else None if v == "" else slow for v in raw]
     if kind == schema.MONEY:
-        return [to_money(v) if type(v) is float and isfinite(v) else None if v == ""
+        # Beyond 10^15 € a Decimal cannot be rounded to cents; the converter reports it.
+        return [to_money(v) if type(v) is float and -1e15 < v < 1e15 else None if v == ""
                 else slow for v in raw]
     if kind == schema.CHOICE and all(type(c) is int for c in column.choices):
         numbers = {float(c): c for c in column.choices}         # e.g. USt 19.0 -> 19
