@@ -16,8 +16,8 @@ from lxml import etree
 from ..ooxml import M, PARSER
 from ..records import column_letter, split_cell
 from .cellxml import cell_xml, excel_number, style_kind, xml_safe
-from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_without, scan,
-                      tail_cells)
+from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_content,
+                      row_without, scan, tail_cells)
 
 
 class PatchRefused(Exception):
@@ -141,23 +141,14 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources, digests) -> di
 
 
 def _fast_style(data, span, prefix: bytes, column: int):
-    content = _row_content(data, span, prefix)
+    content = row_content(data, span, prefix)
     if content is None:
         return None
     _, cells = tail_cells(data, content, prefix, column)
     if cells and cells[0][0] == column:
         _, start, _, tag_end = cells[0]
-        return cell_attribute(data, start, tag_end, b"s")
+        return _style(data[start:tag_end])
     return None
-
-
-def _row_content(data, span, prefix: bytes):
-    """(start, end) between a row's start and end tag; None for <row .../>."""
-    begin, end = span
-    tag_end = data.index(b">", begin) + 1
-    if data[tag_end - 2] == ord("/"):
-        return None
-    return tag_end, end - len(b"</" + prefix + b"row>")
 
 
 def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet_name,
@@ -169,7 +160,7 @@ def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet
     if span is None:
         start_tag, before, after = f'<{prefix}row r="{number}">'.encode(), b"", close
     else:
-        content = _row_content(data, span, bprefix)
+        content = row_content(data, span, bprefix)
         if content is None:                       # <row .../> gets a body
             start_tag, before, after = data[span[0]:span[1] - 2].rstrip() + b">", b"", close
         else:
@@ -281,19 +272,19 @@ def _nearest_above(existing: list, target: int):
     return existing[index - 1] if index else None
 
 
-def _namespace_declarations(layout) -> bytes:
+def namespace_declarations(layout) -> bytes:
     return b" ".join(f'{k}="{v}"'.encode() for k, v in layout.namespaces.items())
 
 
 def _wrapper(layout):
-    return etree.fromstring(b"<" + WRAPPER + b" " + _namespace_declarations(layout) + b"/>")
+    return etree.fromstring(b"<" + WRAPPER + b" " + namespace_declarations(layout) + b"/>")
 
 
 def _parse_rows(data, layout, numbers) -> dict:
     if not numbers:
         return {}
     body = MARK.join(bytes(memoryview(data)[slice(*layout.rows[n])]) for n in numbers)
-    root = etree.fromstring(b"<" + WRAPPER + b" " + _namespace_declarations(layout) + b">"
+    root = etree.fromstring(b"<" + WRAPPER + b" " + namespace_declarations(layout) + b">"
                             + body + b"</" + WRAPPER + b">", PARSER)
     return {int(row.get("r")): row for row in root.iterfind(M + "row")}
 

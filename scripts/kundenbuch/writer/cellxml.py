@@ -59,7 +59,7 @@ def style_kind(value) -> str | None:
     return None
 
 
-def escaped_text(text: str) -> str:
+def _escaped(text: str) -> str:
     """Text for element content: XML-safe, markup characters escaped."""
     text = xml_safe(text)
     if "&" in text or "<" in text or ">" in text or "\r" in text:
@@ -88,7 +88,7 @@ def cell_xml(prefix: str, ref: str, style: str | None, value) -> str:
         number = excel_number(value)
     if number is not None:
         return f"{head}><{prefix}v>{number}</{prefix}v></{prefix}c>"
-    text = escaped_text(str(value))
+    text = _escaped(str(value))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return (f'{head} t="inlineStr"><{prefix}is><{prefix}t{space}>{text}'
             f"</{prefix}t></{prefix}is></{prefix}c>")

@@ -6,14 +6,12 @@ thousands, are serialised as text by cellxml and put into the frame's empty
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from lxml import etree
 
 from ..ooxml import M, NS_MAIN, NS_REL
 from ..plan import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
 from ..records import column_letter
-from .cellxml import cell_xml, escaped_text
+from .cellxml import cell_xml
 
 EMPTY_SHEET_DATA = b"<sheetData/>"
 
@@ -91,26 +89,8 @@ LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
 
 
 def _row(data: list, number, values, styles):
-    """One row as text. Text and amounts, most of a report, are written inline here;
-    everything else goes through cell_xml (a report has up to a million cells)."""
     row = str(number)
-    parts = [f'<row r="{row}">']
-    for index, value in enumerate(values):
-        kind = type(value)
-        style = styles[index] if index < len(styles) else None
-        style = f' s="{style}"' if style and style != "0" else ""
-        if kind is str:
-            if not value:
-                continue
-            text = escaped_text(value)
-            space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() \
-                else ""
-            parts.append(f'<c r="{LETTERS[index]}{row}"{style} t="inlineStr"><is>'
-                         f"<t{space}>{text}</t></is></c>")
-        elif kind is Decimal:
-            parts.append(f'<c r="{LETTERS[index]}{row}"{style}><v>{value:f}</v></c>')
-        elif value is not None:
-            parts.append(cell_xml("", f"{LETTERS[index]}{row}", styles[index]
-                                  if index < len(styles) else None, value))
-    parts.append("</row>")
-    data.append("".join(parts))
+    cells = [cell_xml("", LETTERS[index] + row, styles[index] if index < len(styles)
+                      else None, value)
+             for index, value in enumerate(values) if value is not None and value != ""]
+    data.append(f'<row r="{row}">{"".join(cells)}</row>')

@@ -65,12 +65,8 @@ def careful_scan(data: bytes) -> SheetScan:
     def root(name, attrs):
         nonlocal result, depth, row_tag, sheet_data_tag, dimension_tag
         depth = 1
-        namespaces = {k: v for k, v in attrs.items() if k.startswith("xmlns")}
-        prefix = next((k[6:] + ":" for k, v in namespaces.items()
-                       if v == NS_MAIN and k.startswith("xmlns:")), "")
-        if namespaces.get("xmlns") != NS_MAIN and not prefix:
-            raise ScanError("kein Tabellenblatt im erwarteten Format")
-        result = SheetScan(prefix, namespaces)
+        prefix = _prefix(attrs)
+        result = SheetScan(prefix, {k: v for k, v in attrs.items() if k.startswith("xmlns")})
         row_tag, sheet_data_tag = prefix + "row", prefix + "sheetData"
         dimension_tag = prefix + "dimension"
         # From here on most elements are cells and values: keep their handler lean.
@@ -308,24 +304,30 @@ def _column_of(letters: bytes, ref: bytes) -> int:
     return column
 
 
+def row_content(data: bytes, span: tuple, prefix: bytes):
+    """(start, end) between a row's start and end tag; None for <row .../>."""
+    begin, end = span
+    tag_end = data.index(b">", begin) + 1
+    if data[tag_end - 2] == 47:                              # <row .../>
+        return None
+    return tag_end, end - len(b"</" + prefix + b"row>")
+
+
 def row_without(data: bytes, span: tuple, prefix: bytes, columns, cells=None) -> tuple:
     """A row's start tag (without spans, which the patcher may widen) and its content
     without the cells of ``columns``: what must be the same before and after those
     cells are written. ``cells`` is tail_cells' answer if already known. The fast way
     only (Unusual otherwise)."""
-    begin, end = span
-    tag_end = data.index(b">", begin) + 1
-    self_closing = data[tag_end - 2] == 47                   # <row .../>
-    tag = data[begin:tag_end - (2 if self_closing else 1)].rstrip()
+    content = row_content(data, span, prefix)
+    tag = data[span[0]:content[0] - 1 if content else span[1] - 2].rstrip()
     attribute(tag, b"r")                 # Unusual unless in the usual double quotes
     where = tag.find(b' spans="')
     if where >= 0:
         tag = tag[:where] + tag[tag.index(b'"', where + 8) + 1:]
-    if self_closing:
+    if content is None:
         return tag, b""
-    content = (tag_end, end - len(b"</" + prefix + b"row>"))
     insert_at, tail = cells or tail_cells(data, content, prefix, min(columns))
-    pieces, position = [data[tag_end:insert_at]], insert_at
+    pieces, position = [data[content[0]:insert_at]], insert_at
     for column, start, cell_end, _ in tail:
         pieces.append(data[position:start])
         if column not in columns:

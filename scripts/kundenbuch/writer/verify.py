@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
-from .cells import ROW_BATCH
+from .cells import ROW_BATCH, namespace_declarations
 from .rowscan import ScanError, Unusual, row_without, scan, well_formed
 from .zipcopy import raw_bytes
 
@@ -180,7 +180,7 @@ def _rows_without(data, layout, numbers, written_refs) -> dict:
     parsed together; old and new sit in identical wrappers, so equal cells serialise
     equally."""
     view = memoryview(data)
-    declarations = b" ".join(f'{k}="{v}"'.encode() for k, v in layout.namespaces.items())
+    declarations = namespace_declarations(layout)
     body = b"".join(bytes(view[slice(*layout.rows[n])]) for n in numbers)
     root = parse_xml(b"<w " + declarations + b">" + body + b"</w>")
     result = {}
