@@ -136,13 +136,14 @@ def _yesno(value, _choices):
 
 
 @functools.lru_cache(maxsize=64)
-def _choice_lookup(choices: tuple) -> tuple[bool, dict]:
+def choice_lookup(choices: tuple) -> tuple[bool, dict]:
+    """(all choices are numbers, casefolded text -> choice); shared, do not change."""
     numeric = bool(choices) and all(isinstance(c, int) for c in choices)
     return numeric, {str(c).casefold(): c for c in choices}
 
 
 def _choice(value, choices):
-    numeric, lookup = _choice_lookup(tuple(choices))
+    numeric, lookup = choice_lookup(tuple(choices))
     if numeric:
         number = _number(value)
         if number is not None and 0 < number < 1 and round(number * 100) in choices:

@@ -21,7 +21,8 @@ import python_calamine
 from lxml import etree
 
 from . import schema
-from .convert import convert, converter, is_empty, serial_date, to_money
+from .convert import (choice_lookup, convert, converter, is_empty, serial_date,
+                      to_money)
 from .findings import FEHLER, WARNUNG, Finding
 from .ooxml import M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import BaseRate, Record, Settings, column_letter, split_cell
@@ -375,14 +376,14 @@ def _fast_column(column, raw: list, raw_numbers: bool) -> list:
         # Beyond 10^15 € a Decimal cannot be rounded to cents; the converter reports it.
         return [to_money(v) if type(v) is float and -1e15 < v < 1e15 else None if v == ""
                 else slow for v in raw]
-    if kind == schema.CHOICE and all(type(c) is int for c in column.choices):
-        numbers = {float(c): c for c in column.choices}         # e.g. USt 19.0 -> 19
-        return [numbers.get(v, slow) if type(v) is float else None if v == "" else slow
-                for v in raw]
     if kind == schema.CHOICE:
-        lookup = {str(c).casefold(): c for c in column.choices}
-        lookup[""] = None
-        return [lookup.get(v.casefold(), slow) if type(v) is str else slow for v in raw]
+        numeric, lookup = choice_lookup(tuple(column.choices))
+        if numeric:
+            numbers = {float(c): c for c in lookup.values()}     # e.g. USt 19.0 -> 19
+            return [numbers.get(v, slow) if type(v) is float else None if v == "" else slow
+                    for v in raw]
+        return [lookup.get(v.casefold(), slow) if type(v) is str and v else
+                None if v == "" else slow for v in raw]
     return [None if v == "" else slow for v in raw]
 
 
