@@ -226,8 +226,10 @@ def termine(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
     result.write = _write(book, plan, now, target)
     if ics is not None:
         from .ics import calendar
-        current = read_book(path) if (onboarding or taxes) else book
-        data = calendar(current.termine, current.kunden, current.settings, stichtag, now)
+        from .records import Record
+        # The rows just appended join the ones read, instead of reading the file again.
+        added = [Record(schema.TERMINE.sheet, 0, row, {}) for row in onboarding + taxes]
+        data = calendar(book.termine + added, book.kunden, book.settings, stichtag, now)
         Path(ics).write_bytes(data)
         result.ics_events = data.count(b"BEGIN:VEVENT")
     return result
