@@ -1,7 +1,9 @@
 """Hypothesis: whatever the file holds, no traceback, and nothing lost."""
 from __future__ import annotations
 
+import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -109,3 +111,26 @@ def test_any_text_can_be_written_into_a_cell_and_reads_back(text):
     for parsed in (as_text, through_lxml):
         assert "".join(parsed.itertext()) == xml_safe(text)
     assert as_text.get("s") == "3" and as_text.get("t") == "inlineStr"
+
+
+@given(display=st.text(max_size=40), target=st.text(max_size=30))
+def test_any_link_text_survives_in_a_report_sheet(display, target):
+    """A report cell with a link (Prüfbericht: „Zelle“) keeps any text in its cell and
+    in the link's target and display, line breaks and quotes included."""
+    from lxml import etree
+    from kundenbuch.plan import LINK, ReportBlock, ReportColumn, ReportSheet
+    from kundenbuch.writer.cellxml import xml_safe
+    from kundenbuch.writer.report import build_report_sheet
+    from kundenbuch.writer.styles import StyleBook
+    block = ReportBlock([ReportColumn("Zelle", LINK, 20)], [[display]],
+                        links={(0, 0): target})
+    with zipfile.ZipFile(Path(__file__).parent.parent / "kundenbuch.xlsx") as demo:
+        styles = StyleBook(demo.read("xl/styles.xml"))
+    root = etree.fromstring(build_report_sheet(ReportSheet("Prüfbericht", [block]), styles))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    link = root.find(f"{main}hyperlinks/{main}hyperlink")
+    assert (link.get("location"), link.get("display")) == (xml_safe(target),
+                                                           xml_safe(display))
+    cells = root.findall(f"{main}sheetData/{main}row/{main}c")
+    assert ["".join(c.itertext()) for c in cells][1:] == ([xml_safe(display)]
+                                                          if display else [])

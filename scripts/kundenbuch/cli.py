@@ -649,7 +649,7 @@ def run():
     """Entry point that turns anything unexpected into a German message, not a traceback."""
     from .gcpause import collector_paused
     try:
-        with collector_paused():
+        with collector_paused(resume=False):       # the process ends with the run
             main(standalone_mode=True)
     except KeyboardInterrupt:
         fail("abgebrochen.")

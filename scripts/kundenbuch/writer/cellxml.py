@@ -59,20 +59,39 @@ def style_kind(value) -> str | None:
     return None
 
 
-def _escaped(text: str) -> str:
+def escaped(text: str) -> str:
     """Text for element content: XML-safe, markup characters escaped."""
-    text = xml_safe(text)
-    if "&" in text or "<" in text or ">" in text or "\r" in text:
-        # A parser turns a raw CR into LF; as a reference it survives.
-        text = escape(text, {"\r": "&#13;"})
-    return text
+    # Most text is printable (no control characters, which XML may not hold, and no
+    # CR): then only markup characters need work. str methods are much faster here
+    # than a pattern over the whole text.
+    if text.isprintable() and "&" not in text and "<" not in text and ">" not in text:
+        return text
+    # A parser turns a raw CR into LF; as a reference it survives.
+    return escape(xml_safe(text), {"\r": "&#13;"})
+
+
+def attribute_escaped(text: str) -> str:
+    """Text for a double-quoted attribute value; line breaks and tabs as references,
+    which a parser would otherwise turn into blanks."""
+    if (text.isprintable() and "&" not in text and "<" not in text and ">" not in text
+            and '"' not in text):
+        return text
+    return escape(xml_safe(text), {'"': "&quot;", "\r": "&#13;", "\n": "&#10;",
+                                   "\t": "&#9;"})
+
+
+def style_attribute(style: str | None) -> str:
+    return f' s="{style}"' if style and style != "0" else ""
 
 
 def cell_xml(prefix: str, ref: str, style: str | None, value) -> str:
-    """The whole <c> element; prefix is "" or e.g. "x:" for the sheet's namespace.
-    The common types are tested first: this runs for every cell written."""
-    head = f'<{prefix}c r="{ref}" s="{style}"' if style and style != "0" else \
-        f'<{prefix}c r="{ref}"'
+    """The whole <c> element; prefix is "" or e.g. "x:" for the sheet's namespace."""
+    return cell_from_head(prefix, f'<{prefix}c r="{ref}"{style_attribute(style)}', value)
+
+
+def cell_from_head(prefix: str, head: str, value) -> str:
+    """The <c> element whose start tag (without its end) is ``head``. The common types
+    are tested first: this runs for every cell written."""
     kind = type(value)
     if kind is str:
         number = None
@@ -88,7 +107,7 @@ def cell_xml(prefix: str, ref: str, style: str | None, value) -> str:
         number = excel_number(value)
     if number is not None:
         return f"{head}><{prefix}v>{number}</{prefix}v></{prefix}c>"
-    text = _escaped(str(value))
+    text = escaped(str(value))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return (f'{head} t="inlineStr"><{prefix}is><{prefix}t{space}>{text}'
             f"</{prefix}t></{prefix}is></{prefix}c>")

@@ -11,9 +11,10 @@ from lxml import etree
 from ..ooxml import M, NS_MAIN, NS_REL
 from ..plan import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
 from ..records import column_letter
-from .cellxml import cell_xml
+from .cellxml import attribute_escaped, cell_from_head, style_attribute
 
 EMPTY_SHEET_DATA = b"<sheetData/>"
+EMPTY_HYPERLINKS = b"<hyperlinks/>"
 
 STYLE_OF_KIND = {DATE: "date", MONEY: "money", INT: "int", NUMBER: "number",
                  PERCENT: "percent", LINK: "link"}
@@ -46,31 +47,30 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     etree.SubElement(root, M + "sheetData")
     data = []                               # the rows, as text
     for index, line in enumerate(report.title, start=1):
-        _row(data, index, [line], [str(styles.xf("title" if index == 1 else "text"))])
-    header_style = str(styles.xf("header"))
-    bold = str(styles.xf("bold"))
-    links = []
+        _row(data, index, [line], _styles(styles.xf("title" if index == 1 else "text")))
+    header_style = _styles(styles.xf("header"))
+    bold = _styles(styles.xf("bold"))
+    links = []                              # the hyperlinks, as text
     for block, (header_row, heading_row) in zip(report.blocks, places):
         if heading_row:
-            _row(data, heading_row, [block.heading], [bold])
+            _row(data, heading_row, [block.heading], bold)
         _row(data, header_row, [c.header for c in block.columns],
-             [header_style] * len(block.columns))
-        column_styles = [str(styles.xf(STYLE_OF_KIND.get(c.kind, "text")))
-                         for c in block.columns]
+             header_style * len(block.columns))
+        column_styles = _styles(*(styles.xf(STYLE_OF_KIND.get(c.kind, "text"))
+                                  for c in block.columns))
         for offset, values in enumerate(block.rows, start=1):
             _row(data, header_row + offset, values, column_styles)
         for (row_index, column_index), target in sorted(block.links.items()):
-            ref = f"{column_letter(column_index + 1)}{header_row + 1 + row_index}"
-            links.append((ref, target, block.rows[row_index][column_index]))
+            ref = f"{LETTERS[column_index]}{header_row + 1 + row_index}"
+            display = block.rows[row_index][column_index]
+            links.append(f'<hyperlink ref="{ref}" location="{attribute_escaped(target)}" '
+                         f'display="{attribute_escaped(str(display))}"/>')
     if len(report.blocks) == 1 and report.blocks[0].rows:
         header_row = places[0][0]
         etree.SubElement(root, M + "autoFilter", ref=f"A{header_row}:{column_letter(width)}"
                                                      f"{header_row + len(report.blocks[0].rows)}")
     if links:
-        node = etree.SubElement(root, M + "hyperlinks")
-        for ref, target, display in links:
-            etree.SubElement(node, M + "hyperlink", ref=ref, location=target,
-                             display=str(display))
+        etree.SubElement(root, M + "hyperlinks")
     etree.SubElement(root, M + "pageMargins", left="0.7", right="0.7", top="0.78",
                      bottom="0.78", header="0.3", footer="0.3")
     # Printed landscape, all columns on the page width.
@@ -79,18 +79,29 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     if drawing_rel:
         etree.SubElement(root, M + "drawing").set("{%s}id" % NS_REL, drawing_rel)
     frame = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if frame.count(EMPTY_SHEET_DATA) != 1:   # user text is escaped, so this cannot be
-        raise AssertionError("sheetData im Berichtsrahmen nicht eindeutig")
-    rows = "".join(data).encode("utf-8")
-    return frame.replace(EMPTY_SHEET_DATA, b"<sheetData>" + rows + b"</sheetData>")
+    frame = _filled(frame, EMPTY_SHEET_DATA, b"sheetData", data)
+    return _filled(frame, EMPTY_HYPERLINKS, b"hyperlinks", links) if links else frame
+
+
+def _filled(frame: bytes, empty: bytes, name: bytes, content: list) -> bytes:
+    """The frame with its empty element ``empty`` holding ``content`` (text)."""
+    if frame.count(empty) != 1:       # the frame holds no user text, so this cannot be
+        raise AssertionError(f"{name.decode()} im Berichtsrahmen nicht eindeutig")
+    return frame.replace(empty, b"<" + name + b">" + "".join(content).encode("utf-8")
+                         + b"</" + name + b">")
 
 
 LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
 
 
 def _row(data: list, number, values, styles):
+    """styles: one per column (style_attribute text); runs for every report row."""
     row = str(number)
-    cells = [cell_xml("", LETTERS[index] + row, styles[index] if index < len(styles)
-                      else None, value)
-             for index, value in enumerate(values) if value is not None and value != ""]
+    cells = [cell_from_head("", f'<c r="{letters}{row}"{style}', value)
+             for letters, style, value in zip(LETTERS, styles, values)
+             if value is not None and value != ""]
     data.append(f'<row r="{row}">{"".join(cells)}</row>')
+
+
+def _styles(*indices) -> list[str]:
+    return [style_attribute(str(index)) for index in indices]
