@@ -12,6 +12,7 @@ from . import schema
 from .amounts import euro
 from .checks import run_checks
 from .findings import Finding, has_errors
+from .parallel import in_background
 from .plan import Plan, RowAppend
 from .pruefbericht import report_sheet
 from .reader import Book, read_book
@@ -146,15 +147,17 @@ def monatsabschluss(path: Path, stichtag: date, now: datetime, probelauf: bool =
     from .plan import protocol_row
     started = time.perf_counter()
     book = book or read_book(path)
-    findings = run_checks(book, stichtag)
-    summary = receivables_run.summarize(book, stichtag)
-    analysis = stufenanalyse.analyse_book(book, stichtag)
-    plan = receivables_run.plan(book, summary, now, __version__)
+    # The checks run beside the computations (on a second core where there is one).
+    with in_background(run_checks, book, stichtag) as checking:
+        summary = receivables_run.summarize(book, stichtag)
+        analysis = stufenanalyse.analyse_book(book, stichtag)
+        plan = receivables_run.plan(book, summary, now, __version__)
+        plan.extend(stufenanalyse.plan(book, analysis, now, __version__, take_over=False))
+        calendar_plan, _, onboarding, _ = terminuebersicht.plan(
+            book, stichtag, now, __version__, analysis.annual_checks_due())
+        plan.extend(calendar_plan)
+        findings = checking.result()
     plan.sheets.insert(0, report_sheet(findings, stichtag))
-    plan.extend(stufenanalyse.plan(book, analysis, now, __version__, take_over=False))
-    calendar_plan, _, onboarding, _ = terminuebersicht.plan(
-        book, stichtag, now, __version__, analysis.annual_checks_due())
-    plan.extend(calendar_plan)
     skipped = rows_with_errors(findings)
     due = briefe_lauf.due_letters(book, stichtag, summary=summary, analysis=analysis,
                                   skip_rows=frozenset(skipped)) if letters else []

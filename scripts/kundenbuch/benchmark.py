@@ -1,7 +1,9 @@
 """`kundenbuch benchmark`: how fast is a run on books of three sizes, on this machine?
 
 Every measurement runs in a fresh Python process, so its wall time includes the
-interpreter start and its peak memory (maximum resident set) is its own.
+interpreter start and its peak memory (maximum resident set) is its own, together
+with that of the helper processes it forks (kundenbuch.parallel), counted so that
+memory they share is counted once.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,11 +60,12 @@ def _python(*code_or_args) -> list[str]:
 
 
 def measure(name: str, command: list[str], note: str = "") -> Measurement:
-    """Run a command in a child process: wall seconds and its own peak memory."""
+    """Run a command in a child process: wall seconds and its peak memory."""
     # Output goes to files: a pipe read only at the end could fill up and block the child.
     out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=out_file, stderr=err_file)
+    helpers = _TreeMemory(process.pid)
     peak = None
     if hasattr(os, "wait4"):
         _, status, usage = os.wait4(process.pid, 0)
@@ -72,12 +76,48 @@ def measure(name: str, command: list[str], note: str = "") -> Measurement:
     else:
         process.wait()
     seconds = time.perf_counter() - started
+    peak = max(filter(None, (peak, helpers.stop())), default=None)
     out_file.seek(0)
     err_file.seek(0)
     out, err = out_file.read(), err_file.read()
     if process.returncode not in (0, 1):
         raise RuntimeError(f"{name} fehlgeschlagen: {err.decode(errors='replace')[-500:]}")
     return Measurement(name, seconds, peak, note, out)
+
+
+class _TreeMemory(threading.Thread):
+    """While the measured process has forked helpers, the memory of all of them
+    together, sampled four times a second (each sample walks the page tables; more
+    often would slow the measured run). The maximum resident set the operating
+    system reports counts one process only; here pages the processes share are
+    counted once (proportional set size)."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self.done = pid, None, threading.Event()
+        self.start()
+
+    def run(self):
+        import psutil
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self.done.wait(0.25):
+            try:
+                tree = root.children(recursive=True)
+                if tree:
+                    total = sum(p.memory_full_info().pss for p in [root, *tree]) / 2**20
+                    self.peak_mb = max(self.peak_mb or 0, total)
+            except psutil.NoSuchProcess:          # a helper ended while it was counted
+                continue
+            except (psutil.Error, AttributeError):  # no access, or no pss on this system
+                return
+
+    def stop(self) -> float | None:
+        self.done.set()
+        self.join()
+        return self.peak_mb
 
 
 STAGES_CODE = """

@@ -218,10 +218,17 @@ def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
         why = "heute" if day == date.today() else "Ende des Vormonats"
     console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {day:%d.%m.%Y} ({why})")
     try:
-        with Progress(console=console, transient=True) as bar:
+        # Redrawn at each letter, not by a thread of its own: with no other thread
+        # running, the checks can run beside the computations (kundenbuch.parallel).
+        with Progress(console=console, transient=True, auto_refresh=False) as bar:
             task = bar.add_task("Briefe werden erstellt …", total=None)
+
+            def letter_done():
+                bar.advance(task)
+                bar.refresh()
+
             result = api.monatsabschluss(pfad, day, datetime.now(), probelauf=probelauf,
-                                         pdf=pdf, progress=lambda: bar.advance(task),
+                                         pdf=pdf, progress=letter_done,
                                          letters=not ohne_briefe)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
