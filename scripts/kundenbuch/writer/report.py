@@ -6,6 +6,8 @@ thousands, are serialised as text by cellxml and put into the frame's empty
 """
 from __future__ import annotations
 
+from itertools import chain, repeat
+
 from lxml import etree
 
 from ..ooxml import M, NS_MAIN, NS_REL
@@ -95,10 +97,11 @@ LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
 
 
 def _row(data: list, number, values, styles):
-    """styles: one per column (style_attribute text); runs for every report row."""
+    """styles: one per column (style_attribute text; a value beyond them gets none);
+    runs for every report row."""
     row = str(number)
     cells = [cell_from_head("", f'<c r="{letters}{row}"{style}', value)
-             for letters, style, value in zip(LETTERS, styles, values)
+             for letters, value, style in zip(LETTERS, values, chain(styles, repeat("")))
              if value is not None and value != ""]
     data.append(f'<row r="{row}">{"".join(cells)}</row>')
 
