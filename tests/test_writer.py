@@ -225,8 +225,8 @@ def test_failed_verification_leaves_original_and_no_temporary(demo_path, monkeyp
     """If the new file lost anything, the original stays and nothing is left behind."""
     real_build = writer.build_patch
 
-    def sabotaged(book, plan):
-        patch = real_build(book, plan)
+    def sabotaged(book, plan, **options):
+        patch = real_build(book, plan, **options)
         with zipfile.ZipFile(book.path) as zf:
             sabotage(book, patch.parts, zf)
         return patch

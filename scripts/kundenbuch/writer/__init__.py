@@ -6,10 +6,10 @@ throws away the stored results of formulas. So the writer patches only the zip p
 that must change and copies all others unchanged.
 
 Order of a write: refuse if Excel holds the file or it changed since it was read;
-build the changed parts; write them to a temporary file in the same folder (in a
-second thread: compressing releases the GIL) while the changed parts are verified
-against the original; verify the written file; back up the original into
-sicherung/; replace atomically.
+build the changed parts (a second thread compresses each large one as soon as it
+is built: compressing releases the GIL); write them to a temporary file in the same
+folder (in that thread) while the changed parts are verified against the original;
+verify the written file; back up the original into sicherung/; replace atomically.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from ..plan import Plan
@@ -27,7 +28,7 @@ from ..reader import Fingerprint
 from .build import Patch, build_patch
 from .cells import PatchRefused
 from .verify import VerificationFailed, verify_file, verify_parts
-from .zipcopy import copy_entry
+from .zipcopy import copy_entry, deflated, write_deflated
 
 BACKUP_FOLDER = "sicherung"
 
@@ -62,14 +63,17 @@ def check_writable(book) -> None:
 def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> WriteResult:
     path = Path(book.path)
     check_writable(book)
-    try:
-        patch = build_patch(book, plan)
-    except PatchRefused as exc:
-        raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
-    if not patch.parts and not patch.removed:
-        return WriteResult(changed=False)
     package = book.package
+    # One second thread compresses the large parts while the next ones are built,
+    # then (its queue keeps the order) writes the temporary file while this thread
+    # verifies.
     with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            patch = build_patch(book, plan, compress=partial(pool.submit, deflated))
+        except PatchRefused as exc:
+            raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
+        if not patch.parts and not patch.removed:
+            return WriteResult(changed=False)
         writing = pool.submit(_write_temporary, path, patch)
         try:
             verify_parts(path, patch, package.workbook_part,
@@ -107,14 +111,22 @@ def _write_temporary(path: Path, patch: Patch) -> Path:
             if data is None:
                 copy_entry(source, target, info)
             else:
-                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                _write_part(target, info, data, patch)
             seen.add(info.filename)
         for part, data in patch.parts.items():
             if part not in seen:
-                target.writestr(zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)),
-                                data, compress_type=zipfile.ZIP_DEFLATED)
+                _write_part(target, zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)),
+                            data, patch)
     shutil.copymode(path, temporary)
     return temporary
+
+
+def _write_part(target, info, data: bytes, patch: Patch) -> None:
+    packed = patch.deflated(info.filename, data)
+    if packed is None:
+        target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    else:
+        write_deflated(target, info, data, packed)
 
 
 def backup_copy(path: Path, now: datetime, keep: int) -> Path:

@@ -25,16 +25,34 @@ class Patch:
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
     row_digests: dict = field(default_factory=dict)  # sheet part -> {row: hash}, see cells
+    # part -> (its bytes, future of zipcopy.Deflated): large parts compressed in a
+    # second thread as soon as they are built; see writer._write_temporary.
+    compressing: dict = field(default_factory=dict)
+    compress: object = None                          # bytes -> future, or None
+
+    def built(self, part: str) -> None:
+        """A large part is final: its compression may begin."""
+        if self.compress is not None:
+            data = self.parts[part]
+            self.compressing[part] = data, self.compress(data)
+
+    def deflated(self, part: str, data: bytes):
+        """The compressed form of data if it was compressed beforehand, else None."""
+        ready = self.compressing.get(part)
+        return ready[1].result() if ready is not None and ready[0] is data else None
 
     def drop_unchanged(self, read_original) -> None:
         for part in list(self.parts):
             if read_original(part) == self.parts[part]:
                 del self.parts[part]
+                self.compressing.pop(part, None)
 
 
-def build_patch(book, plan: Plan) -> Patch:
+def build_patch(book, plan: Plan, compress=None) -> Patch:
+    """compress: bytes -> future of zipcopy.Deflated, to compress large parts while
+    the next ones are built (None: compressed when written)."""
     package = book.package
-    patch = Patch()
+    patch = Patch(compress=compress)
     with zipfile.ZipFile(book.path) as zf:
         names = set(zf.namelist())
 
@@ -63,6 +81,7 @@ def build_patch(book, plan: Plan) -> Patch:
                     data, layout, values, styles, sheet.name, headers,
                     patch.row_digests.setdefault(sheet.part, {}))
                 patch.cells[sheet.part] = set(values)
+                patch.built(sheet.part)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
             if styles.changed:
@@ -109,6 +128,7 @@ def _report(book, report, styles, patch, current, original):
     elif patch.removed:
         set_content_types(patch.parts, current, {}, patch.removed)
     patch.parts[part] = build_report_sheet(report, styles, drawing_rel)
+    patch.built(part)
     patch.owned_parts.add(part)
     if report.charts:
         patch.owned_parts.add(sheet_rels)

@@ -47,21 +47,21 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
         etree.SubElement(cols, M + "col", min=str(index + 1), max=str(index + 1),
                          width=str(max(widths)), customWidth="1")
     etree.SubElement(root, M + "sheetData")
-    data = []                               # the rows, as text
+    data = _Rows()
     for index, line in enumerate(report.title, start=1):
-        _row(data, index, [line], _styles(styles.xf("title" if index == 1 else "text")))
+        data.add(index, [line], _styles(styles.xf("title" if index == 1 else "text")))
     header_style = _styles(styles.xf("header"))
     bold = _styles(styles.xf("bold"))
     links = []                              # the hyperlinks, as text
     for block, (header_row, heading_row) in zip(report.blocks, places):
         if heading_row:
-            _row(data, heading_row, [block.heading], bold)
-        _row(data, header_row, [c.header for c in block.columns],
-             header_style * len(block.columns))
+            data.add(heading_row, [block.heading], bold)
+        data.add(header_row, [c.header for c in block.columns],
+                 header_style * len(block.columns))
         column_styles = _styles(*(styles.xf(STYLE_OF_KIND.get(c.kind, "text"))
                                   for c in block.columns))
         for offset, values in enumerate(block.rows, start=1):
-            _row(data, header_row + offset, values, column_styles)
+            data.add(header_row + offset, values, column_styles)
         for (row_index, column_index), target in sorted(block.links.items()):
             ref = f"{LETTERS[column_index]}{header_row + 1 + row_index}"
             display = block.rows[row_index][column_index]
@@ -96,14 +96,23 @@ def _filled(frame: bytes, empty: bytes, name: bytes, content: list) -> bytes:
 LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
 
 
-def _row(data: list, number, values, styles):
-    """styles: one per column (style_attribute text; a value beyond them gets none);
-    runs for every report row."""
-    row = str(number)
-    cells = [cell_from_head("", f'<c r="{letters}{row}"{style}', value)
-             for letters, value, style in zip(LETTERS, values, chain(styles, repeat("")))
-             if value is not None and value != ""]
-    data.append(f'<row r="{row}">{"".join(cells)}</row>')
+class _Rows(list):
+    """The rows as text, each below the one before (Excel repairs a sheet whose rows
+    do not rise; verify checks only that the part is well-formed)."""
+    last = 0
+
+    def add(self, number: int, values, styles) -> None:
+        """styles: one per column (style_attribute text; a value beyond them gets
+        none). Runs for every report row."""
+        if number <= self.last:
+            raise AssertionError(f"Berichtszeile {number} folgt auf Zeile {self.last}")
+        self.last = number
+        row = str(number)
+        cells = [cell_from_head("", f'<c r="{letters}{row}"{style}', value)
+                 for letters, value, style in zip(LETTERS, values,
+                                                  chain(styles, repeat("")))
+                 if value is not None and value != ""]
+        self.append(f'<row r="{row}">{"".join(cells)}</row>')
 
 
 def _styles(*indices) -> list[str]:

@@ -127,7 +127,7 @@ class _HeadDone(Exception):
 _TAG_FOLLOWERS = b" \t\r\n/>"
 
 
-def _head(data: bytes) -> SheetScan:
+def sheet_head(data: bytes) -> SheetScan:
     """Root namespaces, <dimension> and <sheetData> offsets, read by expat from the part
     up to the start of sheetData (a few elements only)."""
     parser = xml.parsers.expat.ParserCreate()
@@ -176,7 +176,7 @@ def _prefix(root_attrs) -> str:
 
 
 def fast_scan(data: bytes) -> SheetScan:
-    result = _head(data)
+    result = sheet_head(data)
     if result.data_empty_tag:
         return result
     prefix = result.prefix.encode()

@@ -24,7 +24,7 @@ from lxml import etree
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
 from .cells import ROW_BATCH, namespace_declarations
-from .rowscan import ScanError, Unusual, row_without, scan, well_formed
+from .rowscan import ScanError, Unusual, row_without, scan, sheet_head, well_formed
 from .zipcopy import raw_bytes
 
 
@@ -98,7 +98,8 @@ def _reopen_problems(written) -> list[str]:
 
 
 def _owned_sheet_problems(patch) -> list[str]:
-    """The sheets written whole are well-formed worksheets."""
+    """The sheets written whole are well-formed worksheets (that their rows rise,
+    report.build_report_sheet makes sure as it writes them)."""
     problems = []
     for part in sorted(patch.owned_parts & set(patch.parts)):
         if part.startswith("xl/worksheets/") and part.endswith(".xml"):
@@ -107,7 +108,7 @@ def _owned_sheet_problems(patch) -> list[str]:
             try:
                 if not_xml:
                     raise ScanError(not_xml)
-                scan(data)
+                sheet_head(data)
             except ScanError as exc:
                 problems.append(f"{part} ist kein gültiges Tabellenblatt ({exc})")
     return problems
@@ -152,7 +153,6 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None, digests=N
             compare.append(number)
         if len(problems) > 10:
             return problems
-    written_refs = {f"{column_letter(c)}{r}" for r, c in written_cells}
     columns_by_row = {}
     for row, column in written_cells:
         columns_by_row.setdefault(row, set()).add(column)
@@ -166,6 +166,7 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None, digests=N
             new_rows = {n: hash(row_without(new_data, new.rows[n], prefix,
                                             columns_by_row[n])) for n in batch}
         except Unusual:
+            written_refs = {f"{column_letter(c)}{r}" for r, c in written_cells}
             old_rows = _rows_without(old_data, old, batch, written_refs)
             new_rows = _rows_without(new_data, new, batch, written_refs)
         problems += [f"Zeile {number} in {part}: eine nicht geschriebene Zelle hat sich "

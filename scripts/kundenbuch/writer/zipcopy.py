@@ -1,14 +1,20 @@
-"""Copy a zip entry's compressed bytes unchanged into another zip.
+"""Write zip entries whose bytes are already compressed.
 
 The standard library can only copy an entry by decompressing and compressing it
-again, which costs seconds on large workbooks and may change the compressed bytes.
-This does what ZipFile.writestr does internally, minus the compression. If the
-zipfile internals it relies on are ever missing, it falls back to the plain way.
+again, which costs seconds on large workbooks and may change the compressed bytes;
+and it compresses a new entry only at the moment it writes it. Here an entry's
+compressed bytes are copied unchanged (copy_entry), and a new part can be compressed
+beforehand, in another thread while the next part is being built (deflated), and
+written later (write_deflated). This does what ZipFile.writestr does internally,
+minus the compression. If the zipfile internals it relies on are ever missing, it
+falls back to the plain way.
 """
 from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")      # zipfile.structFileHeader
 _DATA_DESCRIPTOR_FLAG = 0x08
@@ -20,6 +26,38 @@ def copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.Z
         _write_raw(target, info, raw)
     except (AttributeError, struct.error, ValueError):
         target.writestr(info, source.read(info))
+
+
+@dataclass
+class Deflated:
+    raw: bytes
+    crc: int
+    size: int
+
+
+def deflated(data: bytes) -> Deflated:
+    """data compressed as ZipFile.writestr would (deflate, default level); zlib
+    releases the GIL meanwhile."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return Deflated(compressor.compress(data) + compressor.flush(), zlib.crc32(data),
+                    len(data))
+
+
+def write_deflated(target: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes,
+                   packed: Deflated) -> None:
+    """The entry ``info`` (name, date, attributes) with content ``data``, compressed
+    beforehand as ``packed``."""
+    entry = zipfile.ZipInfo(info.filename, info.date_time)
+    for attribute in ("comment", "extra", "create_system", "create_version",
+                      "extract_version", "volume", "internal_attr", "external_attr"):
+        setattr(entry, attribute, getattr(info, attribute))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.CRC, entry.compress_size, entry.file_size = packed.crc, len(packed.raw), packed.size
+    entry.flag_bits = 0                     # as ZipFile.writestr sets them
+    try:
+        _write_raw(target, entry, packed.raw)
+    except (AttributeError, struct.error, ValueError):
+        target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def raw_bytes(source, info) -> bytes:
