@@ -68,6 +68,7 @@ from kundenbuch.writer import cells as cells_module
 from kundenbuch.writer.cellxml import xml_safe
 from kundenbuch.writer.cells import patch_scanned
 from kundenbuch.writer.rowscan import ScanError, Unusual, careful_scan, fast_scan, scan
+from kundenbuch.writer.cutout import unchanged_but_written
 from kundenbuch.writer.verify import _sheet_problems
 
 from conftest import sample_files
@@ -179,12 +180,60 @@ def test_both_ways_write_the_same_cells_and_keep_all_others(sheet):
         assert fast_cells[ref][:2] == (kind, text)
     assert not _sheet_problems("sheet", xml, fast, set(writes))
     assert not _sheet_problems("sheet", xml, careful, set(writes))
-    # the verifier with the patcher's digests of the original rows agrees
-    digests = {}
+    assert patch_scanned(xml, scan(xml), writes, StyleBook(STYLES), "Test") == fast
+
+
+def _element_at(data: bytes, ref: str) -> tuple[int, int]:
+    """(start, end) of the cell element with address ref (test helper, by hand)."""
+    at = max(data.find(f'r="{ref}"'.encode()), data.find(f"r='{ref}'".encode()))
+    start = data.rfind(b"<", 0, at)
+    tag_end = data.index(b">", at) + 1
+    if data[tag_end - 2:tag_end] == b"/>":
+        return start, tag_end
+    name = data[start + 1:data.index(b" ", start)]
+    close = b"</" + name + b">"
+    return start, data.index(close, tag_end) + len(close)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(sheets(), st.data())
+def test_the_quick_proof_never_passes_a_lost_or_changed_cell(sheet, data):
+    """cutout proves "only the written cells changed" or declines; a patch that lost
+    a cell it did not write, or changed one, it never lets pass, and neither does the
+    full comparison."""
+    xml, writes = sheet
+    fast = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
     layout = scan(xml)
-    assert patch_scanned(xml, layout, writes, StyleBook(STYLES), "Test",
-                         digests=digests) == fast
-    assert not _sheet_problems("sheet", xml, fast, set(writes), layout, digests)
+    if unchanged_but_written(xml, fast, set(writes), layout):
+        assert not _sheet_problems("sheet", xml, fast, set(writes))
+    kept = sorted(ref for ref in cells(xml) if ref not in
+                  {f"{'ABCDEFG'[c - 1]}{r}" for r, c in writes})
+    if not kept:
+        return
+    start, end = _element_at(fast, data.draw(st.sampled_from(kept)))
+    element = fast[start:end]
+    broken = data.draw(st.sampled_from([
+        b"",                                             # the cell is gone
+        element.replace(b"</", b"<v>9</v></", 1) if b"</" in element
+        else element[:-2] + b"><v>9</v></" + element[1:element.index(b" ")] + b">",
+    ]))
+    sabotaged = fast[:start] + broken + fast[end:]
+    assert not unchanged_but_written(xml, sabotaged, set(writes), layout)
+    assert _sheet_problems("sheet", xml, sabotaged, set(writes))
+
+
+def test_the_quick_proof_holds_for_a_plain_sheet():
+    """The way Excel, LibreOffice and kundenbuch write sheets needs no full
+    comparison: the proof by cutting out the written cells holds."""
+    sheet = (f'<worksheet xmlns="{NS}"><dimension ref="A1:C2"/><sheetData>'
+             '<row r="1" spans="1:3"><c r="A1" t="inlineStr"><is><t>Nr</t></is></c></row>'
+             '<row r="2" spans="1:3"><c r="A2"><v>7</v></c><c r="C2" s="2"/></row>'
+             '</sheetData></worksheet>').encode()
+    writes = {(2, 2): "neu", (2, 3): Decimal("1.50"), (3, 1): 8}
+    result = patch_sheet(sheet, writes, StyleBook(STYLES), "Test")
+    assert unchanged_but_written(sheet, result, set(writes), scan(sheet))
+    assert not unchanged_but_written(sheet, result.replace(b"<v>7</v>", b"<v>6</v>"),
+                                     set(writes), scan(sheet))
 
 
 def _always_unusual(*args, **kwargs):

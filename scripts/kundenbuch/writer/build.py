@@ -24,7 +24,6 @@ class Patch:
     cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
-    row_digests: dict = field(default_factory=dict)  # sheet part -> {row: hash}, see cells
     # part -> (its bytes, future of zipcopy.Deflated): large parts compressed in a
     # second thread as soon as they are built; see writer._write_temporary.
     compressing: dict = field(default_factory=dict)
@@ -77,9 +76,8 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
                                     if loc.sheet == sheet.name)
                 data = zf.read(sheet.part)
                 layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
-                patch.parts[sheet.part] = patch_scanned(
-                    data, layout, values, styles, sheet.name, headers,
-                    patch.row_digests.setdefault(sheet.part, {}))
+                patch.parts[sheet.part] = patch_scanned(data, layout, values, styles,
+                                                        sheet.name, headers)
                 patch.cells[sheet.part] = set(values)
                 patch.built(sheet.part)
             for report in plan.sheets:

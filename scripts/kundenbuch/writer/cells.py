@@ -16,8 +16,8 @@ from lxml import etree
 from ..ooxml import M, PARSER
 from ..records import column_letter, split_cell
 from .cellxml import cell_xml, excel_number, style_kind, xml_safe
-from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_content,
-                      row_without, scan, tail_cells)
+from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_content, scan,
+                      tail_cells)
 
 
 class PatchRefused(Exception):
@@ -98,27 +98,21 @@ def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
 
 
 def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
-                  header_rows: frozenset = frozenset(), digests: dict | None = None) -> bytes:
+                  header_rows: frozenset = frozenset()) -> bytes:
     """writes: (row, column) -> value. New cells take the style of the same column in
-    the nearest row above; header_rows (table headers) never lend their style. The
-    fast way fills ``digests`` (row -> hash of rowscan.row_without of the original
-    row) for the verifier."""
+    the nearest row above; header_rows (table headers) never lend their style."""
     by_row = {}
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value
     sources = [n for n in layout.order if n not in header_rows]
-    found = {}
     try:
-        new_rows = _fast_rows(data, layout, by_row, styles, sheet_name, sources, found)
+        new_rows = _fast_rows(data, layout, by_row, styles, sheet_name, sources)
     except Unusual:
-        found.clear()
         new_rows = _careful_rows(data, layout, by_row, styles, sheet_name, sources)
-    if digests is not None:
-        digests.update(found)
     return _splice(data, layout, new_rows, _dimension(data, layout, writes))
 
 
-def _fast_rows(data, layout, by_row, styles, sheet_name, sources, digests) -> dict:
+def _fast_rows(data, layout, by_row, styles, sheet_name, sources) -> dict:
     prefix = layout.prefix
     created = {}                     # row -> {column: style} of cells made here
     new_rows = {}
@@ -136,7 +130,7 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources, digests) -> di
         made = created[number] = {}
         new_rows[number] = _fast_row(data, layout.rows.get(number), prefix, number,
                                      by_row[number], reference_style, styles, sheet_name,
-                                     made, digests)
+                                     made)
     return new_rows
 
 
@@ -152,7 +146,7 @@ def _fast_style(data, span, prefix: bytes, column: int):
 
 
 def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet_name,
-              made, digests) -> bytes:
+              made) -> bytes:
     """The new bytes of one row: everything but the written cells as it was."""
     bprefix = prefix.encode()
     close = f"</{prefix}row>".encode()
@@ -165,8 +159,6 @@ def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet
             start_tag, before, after = data[span[0]:span[1] - 2].rstrip() + b">", b"", close
         else:
             insert_at, tail = tail_cells(data, content, bprefix, min(values))
-            digests[number] = hash(row_without(data, span, bprefix, values,
-                                               (insert_at, tail)))
             start_tag = data[span[0]:content[0]]
             before = data[content[0]:insert_at]
             after = data[tail[-1][2] if tail else insert_at:span[1]]

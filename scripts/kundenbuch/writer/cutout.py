@@ -1,0 +1,167 @@
+"""The quick proof that a patched data sheet lost nothing: cut the written cells out of
+the original and out of the new part, and what is left must be the same bytes.
+
+Also cut on both sides: the <dimension> element (its range grows) and each written
+row's spans attribute (a hint the patcher may widen); on the new side, rows that were
+appended whole, after checking that they hold nothing but written cells and stand in
+their place. The cells are found by their address, as cellxml writes it (r as the
+first attribute): an independent way from the patcher's tokenizer, and one search
+per written cell instead of taking every written row apart again.
+
+It only ever proves: whenever it cannot (cells written differently in the original,
+rows that are empty elements, an empty sheet …), it answers False and the full
+comparison in verify.py decides. Where it says True, every byte outside the written
+cells is unchanged.
+"""
+from __future__ import annotations
+
+import functools
+
+from ..records import column_letter
+
+
+class _NotProven(Exception):
+    pass
+
+
+def unchanged_but_written(old: bytes, new: bytes, written_cells, layout) -> bool:
+    """True if old and new differ only in the written cells (see module text).
+    layout is rowscan's scan of old (where its rows are)."""
+    by_row = {}
+    for row, column in sorted(written_cells):           # cells in document order
+        by_row.setdefault(row, []).append(column)
+    prefix = layout.prefix.encode()
+    appended = {row for row in by_row if row not in layout.rows}
+    try:
+        old_kept = _kept(old, prefix, by_row, set(), layout.rows.get)
+        new_kept = _kept(new, prefix, by_row, appended, _searcher(new, prefix))
+    except _NotProven:
+        return False
+    return _same_bytes(old, old_kept, new, new_kept)
+
+
+def _searcher(data: bytes, prefix: bytes):
+    """row -> (start, end) of that row in data, found by its start tag; rows are asked
+    for in rising order, so each search goes on from the last row found."""
+    position = 0
+    row_close = b"</" + prefix + b"row>"
+
+    def find(row):
+        nonlocal position
+        start = data.find(b"<" + prefix + b'row r="' + str(row).encode() + b'"', position)
+        if start < 0:
+            raise _NotProven                  # every written row is in the new part
+        end = data.find(row_close, start)
+        if end < 0:
+            raise _NotProven
+        position = end + len(row_close)
+        return start, position
+    return find
+
+
+def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> list:
+    """(start, end) spans of data that stay once the dimension, the written cells,
+    the written rows' spans attributes and the appended rows are cut out."""
+    kept, position = [], 0
+    sheet_data = data.find(b"<" + prefix + b"sheetData")
+    if sheet_data < 0 or data.startswith(b"/>", data.index(b">", sheet_data) - 1):
+        raise _NotProven                      # <sheetData/>: its shape changes
+    dimension = data.find(b"<" + prefix + b"dimension ", 0, sheet_data)
+    if dimension >= 0:
+        kept.append((0, dimension))
+        position = data.index(b">", dimension) + 1
+    for row in sorted(by_row):
+        span = row_span(row)
+        if span is None:
+            continue                          # appended: not in the original
+        start, end = span
+        tag_end = data.index(b">", start) + 1
+        if data[tag_end - 2] == 47:           # <row .../> takes another shape
+            raise _NotProven
+        content_end = end - len(b"</" + prefix + b"row>")
+        cells = _written_cells(data, prefix, row, by_row[row], tag_end, content_end)
+        if row in appended:
+            _check_appended(data, prefix, row, tag_end, content_end, cells)
+            kept.append((position, start))
+            position = end
+            continue
+        spans = data.find(b' spans="', start, tag_end)
+        if spans >= 0:
+            kept.append((position, spans))
+            position = data.index(b'"', spans + len(b' spans="')) + 1
+        for cell_start, cell_end in cells:
+            kept.append((position, cell_start))
+            position = cell_end
+    kept.append((position, len(data)))
+    return kept
+
+
+def _written_cells(data, prefix, row, columns, begin, end) -> list[tuple[int, int]]:
+    """(start, end) of the written cells a row holds; columns rising, and so must the
+    cells stand (else not proven)."""
+    cell_open, cell_close = b"<" + prefix + b'c r="', b"</" + prefix + b"c>"
+    number = str(row).encode() + b'"'
+    found, after = [], begin
+    for column in columns:
+        start = data.find(cell_open + _letters(column) + number, begin, end)
+        if start < 0:
+            continue                          # a cell the original did not have
+        if start < after:
+            raise _NotProven
+        tag_end = data.index(b">", start) + 1
+        if data[tag_end - 2] == 47:           # <c .../>
+            after = tag_end
+        else:
+            close = data.find(cell_close, tag_end, end)
+            if close < 0:
+                raise _NotProven
+            after = close + len(cell_close)
+        found.append((start, after))
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def _letters(column: int) -> bytes:
+    return column_letter(column).encode()
+
+
+def _check_appended(data, prefix, row, begin, end, cells) -> None:
+    """An appended row holds written cells only, and the row after it (if any) has a
+    higher number."""
+    position = begin
+    for start, cell_end in cells:
+        if start != position:
+            raise _NotProven
+        position = cell_end
+    if position != end:
+        raise _NotProven
+    row_tag = b"<" + prefix + b'row r="'
+    following = data.find(row_tag, end)
+    if following >= 0:
+        digits_start = following + len(row_tag)
+        digits = data[digits_start:data.index(b'"', digits_start)]
+        if not digits.isdigit() or int(digits) <= row:
+            raise _NotProven
+
+
+def _same_bytes(old: bytes, old_kept: list, new: bytes, new_kept: list) -> bool:
+    """Whether the kept spans of old and of new, each read in a row, are the same
+    bytes; compared span by span, without joining them into copies of the part."""
+    if sum(e - s for s, e in old_kept) != sum(e - s for s, e in new_kept):
+        return False
+    old_view, new_view = memoryview(old), memoryview(new)
+    i = j = 0
+    old_at, new_at = old_kept[0][0], new_kept[0][0]
+    while i < len(old_kept) and j < len(new_kept):
+        old_end, new_end = old_kept[i][1], new_kept[j][1]
+        length = min(old_end - old_at, new_end - new_at)
+        if old_view[old_at:old_at + length] != new_view[new_at:new_at + length]:
+            return False
+        old_at, new_at = old_at + length, new_at + length
+        if old_at == old_end:
+            i += 1
+            old_at = old_kept[i][0] if i < len(old_kept) else old_at
+        if new_at == new_end:
+            j += 1
+            new_at = new_kept[j][0] if j < len(new_kept) else new_at
+    return True
