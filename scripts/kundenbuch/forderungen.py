@@ -34,7 +34,8 @@ def _date_of(timestamp) -> date | None:
 
 def computable(invoice) -> bool:
     """Invoices missing what the computation needs are left alone (pruefen names them)."""
-    return all(invoice[f] is not None for f in ("rechnungsnr", "rechnungsdatum", "netto"))
+    return (invoice["rechnungsnr"] is not None and invoice["rechnungsdatum"] is not None
+            and invoice["netto"] is not None)
 
 
 def summarize(book, stichtag: date) -> Summary:

@@ -50,7 +50,7 @@ class TierRules:
     interval_days: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)      # not frozen: one per invoice, and a frozen one costs 8× to make
 class InvoiceState:
     invoice: object                     # the Rechnungen record
     client: object | None
