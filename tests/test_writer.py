@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import zipfile
+import zlib
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -267,6 +268,32 @@ def test_unchanged_parts_keep_their_compressed_bytes(demo_path):
     assert after[kunden] == before[kunden]
     with zipfile.ZipFile(demo_path) as zf:
         assert zf.testzip() is None
+
+
+def test_parts_read_in_one_step_equal_what_zipfile_reads(tmp_path):
+    """read_entry (one decompression into a buffer of the stored size) gives every
+    entry of every sample exactly as zipfile does, and a damaged entry is noticed."""
+    from kundenbuch.zipentries import read_entry
+    checked = 0
+    for path in sample_files():
+        try:
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    assert read_entry(zf, name) == zf.read(name), f"{path.name}:{name}"
+                    checked += 1
+        except zipfile.BadZipFile:
+            continue
+    assert checked > 100
+    damaged = tmp_path / "beschaedigt.xlsx"
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", "".join(f"<c>{n}</c>" for n in range(5000)))
+    with zipfile.ZipFile(damaged) as zf:
+        info = zf.infolist()[0]
+    data = bytearray(damaged.read_bytes())
+    data[info.header_offset + 30 + len(info.filename) + info.compress_size // 2] ^= 0x55
+    damaged.write_bytes(bytes(data))
+    with zipfile.ZipFile(damaged) as zf, pytest.raises((zipfile.BadZipFile, zlib.error)):
+        read_entry(zf, info.filename)
 
 
 def test_two_appends_to_one_table_stack_up(demo_path):

@@ -19,7 +19,7 @@ TEXT, DATE, MONEY, INT, NUMBER, PERCENT, LINK = (
     "text", "date", "money", "int", "number", "percent", "link")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)    # not frozen: hundreds of thousands on a large first run
 class CellWrite:
     """One "out" cell of a data table; None clears the cell."""
     sheet: str

@@ -27,6 +27,7 @@ from .findings import FEHLER, WARNUNG, Finding
 from .ooxml import M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import BaseRate, Record, Settings, column_letter, split_cell
 from .xmlgrid import read_grid
+from .zipentries import read_entry
 
 
 @dataclass(frozen=True)
@@ -437,8 +438,7 @@ def _error_cells(path: Path, package: Package) -> list[tuple[str, str, str]]:
         for sheet in package.sheets:
             if sheet.part not in package.parts or sheet.name in owned:
                 continue
-            with zf.open(sheet.part) as stream:
-                data = stream.read()
+            data = read_entry(zf, sheet.part)
             if b't="e"' not in data and b"t='e'" not in data:
                 continue       # cheap pre-filter; the parse below decides
             for _, cell in etree.iterparse(io.BytesIO(data), tag=M + "c"):

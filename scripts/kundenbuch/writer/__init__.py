@@ -25,10 +25,10 @@ from pathlib import Path
 
 from ..plan import Plan
 from ..reader import Fingerprint
+from ..zipentries import copy_entry, deflated, write_deflated
 from .build import Patch, build_patch
 from .cells import PatchRefused
 from .verify import VerificationFailed, verify_file, verify_parts
-from .zipcopy import copy_entry, deflated, write_deflated
 
 BACKUP_FOLDER = "sicherung"
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .. import schema
 from ..ooxml import NS_REL, read_rels, rels_path
 from ..plan import CellWrite, Plan
+from ..zipentries import read_entry
 from .cells import PatchRefused, patch_scanned, scan_sheet
 from .charts import CT_CHART, CT_DRAWING, chart_parts
 from .package_edit import (add_sheet, extend_table, new_part_name, owned_dependents,
@@ -24,7 +25,7 @@ class Patch:
     cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
-    # part -> (its bytes, future of zipcopy.Deflated): large parts compressed in a
+    # part -> (its bytes, future of zipentries.Deflated): large parts compressed in a
     # second thread as soon as they are built; see writer._write_temporary.
     compressing: dict = field(default_factory=dict)
     compress: object = None                          # bytes -> future, or None
@@ -40,15 +41,19 @@ class Patch:
         ready = self.compressing.get(part)
         return ready[1].result() if ready is not None and ready[0] is data else None
 
-    def drop_unchanged(self, read_original) -> None:
+    def drop_unchanged(self, zf: zipfile.ZipFile) -> None:
+        """Parts that came out as they were are not written. The stored size is
+        compared first: a part of another size is not read back."""
+        sizes = {info.filename: info.file_size for info in zf.infolist()}
         for part in list(self.parts):
-            if read_original(part) == self.parts[part]:
+            data = self.parts[part]
+            if sizes.get(part) == len(data) and read_entry(zf, part) == data:
                 del self.parts[part]
                 self.compressing.pop(part, None)
 
 
 def build_patch(book, plan: Plan, compress=None) -> Patch:
-    """compress: bytes -> future of zipcopy.Deflated, to compress large parts while
+    """compress: bytes -> future of zipentries.Deflated, to compress large parts while
     the next ones are built (None: compressed when written)."""
     package = book.package
     patch = Patch(compress=compress)
@@ -56,7 +61,7 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
         names = set(zf.namelist())
 
         def original(part):
-            return zf.read(part) if part in names else None
+            return read_entry(zf, part) if part in names else None
 
         def current(part):
             return patch.parts.get(part) or original(part)
@@ -74,7 +79,7 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
                 sheet = package.sheet(sheet_name)
                 headers = frozenset(loc.header_row for loc in book.locations.values()
                                     if loc.sheet == sheet.name)
-                data = zf.read(sheet.part)
+                data = read_entry(zf, sheet.part)
                 layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
                 patch.parts[sheet.part] = patch_scanned(data, layout, values, styles,
                                                         sheet.name, headers)
@@ -87,7 +92,7 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
         except StyleError as exc:
             raise PatchRefused(f"Die Formatvorlagen der Datei sind unvollständig ({exc}); "
                                "kundenbuch ändert die Datei nicht.") from exc
-        patch.drop_unchanged(original)
+        patch.drop_unchanged(zf)
     return patch
 
 

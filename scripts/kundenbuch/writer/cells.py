@@ -10,6 +10,7 @@ between rows, attributes in single quotes …) go the careful way, through lxml.
 from __future__ import annotations
 
 import bisect
+import io
 
 from lxml import etree
 
@@ -105,17 +106,20 @@ def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value
     sources = [n for n in layout.order if n not in header_rows]
+    dimension = _dimension(data, layout, writes)
     try:
-        new_rows = _fast_rows(data, layout, by_row, styles, sheet_name, sources)
+        return _splice(data, layout, _fast_rows(data, layout, by_row, styles, sheet_name,
+                                                sources), dimension)
     except Unusual:
-        new_rows = _careful_rows(data, layout, by_row, styles, sheet_name, sources)
-    return _splice(data, layout, new_rows, _dimension(data, layout, writes))
+        careful = _careful_rows(data, layout, by_row, styles, sheet_name, sources)
+        return _splice(data, layout, sorted(careful.items()), dimension)
 
 
-def _fast_rows(data, layout, by_row, styles, sheet_name, sources) -> dict:
+def _fast_rows(data, layout, by_row, styles, sheet_name, sources):
+    """(row number, new bytes) of each row that changes, rising: made one at a time
+    while _splice writes them out, so that they never all exist at once."""
     prefix = layout.prefix
     created = {}                     # row -> {column: style} of cells made here
-    new_rows = {}
     for number in sorted(by_row):
         above = _nearest_above(sources, number)
 
@@ -128,10 +132,8 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources) -> dict:
             return _fast_style(data, layout.rows[above], prefix.encode(), column)
 
         made = created[number] = {}
-        new_rows[number] = _fast_row(data, layout.rows.get(number), prefix, number,
-                                     by_row[number], reference_style, styles, sheet_name,
-                                     made)
-    return new_rows
+        yield number, _fast_row(data, layout.rows.get(number), prefix, number,
+                                by_row[number], reference_style, styles, sheet_name, made)
 
 
 def _fast_style(data, span, prefix: bytes, column: int):
@@ -289,31 +291,38 @@ def _serialise(output) -> list[bytes]:
     return body.split(MARK)
 
 
-def _splice(data, layout, new_rows: dict, dimension: bytes | None) -> bytes:
+def _splice(data, layout, new_rows, dimension: bytes | None) -> bytes:
+    """The part with new_rows ((number, bytes), rising) in place of the old ones,
+    written out as they come (BytesIO hands its buffer over without a copy)."""
     view = memoryview(data)
-    pieces, position = [], 0
+    out, position = io.BytesIO(), 0
     if dimension is not None and layout.dimension:
         start, end = layout.dimension
-        pieces += [view[:start], dimension]
+        out.write(view[:start])
+        out.write(dimension)
         position = end
     prefix = layout.prefix.encode()
     if layout.data_empty_tag:             # <sheetData/> becomes <sheetData>…</sheetData>
-        pieces += [view[position:layout.data_close], b"<" + prefix + b"sheetData>"]
-        pieces += [new_rows[n] for n in sorted(new_rows)]
-        pieces += [b"</" + prefix + b"sheetData>", view[layout.data_open_end:]]
-        return b"".join(pieces)
+        out.write(view[position:layout.data_close])
+        out.write(b"<" + prefix + b"sheetData>")
+        for _, row in new_rows:
+            out.write(row)
+        out.write(b"</" + prefix + b"sheetData>")
+        out.write(view[layout.data_open_end:])
+        return out.getvalue()
     existing = layout.order
-    for number in sorted(new_rows):
+    for number, row in new_rows:
         if number in layout.rows:
             start, end = layout.rows[number]
         else:
             following = bisect.bisect_right(existing, number)
             start = end = (layout.rows[existing[following]][0] if following < len(existing)
                            else layout.data_close)
-        pieces += [view[position:start], new_rows[number]]
+        out.write(view[position:start])
+        out.write(row)
         position = end
-    pieces.append(view[position:])
-    return b"".join(pieces)
+    out.write(view[position:])
+    return out.getvalue()
 
 
 def _dimension(data, layout, writes) -> bytes | None:

@@ -16,6 +16,7 @@ cells is unchanged.
 from __future__ import annotations
 
 import functools
+from array import array
 
 from ..records import column_letter
 
@@ -59,10 +60,10 @@ def _searcher(data: bytes, prefix: bytes):
     return find
 
 
-def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> list:
-    """(start, end) spans of data that stay once the dimension, the written cells,
-    the written rows' spans attributes and the appended rows are cut out."""
-    kept, position = [], 0
+def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> "_Spans":
+    """The spans of data that stay once the dimension, the written cells, the written
+    rows' spans attributes and the appended rows are cut out."""
+    kept, position = _Spans(), 0
     sheet_data = data.find(b"<" + prefix + b"sheetData")
     if sheet_data < 0 or data.startswith(b"/>", data.index(b">", sheet_data) - 1):
         raise _NotProven                      # <sheetData/>: its shape changes
@@ -144,24 +145,41 @@ def _check_appended(data, prefix, row, begin, end, cells) -> None:
             raise _NotProven
 
 
-def _same_bytes(old: bytes, old_kept: list, new: bytes, new_kept: list) -> bool:
+class _Spans:
+    """(start, end) pairs as two arrays of machine integers: a large first run cuts
+    hundreds of thousands of cells, and tuples would cost ten times the memory."""
+
+    def __init__(self):
+        self.starts, self.ends = array("q"), array("q")
+
+    def append(self, span: tuple[int, int]) -> None:
+        self.starts.append(span[0])
+        self.ends.append(span[1])
+
+    def total(self) -> int:
+        return sum(self.ends) - sum(self.starts)
+
+
+def _same_bytes(old: bytes, old_kept: _Spans, new: bytes, new_kept: _Spans) -> bool:
     """Whether the kept spans of old and of new, each read in a row, are the same
     bytes; compared span by span, without joining them into copies of the part."""
-    if sum(e - s for s, e in old_kept) != sum(e - s for s, e in new_kept):
+    if old_kept.total() != new_kept.total():
         return False
     old_view, new_view = memoryview(old), memoryview(new)
+    old_starts, old_ends = old_kept.starts, old_kept.ends
+    new_starts, new_ends = new_kept.starts, new_kept.ends
     i = j = 0
-    old_at, new_at = old_kept[0][0], new_kept[0][0]
-    while i < len(old_kept) and j < len(new_kept):
-        old_end, new_end = old_kept[i][1], new_kept[j][1]
+    old_at, new_at = old_starts[0], new_starts[0]
+    while i < len(old_starts) and j < len(new_starts):
+        old_end, new_end = old_ends[i], new_ends[j]
         length = min(old_end - old_at, new_end - new_at)
         if old_view[old_at:old_at + length] != new_view[new_at:new_at + length]:
             return False
         old_at, new_at = old_at + length, new_at + length
         if old_at == old_end:
             i += 1
-            old_at = old_kept[i][0] if i < len(old_kept) else old_at
+            old_at = old_starts[i] if i < len(old_starts) else old_at
         if new_at == new_end:
             j += 1
-            new_at = new_kept[j][0] if j < len(new_kept) else new_at
+            new_at = new_starts[j] if j < len(new_starts) else new_at
     return True

@@ -81,23 +81,29 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     if drawing_rel:
         etree.SubElement(root, M + "drawing").set("{%s}id" % NS_REL, drawing_rel)
     frame = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    frame = _filled(frame, EMPTY_SHEET_DATA, b"sheetData", data)
-    return _filled(frame, EMPTY_HYPERLINKS, b"hyperlinks", links) if links else frame
+    # One join of frame pieces and rows: the part exists once, not in several copies.
+    head, middle = _split(frame, EMPTY_SHEET_DATA)
+    pieces = [head, b"<sheetData>", *data, b"</sheetData>"]
+    if links:
+        middle, tail = _split(middle, EMPTY_HYPERLINKS)
+        pieces += [middle, b"<hyperlinks>", "".join(links).encode("utf-8"),
+                   b"</hyperlinks>"]
+        middle = tail
+    return b"".join(pieces + [middle])
 
 
-def _filled(frame: bytes, empty: bytes, name: bytes, content: list) -> bytes:
-    """The frame with its empty element ``empty`` holding ``content`` (text)."""
+def _split(frame: bytes, empty: bytes) -> list[bytes]:
+    """The frame before and after its empty element ``empty``."""
     if frame.count(empty) != 1:       # the frame holds no user text, so this cannot be
-        raise AssertionError(f"{name.decode()} im Berichtsrahmen nicht eindeutig")
-    return frame.replace(empty, b"<" + name + b">" + "".join(content).encode("utf-8")
-                         + b"</" + name + b">")
+        raise AssertionError(f"{empty.decode()} im Berichtsrahmen nicht eindeutig")
+    return frame.split(empty)
 
 
 LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
 
 
 class _Rows(list):
-    """The rows as text, each below the one before (Excel repairs a sheet whose rows
+    """The rows as UTF-8, each below the one before (Excel repairs a sheet whose rows
     do not rise; verify checks only that the part is well-formed)."""
     last = 0
 
@@ -112,7 +118,7 @@ class _Rows(list):
                  for letters, value, style in zip(LETTERS, values,
                                                   chain(styles, repeat("")))
                  if value is not None and value != ""]
-        self.append(f'<row r="{row}">{"".join(cells)}</row>')
+        self.append(f'<row r="{row}">{"".join(cells)}</row>'.encode("utf-8"))
 
 
 def _styles(*indices) -> list[str]:
