@@ -25,6 +25,7 @@ class Patch:
     cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
+    originals: dict = field(default_factory=dict)    # sheet part -> its original bytes
     # part -> (its bytes, future of zipentries.Deflated): large parts compressed in a
     # second thread as soon as they are built; see writer._write_temporary.
     compressing: dict = field(default_factory=dict)
@@ -79,7 +80,7 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
                 sheet = package.sheet(sheet_name)
                 headers = frozenset(loc.header_row for loc in book.locations.values()
                                     if loc.sheet == sheet.name)
-                data = read_entry(zf, sheet.part)
+                data = patch.originals[sheet.part] = read_entry(zf, sheet.part)
                 layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
                 patch.parts[sheet.part] = patch_scanned(data, layout, values, styles,
                                                         sheet.name, headers)

@@ -41,7 +41,9 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
         for name in sorted(patch.removed - old_names):
             problems.append(f"Teil {name} soll entfernt werden, gibt es aber nicht")
         for name in sorted(old_names & set(patch.parts)):
-            before, after = read_entry(old, name), patch.parts[name]
+            # The patched sheets' originals as build read them (not decompressed again).
+            before = patch.originals.get(name) or read_entry(old, name)
+            after = patch.parts[name]
             if before == after or name in patch.owned_parts:
                 continue
             if name in sheet_parts:
