@@ -1,6 +1,8 @@
 """`kundenbuch monatsabschluss`: everything in one run, one write, idempotent."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import openpyxl
@@ -75,3 +77,19 @@ def test_without_letters(cli, demo_path):
     assert result.exit_code == 0 and "Briefe: keine" in result.output
     assert not (demo_path.parent / "briefe").exists()
     assert "Offene Posten" in {s.name for s in read_book(demo_path).package.sheets}
+
+
+def test_from_the_command_line_the_output_is_complete_and_the_code_kept(demo_path):
+    """The installed command ends its process at once after a month-end run: all
+    output still arrives, the exit code is the command's, the file is written."""
+    run = subprocess.run([sys.executable, "-m", "kundenbuch", "monatsabschluss",
+                          str(demo_path), "--stichtag", STICHTAG, "--ohne-briefe"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.rstrip().splitlines()[-1].startswith("Geschrieben:")
+    assert "Prüfbericht" in {s.name for s in read_book(demo_path).package.sheets}
+    demo_path.with_name("~$" + demo_path.name).write_text("")     # Excel holds it
+    run = subprocess.run([sys.executable, "-m", "kundenbuch", "monatsabschluss",
+                          str(demo_path), "--stichtag", STICHTAG, "--ohne-briefe"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "in Excel geöffnet" in run.stderr
