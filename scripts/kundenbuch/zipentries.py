@@ -1,13 +1,14 @@
-"""Write zip entries whose bytes are already compressed.
+"""Zip entries read and written without the standard library's detours.
 
-The standard library can only copy an entry by decompressing and compressing it
-again, which costs seconds on large workbooks and may change the compressed bytes;
-and it compresses a new entry only at the moment it writes it. Here an entry's
-compressed bytes are copied unchanged (copy_entry), and a new part can be compressed
-beforehand, in another thread while the next part is being built (deflated), and
-written later (write_deflated). This does what ZipFile.writestr does internally,
-minus the compression. If the zipfile internals it relies on are ever missing, it
-falls back to the plain way.
+read_entry decompresses an entry in one step (see there). The standard library can
+only copy an entry by decompressing and compressing it again, which costs seconds on
+large workbooks and may change the compressed bytes; and it compresses a new entry
+only at the moment it writes it. Here an entry's compressed bytes are copied
+unchanged (copy_entry), and a new part can be compressed beforehand, in another
+thread while the next part is being built (deflated), and written later
+(write_deflated). This does what ZipFile.writestr does internally, minus the
+compression. If the zipfile internals it relies on are ever missing, it falls back to
+the plain way.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ throws away the stored results of formulas. So the writer patches only the zip p
 that must change and copies all others unchanged.
 
 Order of a write: refuse if Excel holds the file or it changed since it was read;
-build the changed parts (a second thread compresses each large one as soon as it
+build the changed parts (a second thread compresses each sheet part as soon as it
 is built: compressing releases the GIL); write them to a temporary file in the same
 folder (in that thread) while the changed parts are verified against the original;
 verify the written file; back up the original into sicherung/; replace atomically.
@@ -64,7 +64,7 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
     path = Path(book.path)
     check_writable(book)
     package = book.package
-    # One second thread compresses the large parts while the next ones are built,
+    # One second thread compresses each sheet part while the next ones are built,
     # then (its queue keeps the order) writes the temporary file while this thread
     # verifies.
     with ThreadPoolExecutor(max_workers=1) as pool:

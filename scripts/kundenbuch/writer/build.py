@@ -26,13 +26,13 @@ class Patch:
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
     originals: dict = field(default_factory=dict)    # sheet part -> its original bytes
-    # part -> (its bytes, future of zipentries.Deflated): large parts compressed in a
+    # part -> (its bytes, future of zipentries.Deflated): sheet parts compressed in a
     # second thread as soon as they are built; see writer._write_temporary.
     compressing: dict = field(default_factory=dict)
     compress: object = None                          # bytes -> future, or None
 
     def built(self, part: str) -> None:
-        """A large part is final: its compression may begin."""
+        """A sheet part is final: its compression may begin."""
         if self.compress is not None:
             data = self.parts[part]
             self.compressing[part] = data, self.compress(data)
@@ -54,8 +54,8 @@ class Patch:
 
 
 def build_patch(book, plan: Plan, compress=None) -> Patch:
-    """compress: bytes -> future of zipentries.Deflated, to compress large parts while
-    the next ones are built (None: compressed when written)."""
+    """compress: bytes -> future of zipentries.Deflated, to compress each sheet part
+    while the next ones are built (None: compressed when written)."""
     package = book.package
     patch = Patch(compress=compress)
     with zipfile.ZipFile(book.path) as zf:
