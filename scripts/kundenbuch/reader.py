@@ -111,12 +111,16 @@ def read_book(path, allow_empty: bool = False) -> Book:
 
 def build_book(path, package, fingerprint, grids, allow_empty=False) -> Book:
     """Records from sheet grids: shared by the file reader and the live Excel reader."""
-    findings: list[Finding] = []
+    found_in = {spec.table: [] for spec in schema.ALL_TABLES}
+    read = {}
+    for spec in grids.conversion_order(schema.ALL_TABLES):
+        read[spec.table] = _read_table(spec, package, grids, found_in[spec.table])
+    # Results in the schema's order, whatever order the sheets were converted in.
+    findings: list[Finding] = [f for spec in schema.ALL_TABLES for f in found_in[spec.table]]
     records, locations = {}, {}
     for spec in schema.ALL_TABLES:
-        found = _read_table(spec, package, grids, findings)
-        if found is not None:
-            locations[spec.table], records[spec.table] = found
+        if read[spec.table] is not None:
+            locations[spec.table], records[spec.table] = read[spec.table]
     if not locations and not allow_empty and grids.all_empty(package):
         raise UnreadableWorkbook(f"Die Arbeitsmappe {Path(path).name} ist leer. "
                                  "Eine neue legt „kundenbuch neu“ an.")
@@ -137,6 +141,9 @@ class GivenGrids:
 
     def get(self, sheet: str):
         return self.grids.get(sheet, ([], []))
+
+    def conversion_order(self, specs):
+        return specs
 
     def all_empty(self, package) -> bool:
         return not any(v not in (None, "") for grid, _ in self.grids.values()
@@ -170,6 +177,7 @@ class _SheetGrids:
         self.workbook, self.path, self.package = workbook, path, package
         self.cache, self.raw_numbers, self.pending = {}, set(), {}
         self.pool = None
+        self.size_order = []
 
     def __enter__(self):
         self.silenced = _rust_panics_silenced()
@@ -187,11 +195,22 @@ class _SheetGrids:
         return self.pool.submit(function, *args)
 
     def prefetch(self, names) -> None:
+        """The largest sheet goes to one thread at once; the other thread reads the
+        rest, smallest first, so that the main thread can convert them meanwhile."""
         present = [self.package.sheet(n) for n in dict.fromkeys(names)]
-        present = [s.name for s in present if s is not None]
+        present = [s for s in present if s is not None]
         if len(present) > 1:
-            for name in present:
-                self.pending[name] = self.submit(_read_sheet, self.path, name)
+            with zipfile.ZipFile(self.path) as zf:
+                sizes = {i.filename: i.file_size for i in zf.infolist()}
+            by_size = sorted(present, key=lambda s: sizes.get(s.part, 0))
+            self.size_order = [s.name for s in by_size]
+            for sheet in [by_size[-1]] + by_size[:-1]:
+                self.pending[sheet.name] = self.submit(_read_sheet, self.path, sheet.name)
+
+    def conversion_order(self, specs):
+        """Tables whose sheets are read first (the smaller ones) are converted first."""
+        rank = {name.casefold(): index for index, name in enumerate(self.size_order)}
+        return sorted(specs, key=lambda spec: rank.get(spec.sheet.casefold(), -1))
 
     def get(self, sheet: str):
         if sheet not in self.cache:
