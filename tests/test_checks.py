@@ -215,6 +215,10 @@ def test_excel_error_values_are_reported(make_book):
         for name, data in parts.items():
             zf.writestr(name, data)
     assert ("excel_errors", "Kunden!Z2", "Fehler") in findings(path)
+    # The month-end looks for them in its checking child process: found there too.
+    month_end = api.monatsabschluss(path, STICHTAG, datetime(2026, 11, 20), probelauf=True)
+    assert any(f.rule == "excel_errors" and f.address == "Kunden!Z2"
+               for f in month_end.findings)
 
 
 def test_missing_sheet_and_column_are_named(make_book, tmp_path):
