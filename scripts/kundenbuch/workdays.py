@@ -19,7 +19,10 @@ def _holidays(bundesland: str, year: int):
                                      language="de", categories=categories)
 
 
+@lru_cache(maxsize=8192)
 def holiday_name(day: date, bundesland: str) -> str | None:
+    """Cached: the holidays library converts its key on every lookup (2 µs), and the
+    checks ask for every appointment."""
     return _holidays(bundesland, day.year).get(day)
 
 

@@ -14,9 +14,12 @@ B2B_TERM_DAYS = 60                           # § 271a BGB
 LIMITATION_WARN_DAYS = 120                   # warn this long before §§ 195/199 strike
 
 
+_RUNNING_NUMBER = re.compile(r"(.*?)(\d+)")
+
+
 def split_number(number: str) -> tuple[str, int] | None:
     """'2025-0042' -> ('2025-', 42): the running number is the trailing digits."""
-    match = re.fullmatch(r"(.*?)(\d+)", str(number).strip())
+    match = _RUNNING_NUMBER.fullmatch(str(number).strip())
     if not match:
         return None
     return match.group(1), int(match.group(2))
