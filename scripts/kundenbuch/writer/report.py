@@ -108,22 +108,12 @@ class _Rows(list):
     last = 0
 
     def add(self, number: int, values, styles) -> None:
-        """styles: one per column (style_attribute text; a value beyond them gets
-        none). Runs for every report row."""
-        if number <= self.last:
-            raise AssertionError(f"Berichtszeile {number} folgt auf Zeile {self.last}")
-        self.last = number
-        row = str(number)
-        cells = [cell_from_head("", f'<c r="{letters}{row}"{style}', value)
-                 for letters, value, style in zip(LETTERS, values,
-                                                  chain(styles, repeat("")))
-                 if value is not None and value != ""]
-        self.append(f'<row r="{row}">{"".join(cells)}</row>'.encode("utf-8"))
-
+        self.add_block(number, [values], styles)
 
     def add_block(self, first: int, rows: list, styles: list[str]) -> None:
         """Rows first, first + 1, … built column by column: a large report has a
-        million cells, and a loop per column costs less than a call per cell."""
+        million cells, and a loop per column costs less than a call per cell.
+        styles: one per column (style_attribute text; a value beyond them gets none)."""
         if not rows:
             return
         if first <= self.last:
