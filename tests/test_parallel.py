@@ -87,3 +87,31 @@ def test_month_end_findings_are_the_same_with_and_without_the_child(demo_path,
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)   # as in Excel
     here = api.monatsabschluss(demo_path, stichtag, now, probelauf=True).findings
     assert alone == beside == here and alone
+
+
+@fork_only
+def test_interrupted_while_waiting_the_interruption_is_what_the_caller_sees(monkeypatch):
+    """Ctrl-C while the result is awaited: the caller gets KeyboardInterrupt (not an
+    error from cleaning up), and the child is reaped."""
+    real_fdopen = os.fdopen
+
+    class Interrupted:                       # the pipe, read when Ctrl-C comes
+        def __init__(self, fd, mode):
+            self.file = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            self.file.close()
+
+        def read(self):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with parallel.in_background(own_pid) as job:
+            child = job.pid
+            monkeypatch.setattr(parallel.os, "fdopen", Interrupted)
+            job.result()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)

@@ -40,14 +40,16 @@ class Background:
         """Leaving before the result was asked for (an error elsewhere): the child
         finds its pipe closed, ends, and is reaped."""
         if self.pid is not None:
-            os.close(self.reader)
+            if self.reader is not None:
+                os.close(self.reader)
             os.waitpid(self.pid, 0)
             self.pid = None
 
     def result(self):
         if self.pid is None:
             return self.function(*self.args)
-        with os.fdopen(self.reader, "rb") as pipe:
+        reader, self.reader = self.reader, None       # closed by the file object
+        with os.fdopen(reader, "rb") as pipe:
             payload = pipe.read()
         os.waitpid(self.pid, 0)
         self.pid = None
