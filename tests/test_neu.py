@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -133,3 +134,19 @@ def test_benchmark_runs_and_reports_every_stage(cli, tmp_path):
     for run in ("erster Lauf", "Folgelauf"):
         assert f"Monatsabschluss, {run} ≤ 1 s (" in text
     assert "Mahnbrief rendern" in text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Speicher je Prozess "
+                    "(PSS) nur unter Linux")
+def test_benchmark_memory_counts_forked_helpers():
+    """A run that forks a helper (as the month-end does for its checks) is measured
+    with the helper's memory added, not only its own largest process."""
+    from kundenbuch.benchmark import measure
+    code = ("import os, time\n"
+            "pid = os.fork()\n"
+            "block = bytearray(150 * 2**20) if pid == 0 else bytearray(100 * 2**20)\n"
+            "for i in range(0, len(block), 4096): block[i] = 1\n"
+            "time.sleep(1.5)\n"
+            "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n")
+    measured = measure("fork", [sys.executable, "-c", code])
+    assert measured.peak_mb >= 240          # 100 MB + 150 MB, not just the larger one

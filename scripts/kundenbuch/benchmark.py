@@ -107,17 +107,26 @@ class _TreeMemory(threading.Thread):
             try:
                 tree = root.children(recursive=True)
                 if tree:
-                    total = sum(p.memory_full_info().pss for p in [root, *tree]) / 2**20
-                    self.peak_mb = max(self.peak_mb or 0, total)
+                    self.peak_mb = max(self.peak_mb or 0, _together(root, tree) / 2**20)
             except psutil.NoSuchProcess:          # a helper ended while it was counted
                 continue
-            except (psutil.Error, AttributeError):  # no access, or no pss on this system
+            except (psutil.Error, AttributeError):  # no access on this system
                 return
 
     def stop(self) -> float | None:
         self.done.set()
         self.join()
         return self.peak_mb
+
+
+def _together(root, helpers) -> int:
+    """Bytes in use by a process and its helpers. Linux knows the proportional set
+    size (shared pages split between the sharers); elsewhere (macOS) the helpers'
+    own pages are added to the process's resident set."""
+    infos = [process.memory_full_info() for process in [root, *helpers]]
+    if all(hasattr(info, "pss") for info in infos):
+        return sum(info.pss for info in infos)
+    return infos[0].rss + sum(info.uss for info in infos[1:])
 
 
 STAGES_CODE = """
