@@ -119,12 +119,15 @@ class TableImpl:
         self.bounds = [impl.row, impl.column, impl.last_row, impl.last_column]
 
 
-class TablesImpl:
-    def __init__(self, sheet):
-        self.sheet, self.items = sheet, []
+class _NamedItems:
+    """What xlwings asks of its collections (sheets, tables): count, iterate, and look
+    up by 1-based index or by name, ignoring case."""
+
+    def __init__(self):
+        self.items = []
 
     def __iter__(self):
-        return iter(self.items)
+        return iter(list(self.items))         # a copy: items may go while iterating
 
     def __len__(self):
         return len(self.items)
@@ -132,7 +135,13 @@ class TablesImpl:
     def __call__(self, name_or_index):
         if isinstance(name_or_index, int):
             return self.items[name_or_index - 1]
-        return next(t for t in self.items if t.name.lower() == name_or_index.lower())
+        return next(i for i in self.items if i.name.lower() == name_or_index.lower())
+
+
+class TablesImpl(_NamedItems):
+    def __init__(self, sheet):
+        super().__init__()
+        self.sheet = sheet
 
 
 class SheetImpl:
@@ -173,20 +182,10 @@ class SheetImpl:
         pass
 
 
-class SheetsImpl:
+class SheetsImpl(_NamedItems):
     def __init__(self, book):
-        self.book, self.items = book, []
-
-    def __iter__(self):
-        return iter(list(self.items))
-
-    def __len__(self):
-        return len(self.items)
-
-    def __call__(self, name_or_index):
-        if isinstance(name_or_index, int):
-            return self.items[name_or_index - 1]
-        return next(s for s in self.items if s.name.lower() == name_or_index.lower())
+        super().__init__()
+        self.book = book
 
     def add(self, before=None, after=None, name=None):
         sheet = SheetImpl(self.book, name or f"Tabelle{len(self.items) + 1}")
