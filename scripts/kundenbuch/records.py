@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 
+@functools.lru_cache(maxsize=4096)
 def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
+    """1 -> A, 27 -> AA. Cached: the writer asks for every cell it writes."""
     letters = ""
     while index:
         index, rest = divmod(index - 1, 26)

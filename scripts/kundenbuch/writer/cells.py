@@ -169,7 +169,7 @@ def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet
     position = insert_at
     formula = b"<" + bprefix + b"f"
     for column in sorted(set(values) | set(existing)):
-        ref = f"{_letters(column)}{number}"
+        ref = f"{column_letter(column)}{number}"
         if column in existing:
             start, end, tag_end = existing[column]
             pieces.append(data[position:start])           # what stood between cells
@@ -191,16 +191,6 @@ def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)
     return start_tag + b"".join(pieces) + after
-
-
-_LETTERS: dict = {}
-
-
-def _letters(column: int) -> str:
-    letters = _LETTERS.get(column)
-    if letters is None:
-        letters = _LETTERS[column] = column_letter(column)
-    return letters
 
 
 def _style(tag: bytes) -> str | None:

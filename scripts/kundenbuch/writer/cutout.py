@@ -15,7 +15,6 @@ cells is unchanged.
 """
 from __future__ import annotations
 
-import functools
 from array import array
 
 from ..records import column_letter
@@ -104,7 +103,7 @@ def _written_cells(data, prefix, row, columns, begin, end) -> list[tuple[int, in
     number = str(row).encode() + b'"'
     found, after = [], begin
     for column in columns:
-        start = data.find(cell_open + _letters(column) + number, begin, end)
+        start = data.find(cell_open + column_letter(column).encode() + number, begin, end)
         if start < 0:
             continue                          # a cell the original did not have
         if start < after:
@@ -119,11 +118,6 @@ def _written_cells(data, prefix, row, columns, begin, end) -> list[tuple[int, in
             after = close + len(cell_close)
         found.append((start, after))
     return found
-
-
-@functools.lru_cache(maxsize=None)
-def _letters(column: int) -> bytes:
-    return column_letter(column).encode()
 
 
 def _check_appended(data, prefix, row, begin, end, cells) -> None:

@@ -313,11 +313,10 @@ def row_content(data: bytes, span: tuple, prefix: bytes):
     return tag_end, end - len(b"</" + prefix + b"row>")
 
 
-def row_without(data: bytes, span: tuple, prefix: bytes, columns, cells=None) -> tuple:
+def row_without(data: bytes, span: tuple, prefix: bytes, columns) -> tuple:
     """A row's start tag (without spans, which the patcher may widen) and its content
     without the cells of ``columns``: what must be the same before and after those
-    cells are written. ``cells`` is tail_cells' answer if already known. The fast way
-    only (Unusual otherwise)."""
+    cells are written. The fast way only (Unusual otherwise)."""
     content = row_content(data, span, prefix)
     tag = data[span[0]:content[0] - 1 if content else span[1] - 2].rstrip()
     attribute(tag, b"r")                 # Unusual unless in the usual double quotes
@@ -326,7 +325,7 @@ def row_without(data: bytes, span: tuple, prefix: bytes, columns, cells=None) ->
         tag = tag[:where] + tag[tag.index(b'"', where + 8) + 1:]
     if content is None:
         return tag, b""
-    insert_at, tail = cells or tail_cells(data, content, prefix, min(columns))
+    insert_at, tail = tail_cells(data, content, prefix, min(columns))
     pieces, position = [data[content[0]:insert_at]], insert_at
     for column, start, cell_end, _ in tail:
         pieces.append(data[position:start])
