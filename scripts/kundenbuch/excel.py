@@ -207,9 +207,7 @@ class LiveTarget:
 def report_grid(report: ReportSheet) -> list[list]:
     """The values of a report sheet, laid out exactly as the file writer lays them out."""
     places = report.layout()
-    height = max([h + len(b.rows) for b, (h, _) in zip(report.blocks, places)] +
-                 [len(report.title)])
-    grid = [[] for _ in range(height)]
+    grid = [[] for _ in range(report.last_row())]
     for index, line in enumerate(report.title):
         grid[index] = [line]
     for block, (header_row, heading_row) in zip(report.blocks, places):

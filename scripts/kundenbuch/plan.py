@@ -88,6 +88,12 @@ class ReportSheet:
     def rows(self) -> int:
         return sum(len(b.rows) for b in self.blocks)
 
+    def last_row(self) -> int:
+        """The last row holding anything (0 for an empty sheet)."""
+        return max([header + len(block.rows)
+                    for block, (header, _) in zip(self.blocks, self.layout())]
+                   + [len(self.title)])
+
 
 @dataclass
 class RowAppend:

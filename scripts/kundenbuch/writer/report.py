@@ -31,9 +31,8 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     etree.SubElement(properties, M + "pageSetUpPr", fitToPage="1")
     places = report.layout()
     width = max([len(b.columns) for b in report.blocks] + [1])
-    last_row = max([h + len(b.rows) for b, (h, _) in zip(report.blocks, places)] +
-                   [len(report.title)])
-    etree.SubElement(root, M + "dimension", ref=f"A1:{column_letter(width)}{max(last_row, 1)}")
+    etree.SubElement(root, M + "dimension",
+                     ref=f"A1:{column_letter(width)}{max(report.last_row(), 1)}")
     views = etree.SubElement(root, M + "sheetViews")
     view = etree.SubElement(views, M + "sheetView", workbookViewId="0")
     if len(report.blocks) == 1:            # one list: keep its header in view
