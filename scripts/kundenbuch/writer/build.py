@@ -42,13 +42,18 @@ class Patch:
         ready = self.compressing.get(part)
         return ready[1].result() if ready is not None and ready[0] is data else None
 
+    def original(self, zf: zipfile.ZipFile, part: str) -> bytes:
+        """A part as the file holds it; a patched sheet's as build read it already."""
+        return self.originals.get(part) or read_entry(zf, part)
+
     def drop_unchanged(self, zf: zipfile.ZipFile) -> None:
         """Parts that came out as they were are not written. The stored size is
-        compared first: a part of another size is not read back."""
+        compared first: a part of another size is not read back, and a patched
+        sheet's original is at hand already."""
         sizes = {info.filename: info.file_size for info in zf.infolist()}
         for part in list(self.parts):
             data = self.parts[part]
-            if sizes.get(part) == len(data) and read_entry(zf, part) == data:
+            if sizes.get(part) == len(data) and self.original(zf, part) == data:
                 del self.parts[part]
                 self.compressing.pop(part, None)
 

@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
-from ..zipentries import raw_bytes, read_entry
+from ..zipentries import raw_bytes
 from .cells import ROW_BATCH, namespace_declarations
 from .cutout import unchanged_but_written
 from .rowscan import ScanError, Unusual, row_without, scan, sheet_head, well_formed
@@ -41,9 +41,7 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
         for name in sorted(patch.removed - old_names):
             problems.append(f"Teil {name} soll entfernt werden, gibt es aber nicht")
         for name in sorted(old_names & set(patch.parts)):
-            # The patched sheets' originals as build read them (not decompressed again).
-            before = patch.originals.get(name) or read_entry(old, name)
-            after = patch.parts[name]
+            before, after = patch.original(old, name), patch.parts[name]
             if before == after or name in patch.owned_parts:
                 continue
             if name in sheet_parts:
