@@ -156,6 +156,8 @@ def expected_cells(xml: bytes, writes: dict) -> dict:
             found[ref] = (None, "", style)
         else:
             text = xml_safe(str(value))         # control characters as _xHHHH_
+            if isinstance(value, date):
+                text = str((value - date(1899, 12, 30)).days)
             kind = "inlineStr" if isinstance(value, str) else None
             found[ref] = (kind, text, style)
     return found
@@ -246,3 +248,93 @@ def test_a_commented_cell_is_not_taken_for_a_cell():
     result = patch_sheet(sheet, {(1, 2): "neu"}, StyleBook(STYLES), "Test")
     assert cells(result) == {"A1": (None, "1", None), "B1": ("inlineStr", "neu", None)}
     assert not _sheet_problems("sheet", sheet, result, {(1, 2)})
+
+
+# --- rows rewritten from a recipe (tailrecipe) -------------------------------------
+
+@st.composite
+def regular_sheets(draw):
+    """Many rows cut from one pattern, as a table is: the same cells from the written
+    columns on in most rows, with some rows that differ (a value in the tail, a cell
+    missing, cells out of order, blanks between cells, a spans hint), and writes to
+    the same columns in most rows."""
+    prefix = draw(st.sampled_from(["", "x:"]))
+    p = prefix
+    tail = draw(st.lists(st.sampled_from(["C", "D", "E", "F"]), unique=True, max_size=4))
+    tail_style = {c: draw(st.sampled_from(["", ' s="2"', ' s="3"'])) for c in "CDEF"}
+    written = draw(st.sets(st.sampled_from([3, 4, 5, 6]), min_size=1))
+    spans = draw(st.booleans())
+    rows = [f'<{p}row r="1"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>Kopf</{p}t></{p}is>'
+            f"</{p}c></{p}row>"]
+    writes = {}
+    count = draw(st.integers(2, 25))
+    for number in range(2, 2 + count):
+        oddity = draw(st.sampled_from(["none"] * 6 + ["value", "missing", "disorder",
+                                                      "blank", "no_b", "other_writes"]))
+        cells = [f'<{p}c r="A{number}"><{p}v>{number}</{p}v></{p}c>']
+        if oddity != "no_b":
+            cells.append(f'<{p}c r="B{number}" s="2"/>')
+        for column in sorted(tail):
+            if oddity == "missing" and column == min(tail):
+                continue
+            body = f"<{p}v>7</{p}v>" if oddity == "value" and column == max(tail) else ""
+            head = f'<{p}c r="{column}{number}"{tail_style[column]}'
+            cells.append(head + (f">{body}</{p}c>" if body else "/>"))
+        if oddity == "disorder" and len(cells) > 2:
+            cells[1], cells[2] = cells[2], cells[1]
+        gap = " " if oddity == "blank" else ""
+        hint = ' spans="1:6"' if spans else ""
+        rows.append(f'<{p}row r="{number}"{hint}>' + gap.join(cells) + f"</{p}row>")
+        columns = written
+        if oddity == "other_writes":
+            columns = draw(st.sets(st.sampled_from([2, 3, 4, 5, 6]), min_size=1))
+        for column in columns:
+            writes[number, column] = draw(st.one_of(
+                st.none(), st.integers(-5, 5), st.text(max_size=4),
+                st.just(Decimal("9.50")), st.just(date(2026, 11, 2))))
+    declaration = f'xmlns:x="{NS}"' if prefix else f'xmlns="{NS}"'
+    xml = (f"<{p}worksheet {declaration}><{p}dimension ref=\"A1:F{count + 1}\"/>"
+           f"<{p}sheetData>{''.join(rows)}</{p}sheetData></{p}worksheet>")
+    return xml.encode(), writes
+
+
+def _no_recipe(*args, **kwargs):
+    return None
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(regular_sheets())
+def test_rows_from_a_recipe_are_the_rows_taken_apart(sheet):
+    """A user sees the same file whether a row was rewritten from the row before's
+    recipe or taken apart cell by cell: every written value in its cell, every other
+    cell kept, new cells styled from the row above."""
+    xml, writes = sheet
+    fast = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
+    original = cells_module._row_from_recipe
+    cells_module._row_from_recipe = _no_recipe
+    try:
+        one_by_one = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
+    finally:
+        cells_module._row_from_recipe = original
+    assert fast == one_by_one
+    fast_cells = cells(fast)
+    for ref, (kind, text, _) in expected_cells(xml, writes).items():
+        assert fast_cells[ref][:2] == (kind, text)
+    assert not _sheet_problems("sheet", xml, fast, set(writes))
+
+
+def test_a_table_of_same_rows_is_rewritten_from_recipes(monkeypatch):
+    """The recipe is what makes a first run fast: in a table of rows alike, only the
+    first row of each kind is taken apart."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="C{n}" s="2"/></row>'
+                   for n in range(2, 102))
+    sheet = f'<worksheet xmlns="{NS}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    taken_apart = []
+    original = cells_module._taken_apart
+    monkeypatch.setattr(cells_module, "_taken_apart",
+                        lambda *a, **k: taken_apart.append(a[5]) or original(*a, **k))
+    writes = {(n, c): f"x{n}" for n in range(2, 102) for c in (2, 3)}
+    result = patch_sheet(sheet, writes, StyleBook(STYLES), "Test")
+    assert taken_apart == [2]
+    assert cells(result)["B77"] == ("inlineStr", "x77", None)
+    assert cells(result)["C77"] == ("inlineStr", "x77", "2")

@@ -16,6 +16,7 @@ from lxml import etree
 
 from ..ooxml import M, PARSER
 from ..records import column_letter, split_cell
+from . import tailrecipe
 from .cellxml import cell_xml, excel_number, style_kind, xml_safe
 from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_content, scan,
                       tail_cells)
@@ -76,6 +77,7 @@ def _formula_refusal(where, kind):
 WRAPPER = b"kundenbuch-rows"
 ROW_BATCH = 2000
 MARK = b"<!--kundenbuch-row-->"
+MAX_RECIPES = 64          # row shapes remembered at once (a first run has a handful)
 
 
 def scan_sheet(data: bytes, sheet_name: str):
@@ -119,78 +121,129 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources):
     """(row number, new bytes) of each row that changes, rising: made one at a time
     while _splice writes them out, so that they never all exist at once."""
     prefix = layout.prefix
-    created = {}                     # row -> {column: style} of cells made here
+    bprefix = prefix.encode()
+    recipes = {}                     # written columns -> the last recipe made for them
+    # The cells made in the last written row that may stand above a later one: new
+    # cells take the style of the same column in the nearest row above.
+    source_number, source_made = None, {}
     for number in sorted(by_row):
-        above = _nearest_above(sources, number)
+        values = by_row[number]
+        index = bisect.bisect_left(sources, number)
+        above = sources[index - 1] if index else None
+        above_made = source_made if above == source_number and above is not None else None
+        span = layout.rows.get(number)
+        columns = sorted(values)
+        recipe = recipes.get(tuple(columns))
+        row = None
+        if recipe is not None and span is not None:
+            row = _row_from_recipe(data, span, bprefix, layout.plain, number, values,
+                                   columns, recipe, above_made, styles)
+        if row is None:
+            row, made, recipe = _fast_row(data, span, prefix, number, values, above,
+                                          above_made or {}, layout, styles, sheet_name)
+            if recipe is not None:
+                if len(recipes) >= MAX_RECIPES:
+                    recipes.clear()
+                recipes[tuple(columns)] = recipe
+        else:
+            row, made = row
+        if index < len(sources) and sources[index] == number:
+            source_number, source_made = number, made
+        yield number, row
 
-        def reference_style(column, above=above):
-            if above is None:
-                return None
-            made = created.get(above, {})
-            if column in made:
-                return made[column]
-            return _fast_style(data, layout.rows[above], prefix.encode(), column)
 
-        made = created[number] = {}
-        yield number, _fast_row(data, layout.rows.get(number), prefix, number,
-                                by_row[number], reference_style, styles, sheet_name, made)
+def _row_from_recipe(data, span, bprefix, plain, number, values, columns, recipe,
+                     above_made, styles):
+    """(new bytes, made) of a row whose tail matches the recipe, else None."""
+    start, end = span
+    first = data.index(b">", start) + 1
+    if data[first - 2] == 47:                               # <row .../>
+        return None
+    at = tailrecipe.matching_tail(recipe, data, first, end, bprefix, plain, number,
+                                  columns, above_made)
+    if at is None:
+        return None
+    tail, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values, styles)
+    start_tag = data[start:first]
+    if made and b" spans=" in start_tag:
+        start_tag = _widened_spans(start_tag, values)
+    return start_tag + data[first:at] + tail, made
 
 
-def _fast_style(data, span, prefix: bytes, column: int):
+def _fast_style(data, span, prefix: bytes, column: int, plain: bool):
     content = row_content(data, span, prefix)
     if content is None:
         return None
-    _, cells = tail_cells(data, content, prefix, column)
+    _, cells = tail_cells(data, content, prefix, column, plain)
     if cells and cells[0][0] == column:
         _, start, _, tag_end = cells[0]
         return _style(data[start:tag_end])
     return None
 
 
-def _fast_row(data, span, prefix, number, values, reference_style, styles, sheet_name,
-              made) -> bytes:
-    """The new bytes of one row: everything but the written cells as it was."""
+def _fast_row(data, span, prefix, number, values, above, above_made, layout, styles,
+              sheet_name):
+    """(new bytes, made, recipe) of one row taken apart: everything but the written
+    cells as it was. made: column -> style of each cell created; recipe: how its tail
+    was rewritten (None for a row that is new or was an empty element)."""
     bprefix = prefix.encode()
-    close = f"</{prefix}row>".encode()
-    insert_at, tail = None, []
-    if span is None:
-        start_tag, before, after = f'<{prefix}row r="{number}">'.encode(), b"", close
-    else:
+
+    def reference_style(column):
+        if above is None:
+            return None
+        if column in above_made:
+            return above_made[column]
+        return _fast_style(data, layout.rows[above], bprefix, column, layout.plain)
+
+    if span is not None:
         content = row_content(data, span, bprefix)
-        if content is None:                       # <row .../> gets a body
-            start_tag, before, after = data[span[0]:span[1] - 2].rstrip() + b">", b"", close
-        else:
-            insert_at, tail = tail_cells(data, content, bprefix, min(values))
-            start_tag = data[span[0]:content[0]]
-            before = data[content[0]:insert_at]
-            after = data[tail[-1][2] if tail else insert_at:span[1]]
-    pieces = [before]
-    existing = {column: (start, end, tag_end) for column, start, end, tag_end in tail}
-    position = insert_at
-    formula = b"<" + bprefix + b"f"
-    for column in sorted(set(values) | set(existing)):
+        if content is not None:
+            return _taken_apart(data, span, content, bprefix, layout.plain, number,
+                                values, reference_style, styles, sheet_name)
+    close = f"</{prefix}row>".encode()
+    if span is None:
+        start_tag = f'<{prefix}row r="{number}">'.encode()
+    else:                                         # <row .../> gets a body
+        start_tag = data[span[0]:span[1] - 2].rstrip() + b">"
+    pieces, made = [], {}
+    for column in sorted(values):
+        style = reference_style(column)
+        kind = style_kind(values[column])
+        if style is None and kind in ("date", "money"):
+            style = str(styles.xf(kind))
+        made[column] = style
         ref = f"{column_letter(column)}{number}"
-        if column in existing:
-            start, end, tag_end = existing[column]
-            pieces.append(data[position:start])           # what stood between cells
-            position = end
-            if column not in values:
-                pieces.append(data[start:end])
-                continue
-            if (data.find(formula, tag_end, end) >= 0
-                    and has_child(data, (tag_end, end), bprefix, b"f")):
-                _refuse_formula_text(data, (tag_end, end), bprefix, sheet_name, ref)
-            style = _style(data[start:tag_end])
-        else:
-            style = reference_style(column)
-            kind = style_kind(values[column])
-            if style is None and kind in ("date", "money"):
-                style = str(styles.xf(kind))
-            made[column] = style
         pieces.append(cell_xml(prefix, ref, style, values[column]).encode())
+    if b" spans=" in start_tag:
+        start_tag = _widened_spans(start_tag, values)
+    return start_tag + b"".join(pieces) + close, made, None
+
+
+def _taken_apart(data, span, content, bprefix, plain, number, values, reference_style,
+                 styles, sheet_name):
+    """A row with cells, through tail_cells; written from the recipe it gives."""
+    insert_at, tail = tail_cells(data, content, bprefix, min(values), plain)
+    formula = b"<" + bprefix + b"f"
+    styles_of, reference = {}, {}
+    existing = {column: (start, end, tag_end) for column, start, end, tag_end in tail}
+    for column in sorted(values):
+        if column not in existing:
+            reference[column] = reference_style(column)
+            continue
+        start, end, tag_end = existing[column]
+        if (data.find(formula, tag_end, end) >= 0
+                and has_child(data, (tag_end, end), bprefix, b"f")):
+            _refuse_formula_text(data, (tag_end, end), bprefix, sheet_name,
+                                 f"{column_letter(column)}{number}")
+        styles_of[column] = _style(data[start:tag_end])
+    recipe = tailrecipe.make(data, number, insert_at, span[1], tail, values, styles_of,
+                             reference)
+    new_tail, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values,
+                                           styles)
+    start_tag = data[span[0]:content[0]]
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)
-    return start_tag + b"".join(pieces) + after
+    return start_tag + data[content[0]:insert_at] + new_tail, made, recipe
 
 
 def _style(tag: bytes) -> str | None:

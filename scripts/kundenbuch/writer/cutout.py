@@ -12,12 +12,18 @@ It only ever proves: whenever it cannot (cells written differently in the origin
 rows that are empty elements, an empty sheet …), it answers False and the full
 comparison in verify.py decides. Where it says True, every byte outside the written
 cells is unchanged.
+
+The same cut also shows the new part well-formed wherever the original was, without
+parsing all of it again (pieces_problem): the original's cut-out cells were whole
+elements, so the new part is well-formed if every piece cut out of it is.
 """
 from __future__ import annotations
 
+import re
 from array import array
 
 from ..records import column_letter
+from .rowscan import well_formed
 
 
 class _NotProven(Exception):
@@ -27,6 +33,11 @@ class _NotProven(Exception):
 def unchanged_but_written(old: bytes, new: bytes, written_cells, layout) -> bool:
     """True if old and new differ only in the written cells (see module text).
     layout is rowscan's scan of old (where its rows are)."""
+    return kept_in_new(old, new, written_cells, layout) is not None
+
+
+def kept_in_new(old: bytes, new: bytes, written_cells, layout) -> "_Spans | None":
+    """The spans of new that are the original's bytes, if the proof holds; else None."""
     by_row = {}
     for row, column in sorted(written_cells):           # cells in document order
         by_row.setdefault(row, []).append(column)
@@ -35,9 +46,36 @@ def unchanged_but_written(old: bytes, new: bytes, written_cells, layout) -> bool
     try:
         old_kept = _kept(old, prefix, by_row, set(), layout.rows.get)
         new_kept = _kept(new, prefix, by_row, appended, _searcher(new, prefix))
-    except _NotProven:
-        return False
-    return _same_bytes(old, old_kept, new, new_kept)
+    except (_NotProven, ValueError):        # ValueError: a tag without its end
+        return None
+    return new_kept if _same_bytes(old, old_kept, new, new_kept) else None
+
+
+_SPANS_HINT = re.compile(rb' spans="[0-9: ]*"\Z')   # over one attribute, not over XML
+
+
+def pieces_problem(old: bytes, new: bytes, kept: "_Spans", layout) -> str | None:
+    """None if the new part is well-formed, given that the original was and that the
+    proof holds; else why not (or why this cannot tell: then parse it whole).
+    It can tell for a plain sheet (rowscan.SheetScan.plain: every "<c" a cell, so the
+    cells cut out of the original were whole elements) whose <dimension> was an empty
+    element. Then each piece cut out of the new part must be whole in itself: spans
+    hints attribute text, everything else elements followed by a tag, as cells and
+    rows are. The pieces are parsed at once, each in an element of its own."""
+    if not layout.plain or (layout.dimension and
+                            old[layout.dimension[1] - 2:layout.dimension[1]] != b"/>"):
+        return "nicht zu entscheiden"
+    elements = []
+    for start, end in zip(kept.ends[:-1], kept.starts[1:]):
+        piece = new[start:end]
+        if piece.startswith(b" spans="):
+            if _SPANS_HINT.match(piece) is None:
+                return f"Bereichshinweis {piece!r}"
+        elif new[end:end + 1] != b"<":
+            return "ein geschriebenes Stück steht nicht vor einem Element"
+        else:
+            elements.append(piece)
+    return well_formed(b"<w><p>" + b"</p><p>".join(elements) + b"</p></w>")
 
 
 def _searcher(data: bytes, prefix: bytes):

@@ -41,6 +41,9 @@ class SheetScan:
     data_close: int = -1               # offset of </sheetData> (or of <sheetData/>)
     data_empty_tag: bool = False       # <sheetData/>
     dimension: tuple | None = None     # (start, end) of <dimension .../>
+    # sheetData holds no comments, CDATA, processing instructions or extensions, so
+    # that every "<c" in a row opens a cell (fast_scan makes sure)
+    plain: bool = field(default=False, compare=False)
 
 
 def _tag_end(data: bytes, offset: int) -> int:
@@ -188,6 +191,7 @@ def fast_scan(data: bytes) -> SheetScan:
     if data.find(b"<!", start, close) >= 0 or data.find(b"<?", start, close) >= 0:
         raise Unusual
     result.data_close = close
+    result.plain = data.find(b"extLst", start, close) < 0
     row_open, row_close = b"<" + prefix + b"row", b"</" + prefix + b"row>"
     rows, order = result.rows, result.order
     previous_end, position = start, start
@@ -240,54 +244,83 @@ def _row_number(tag: bytes) -> int:
     return int(value)
 
 
-def tail_cells(data: bytes, content: tuple, prefix: bytes, lowest: int):
+def tail_cells(data: bytes, content: tuple, prefix: bytes, lowest: int,
+               plain: bool = False):
     """The cells of a row from column ``lowest`` on, found from the row's end
     backwards (written columns are usually the last ones): (insert_at, cells) with
     cells as (column, start, end, tag_end) in document order and insert_at the offset
     just after the last cell left of ``lowest`` (where new cells go). ``content`` is
-    the span between the row's start tag and its end tag. The fast way only.
-    Written out in one loop (no helper calls): it runs for every cell written."""
+    the span between the row's start tag and its end tag; plain: SheetScan.plain.
+    The fast way only."""
     first, limit = content
-    # Extensions may hold elements of any name; comments, CDATA and processing
-    # instructions may hold "<c" that is no tag (the row may come from careful_scan).
-    if (data.find(b"extLst", first, limit) >= 0 or data.find(b"<!", first, limit) >= 0
-            or data.find(b"<?", first, limit) >= 0):
-        raise Unusual
+    if not plain:
+        _plain_cells(data, first, limit)
     cell_open, cell_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
-    open_length, close_length = len(cell_open), len(cell_close)
-    rfind, find = data.rfind, data.find
     cells, insert_at = [], first
     while True:
-        start = rfind(cell_open, first, limit)
-        if start < 0:
+        cell = _last_cell(data, first, limit, cell_open, cell_close)
+        if cell is None:
             break
-        tag_end = find(b">", start, limit) + 1
-        tag = data[start:tag_end]
-        if (not tag_end or tag[open_length] not in _TAG_FOLLOWERS or b"'" in tag
-                or tag.count(b'"') % 2):
-            raise Unusual
-        where = tag.find(b' r="') + 4
-        if where < 4:
-            raise Unusual
-        ref = tag[where:tag.index(b'"', where)]
-        letters = ref.rstrip(b"0123456789")
-        column = _COLUMNS.get(letters) or _column_of(letters, ref)
-        if tag[-2] == 47:                                    # <c .../>
-            end = tag_end
-        else:
-            end = find(cell_close, tag_end, limit)
-            if end < 0:
-                raise Unusual
-            end += close_length
+        column, start, end, _ = cell
         if cells and column >= cells[-1][0]:
             raise Unusual
         if column < lowest:
             insert_at = end
             break
-        cells.append((column, start, end, tag_end))
+        cells.append(cell)
         limit = start
     cells.reverse()
     return insert_at, cells
+
+
+def column_ending_at(data: bytes, first: int, end: int, prefix: bytes,
+                     plain: bool = False) -> int:
+    """The column of the cell that ends exactly at ``end`` in a row whose cells begin
+    at ``first``; 0 if no cell stands before ``end``. Unusual if anything else ends
+    there."""
+    if not plain:
+        _plain_cells(data, first, end)
+    cell = _last_cell(data, first, end, b"<" + prefix + b"c", b"</" + prefix + b"c>")
+    if cell is None:
+        if data[first:end].strip():
+            raise Unusual
+        return 0
+    if cell[2] != end:
+        raise Unusual
+    return cell[0]
+
+
+def _plain_cells(data: bytes, first: int, limit: int) -> None:
+    # Extensions may hold elements of any name; comments, CDATA and processing
+    # instructions may hold "<c" that is no tag (the row may come from careful_scan).
+    if (data.find(b"extLst", first, limit) >= 0 or data.find(b"<!", first, limit) >= 0
+            or data.find(b"<?", first, limit) >= 0):
+        raise Unusual
+
+
+def _last_cell(data: bytes, first: int, limit: int, cell_open: bytes, cell_close: bytes):
+    """(column, start, end, tag_end) of the last cell that starts in first..limit,
+    or None."""
+    start = data.rfind(cell_open, first, limit)
+    if start < 0:
+        return None
+    tag_end = data.find(b">", start, limit) + 1
+    tag = data[start:tag_end]
+    if (not tag_end or tag[len(cell_open)] not in _TAG_FOLLOWERS or b"'" in tag
+            or tag.count(b'"') % 2):
+        raise Unusual
+    where = tag.find(b' r="') + 4
+    if where < 4:
+        raise Unusual
+    ref = tag[where:tag.index(b'"', where)]
+    letters = ref.rstrip(b"0123456789")
+    column = _COLUMNS.get(letters) or _column_of(letters, ref)
+    if tag[-2] == 47:                                    # <c .../>
+        return column, start, tag_end, tag_end
+    end = data.find(cell_close, tag_end, limit)
+    if end < 0:
+        raise Unusual
+    return column, start, end + len(cell_close), tag_end
 
 
 _COLUMNS: dict = {}           # b"M" -> 13
@@ -313,7 +346,8 @@ def row_content(data: bytes, span: tuple, prefix: bytes):
     return tag_end, end - len(b"</" + prefix + b"row>")
 
 
-def row_without(data: bytes, span: tuple, prefix: bytes, columns) -> tuple:
+def row_without(data: bytes, span: tuple, prefix: bytes, columns,
+                plain: bool = False) -> tuple:
     """A row's start tag (without spans, which the patcher may widen) and its content
     without the cells of ``columns``: what must be the same before and after those
     cells are written. The fast way only (Unusual otherwise)."""
@@ -325,7 +359,7 @@ def row_without(data: bytes, span: tuple, prefix: bytes, columns) -> tuple:
         tag = tag[:where] + tag[tag.index(b'"', where + 8) + 1:]
     if content is None:
         return tag, b""
-    insert_at, tail = tail_cells(data, content, prefix, min(columns))
+    insert_at, tail = tail_cells(data, content, prefix, min(columns), plain)
     pieces, position = [data[content[0]:insert_at]], insert_at
     for column, start, cell_end, _ in tail:
         pieces.append(data[position:start])

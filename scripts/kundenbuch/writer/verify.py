@@ -25,7 +25,7 @@ from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
 from ..zipentries import raw_bytes
 from .cells import ROW_BATCH, namespace_declarations
-from .cutout import unchanged_but_written
+from .cutout import kept_in_new, pieces_problem
 from .rowscan import ScanError, Unusual, row_without, scan, sheet_head, well_formed
 
 
@@ -122,15 +122,22 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
     """Rows without writes are byte-identical; in written rows every other cell is the
     same; everything outside the rows is the same except the <dimension> range.
     ``old`` is the patcher's scan of the (unchanged) original, where it has one.
-    The quick proof (cutout) settles most cases; the full comparison below, row by
-    row, decides the others and names what changed."""
+    The quick proof (cutout) settles most cases, and with it whether the new part is
+    well-formed; the full comparison below, row by row, decides the others and names
+    what changed."""
+    try:
+        old = old or scan(old_data)
+    except ScanError as exc:
+        return [f"{part} ist kein gültiges Tabellenblatt mehr ({exc})"]
+    kept = kept_in_new(old_data, new_data, written_cells, old)
+    if kept is not None and pieces_problem(old_data, new_data, kept, old) is None:
+        return []
     not_xml = well_formed(new_data)
     if not_xml:
         return [f"{part} ist kein gültiges XML mehr ({not_xml})"]
+    if kept is not None:
+        return []
     try:
-        old = old or scan(old_data)
-        if unchanged_but_written(old_data, new_data, written_cells, old):
-            return []
         new = scan(new_data)
     except ScanError as exc:
         return [f"{part} ist kein gültiges Tabellenblatt mehr ({exc})"]
@@ -163,9 +170,9 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
         batch = compare[first:first + ROW_BATCH]
         try:
             old_rows = {n: hash(row_without(old_data, old.rows[n], prefix,
-                                            columns_by_row[n])) for n in batch}
+                                            columns_by_row[n], old.plain)) for n in batch}
             new_rows = {n: hash(row_without(new_data, new.rows[n], prefix,
-                                            columns_by_row[n])) for n in batch}
+                                            columns_by_row[n], new.plain)) for n in batch}
         except Unusual:
             written_refs = {f"{column_letter(c)}{r}" for r, c in written_cells}
             old_rows = _rows_without(old_data, old, batch, written_refs)

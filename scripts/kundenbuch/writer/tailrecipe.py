@@ -1,0 +1,129 @@
+"""Rewrite many rows the same way without taking each of them apart.
+
+In a first run nearly every row of a table gets the same columns written, and its
+cells from the first written column on (the row's tail) are the same bytes in every
+row but for the row number in their addresses:
+    <c r="M5" s="6" t="n"></c><c r="O5" s="7" t="n"></c></row>
+The patcher takes one row apart with rowscan.tail_cells and keeps what it did as a
+TailRecipe. The next row whose tail is the same bytes, row number aside, is rewritten
+from the recipe: one comparison instead of the tokenizer's work on every cell. A row
+that does not match exactly is taken apart again (and gives the next recipe), so both
+ways give the same bytes; the recipe is also how the taken-apart row is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..records import column_letter
+from .cellxml import cell_xml, style_kind
+from .rowscan import Unusual, column_ending_at
+
+
+@dataclass(slots=True)
+class Written:
+    column: int
+    letters: str
+    style: str | None       # the cell's own style, or the reference style of a new cell
+    new: bool               # a cell the row did not have
+
+
+@dataclass(slots=True)
+class TailRecipe:
+    columns: list           # written columns, rising
+    old: list               # the old tail, split where the row number stands
+    new: list               # list[bytes] (joined by the row number) or Written
+    reference: dict         # column -> style of the row above, for each new cell
+
+
+def make(data: bytes, number: int, insert_at: int, row_end: int, tail: list,
+         values: dict, styles_of: dict, reference: dict) -> TailRecipe:
+    """The recipe of one taken-apart row. tail: rowscan.tail_cells' cells from
+    insert_at on; styles_of: column -> style of each written cell the row had."""
+    digits = str(number).encode()
+    old, new, literal = [], [], [b""]
+    position = old_position = insert_at
+    existing = {column: (start, end, tag_end) for column, start, end, tag_end in tail}
+    for column in sorted(set(values) | set(existing)):
+        if column in existing:
+            start, end, tag_end = existing[column]
+            literal[-1] += data[position:start]           # what stood between cells
+            position = end
+            at = _number_at(data, start, tag_end, column, digits)
+            if at is not None:
+                old += [data[old_position:at]]
+                old_position = at + len(digits)
+            if column not in values:
+                if at is None:
+                    literal[-1] += data[start:end]
+                else:
+                    literal[-1] += data[start:at]
+                    literal.append(data[at + len(digits):end])
+                continue
+            written = Written(column, column_letter(column), styles_of[column], False)
+        else:
+            written = Written(column, column_letter(column), reference[column], True)
+        new += [literal, written]
+        literal = [b""]
+    literal[-1] += data[position:row_end]
+    new.append(literal)
+    old.append(data[old_position:row_end])
+    return TailRecipe(sorted(values), old, [part for part in new if part != [b""]],
+                      reference)
+
+
+def _number_at(data, start, tag_end, column, digits) -> int | None:
+    """Where the row number stands in a cell's address (r="M5"), if it is there in
+    the usual form; otherwise the cell stays one literal (and matches only itself)."""
+    where = data.find(b' r="', start, tag_end)
+    if where < 0:
+        return None
+    at = where + 4 + len(column_letter(column))
+    if data[at:at + len(digits) + 1] != digits + b'"':
+        return None
+    return at
+
+
+def tail_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
+               styles) -> tuple[bytes, dict]:
+    """The new tail of row ``number`` and the styles of the cells it creates."""
+    digits = str(number)
+    joiner = digits.encode()
+    pieces, made = [], {}
+    for part in recipe.new:
+        if type(part) is list:
+            pieces.append(joiner.join(part))
+            continue
+        value, style = values[part.column], part.style
+        if part.new:
+            if style is None and style_kind(value) in ("date", "money"):
+                style = str(styles.xf(style_kind(value)))
+            made[part.column] = style
+        pieces.append(cell_xml(prefix, part.letters + digits, style, value).encode())
+    return b"".join(pieces), made
+
+
+def matching_tail(recipe: TailRecipe, data: bytes, first: int, row_end: int,
+                  prefix: bytes, plain: bool, number: int, columns: list,
+                  above_made) -> int | None:
+    """Where the recipe's tail starts in this row, if the row's tail is the recipe's
+    old tail, row number aside, and the cell before it lies left of the written
+    columns (as tail_cells would have found); None if not. first: the offset after
+    the row's start tag; row_end: after its end tag; above_made: the styles of the
+    cells the patcher made in the row above (None if it wrote none there); plain:
+    rowscan.SheetScan.plain."""
+    if columns != recipe.columns:
+        return None
+    if recipe.reference and above_made != recipe.reference:
+        return None                   # new cells would take other styles
+    expected = str(number).encode().join(recipe.old)
+    if not data.endswith(expected, first, row_end):
+        return None
+    insert_at = row_end - len(expected)
+    if insert_at < first:
+        return None
+    try:
+        if column_ending_at(data, first, insert_at, prefix, plain) >= columns[0]:
+            return None
+    except Unusual:
+        return None                   # the row is taken apart and decides
+    return insert_at
