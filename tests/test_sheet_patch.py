@@ -338,3 +338,22 @@ def test_a_table_of_same_rows_is_rewritten_from_recipes(monkeypatch):
     assert taken_apart == [2]
     assert cells(result)["B77"] == ("inlineStr", "x77", None)
     assert cells(result)["C77"] == ("inlineStr", "x77", "2")
+
+
+@pytest.mark.parametrize("broken", [
+    b'<c r="B2" t="inlineStr"><is><t>neu</t></c>',          # an element left open
+    b'<c r="B2" t="inlineStr"><is><t>a<b</t></is></c>',     # markup in the text
+])
+def test_a_written_cell_that_is_not_xml_is_found(broken):
+    """The quick proof takes the new part as well-formed only if each written piece
+    is; a broken written cell stops the write."""
+    sheet = (f'<worksheet xmlns="{NS}"><dimension ref="A1:C2"/><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>Nr</t></is></c></row>'
+             '<row r="2"><c r="A2"><v>7</v></c><c r="C2" s="2"/></row>'
+             '</sheetData></worksheet>').encode()
+    writes = {(2, 2): "neu"}
+    result = patch_sheet(sheet, writes, StyleBook(STYLES), "Test")
+    written = b'<c r="B2" t="inlineStr"><is><t>neu</t></is></c>'
+    assert written in result and not _sheet_problems("sheet", sheet, result, set(writes))
+    problems = _sheet_problems("sheet", sheet, result.replace(written, broken), set(writes))
+    assert problems and "kein gültiges XML" in problems[0]
