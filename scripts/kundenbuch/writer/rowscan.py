@@ -184,28 +184,44 @@ def fast_scan(data: bytes) -> SheetScan:
         return result
     prefix = result.prefix.encode()
     start = result.data_open_end
-    close = data.find(b"</" + prefix + b"sheetData", start)
+    # From the end: sheetData's end tag is near it. Should the last one stand in a
+    # comment, the search for comments below finds that comment's start.
+    close = data.rfind(b"</" + prefix + b"sheetData", start)
     if close < 0:
         raise Unusual
     # Without comments, CDATA and processing instructions every "<" opens a tag.
-    if data.find(b"<!", start, close) >= 0 or data.find(b"<?", start, close) >= 0:
+    if _markup_after_lt(data, start, close, b"!") or _markup_after_lt(data, start, close,
+                                                                       b"?"):
         raise Unusual
     result.data_close = close
     result.plain = data.find(b"extLst", start, close) < 0
     row_open, row_close = b"<" + prefix + b"row", b"</" + prefix + b"row>"
     rows, order = result.rows, result.order
     previous_end, position = start, start
+    numbered = row_open + b' r="'
     while True:
-        begin = data.find(row_open, position, close)
-        if begin < 0:
-            break
-        after = begin + len(row_open)
-        if data[after] not in _TAG_FOLLOWERS:       # another element, e.g. <rowBreaks>
-            raise Unusual
-        tag_end = data.find(b">", after, close) + 1
-        if not tag_end:
-            raise Unusual
-        number = _row_number(data[begin:tag_end])
+        # Rows mostly follow each other with the next number: checked in place, the
+        # number need not be read from the tag.
+        number = order[-1] + 1 if order else 1
+        guess = numbered + str(number).encode() + b'"'
+        if (data.startswith(guess, position)
+                and data[position + len(guess)] in _TAG_FOLLOWERS):
+            begin = position
+            tag_end = data.find(b">", begin, close) + 1
+            tag = data[begin:tag_end]
+            if not tag_end or b"'" in tag or tag.count(b'"') % 2:
+                raise Unusual
+        else:
+            begin = data.find(row_open, position, close)
+            if begin < 0:
+                break
+            after = begin + len(row_open)
+            if data[after] not in _TAG_FOLLOWERS:   # another element, e.g. <rowBreaks>
+                raise Unusual
+            tag_end = data.find(b">", after, close) + 1
+            if not tag_end:
+                raise Unusual
+            number = _row_number(data[begin:tag_end])
         if data[tag_end - 2] == ord("/"):
             end = tag_end
         else:
@@ -219,6 +235,18 @@ def fast_scan(data: bytes) -> SheetScan:
         order.append(number)
         previous_end = position = end
     return result
+
+
+def _markup_after_lt(data: bytes, start: int, end: int, mark: bytes) -> bool:
+    """Whether "<" followed by mark ("<!", "<?") stands in data[start:end]. Searched
+    as the mark alone, which text seldom holds: a search for "<!" would stop at
+    every tag."""
+    position = data.find(mark, start, end)
+    while position >= 0:
+        if position > start and data[position - 1] == 60:            # "<"
+            return True
+        position = data.find(mark, position + 1, end)
+    return False
 
 
 def attribute(tag: bytes, name: bytes) -> bytes | None:
