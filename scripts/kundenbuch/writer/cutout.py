@@ -99,7 +99,8 @@ def _searcher(data: bytes, prefix: bytes):
 
 def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> "_Spans":
     """The spans of data that stay once the dimension, the written cells, the written
-    rows' spans attributes and the appended rows are cut out."""
+    rows' spans attributes and the appended rows are cut out. Written out in one loop:
+    it runs for every written cell, on both sides."""
     kept, position = _Spans(), 0
     sheet_data = data.find(b"<" + prefix + b"sheetData")
     if sheet_data < 0 or data.startswith(b"/>", data.index(b">", sheet_data) - 1):
@@ -108,30 +109,62 @@ def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> 
     if dimension >= 0:
         kept.append((0, dimension))
         position = data.index(b">", dimension) + 1
-    for row in sorted(by_row):
+    keep_start, keep_end = kept.starts.append, kept.ends.append
+    find, index = data.find, data.index
+    cell_open, cell_close = b"<" + prefix + b'c r="', b"</" + prefix + b"c>"
+    row_close_length = len(b"</" + prefix + b"row>")
+    for row, columns in by_row.items():
         span = row_span(row)
         if span is None:
             continue                          # appended: not in the original
         start, end = span
-        tag_end = data.index(b">", start) + 1
+        tag_end = index(b">", start) + 1
         if data[tag_end - 2] == 47:           # <row .../> takes another shape
             raise _NotProven
-        content_end = end - len(b"</" + prefix + b"row>")
-        cells = _written_cells(data, prefix, row, by_row[row], tag_end, content_end)
+        content_end = end - row_close_length
         if row in appended:
+            cells = _written_cells(data, prefix, row, columns, tag_end, content_end)
             _check_appended(data, prefix, row, tag_end, content_end, cells)
-            kept.append((position, start))
+            keep_start(position)
+            keep_end(start)
             position = end
             continue
-        spans = data.find(b' spans="', start, tag_end)
+        spans = find(b' spans="', start, tag_end)
         if spans >= 0:
-            kept.append((position, spans))
-            position = data.index(b'"', spans + len(b' spans="')) + 1
-        for cell_start, cell_end in cells:
-            kept.append((position, cell_start))
-            position = cell_end
+            keep_start(position)
+            keep_end(spans)
+            position = index(b'"', spans + 8) + 1
+        number, after = str(row).encode() + b'"', tag_end
+        for column in columns:                # rising, and so must the cells stand
+            cell_start = find(cell_open + _letters(column) + number, tag_end, content_end)
+            if cell_start < 0:
+                continue                      # a cell the original did not have
+            if cell_start < after:
+                raise _NotProven
+            cell_tag_end = index(b">", cell_start) + 1
+            if data[cell_tag_end - 2] == 47:  # <c .../>
+                after = cell_tag_end
+            else:
+                close = find(cell_close, cell_tag_end, content_end)
+                if close < 0:
+                    raise _NotProven
+                after = close + len(cell_close)
+            if cell_start > position:         # no empty spans between adjacent cells
+                keep_start(position)
+                keep_end(cell_start)
+            position = after
     kept.append((position, len(data)))
     return kept
+
+
+_LETTERS: dict = {}                           # column -> b"M"
+
+
+def _letters(column: int) -> bytes:
+    letters = _LETTERS.get(column)
+    if letters is None:
+        letters = _LETTERS[column] = column_letter(column).encode()
+    return letters
 
 
 def _written_cells(data, prefix, row, columns, begin, end) -> list[tuple[int, int]]:
