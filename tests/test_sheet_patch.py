@@ -263,6 +263,7 @@ def regular_sheets(draw):
     tail = draw(st.lists(st.sampled_from(["C", "D", "E", "F"]), unique=True, max_size=4))
     tail_style = {c: draw(st.sampled_from(["", ' s="2"', ' s="3"'])) for c in "CDEF"}
     written = draw(st.sets(st.sampled_from([3, 4, 5, 6]), min_size=1))
+    valued = draw(st.sampled_from([None, "C", "D", "E", "F"]))  # a value in every row
     spans = draw(st.booleans())
     rows = [f'<{p}row r="1"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>Kopf</{p}t></{p}is>'
             f"</{p}c></{p}row>"]
@@ -270,7 +271,8 @@ def regular_sheets(draw):
     count = draw(st.integers(2, 25))
     for number in range(2, 2 + count):
         oddity = draw(st.sampled_from(["none"] * 6 + ["value", "missing", "disorder",
-                                                      "blank", "no_b", "other_writes"]))
+                                                      "late", "blank", "no_b",
+                                                      "other_writes"]))
         cells = [f'<{p}c r="A{number}"><{p}v>{number}</{p}v></{p}c>']
         if oddity != "no_b":
             cells.append(f'<{p}c r="B{number}" s="2"/>')
@@ -278,10 +280,15 @@ def regular_sheets(draw):
             if oddity == "missing" and column == min(tail):
                 continue
             body = f"<{p}v>7</{p}v>" if oddity == "value" and column == max(tail) else ""
+            if column == valued:
+                body = f"<{p}v>{number * 3}</{p}v>"
             head = f'<{p}c r="{column}{number}"{tail_style[column]}'
             cells.append(head + (f">{body}</{p}c>" if body else "/>"))
         if oddity == "disorder" and len(cells) > 2:
             cells[1], cells[2] = cells[2], cells[1]
+        missing = sorted(set(written) - {"ABCDEF".index(c) + 1 for c in tail})
+        if oddity == "late" and missing:      # a written column's cell at the end
+            cells.append(f'<{p}c r="{"ABCDEF"[missing[0] - 1]}{number}"/>')
         gap = " " if oddity == "blank" else ""
         hint = ' spans="1:6"' if spans else ""
         rows.append(f'<{p}row r="{number}"{hint}>' + gap.join(cells) + f"</{p}row>")

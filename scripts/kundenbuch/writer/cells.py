@@ -159,15 +159,16 @@ def _row_from_recipe(data, span, bprefix, plain, number, values, columns, recipe
     first = data.index(b">", start) + 1
     if data[first - 2] == 47:                               # <row .../>
         return None
-    at = tailrecipe.matching_tail(recipe, data, first, end, bprefix, plain, number,
-                                  columns, above_made)
-    if at is None:
+    segment = tailrecipe.matching_segment(recipe, data, first, end, bprefix, plain, number,
+                                          columns, above_made)
+    if segment is None:
         return None
-    tail, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values, styles)
+    new_segment, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values,
+                                              styles)
     start_tag = data[start:first]
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)
-    return start_tag + data[first:at] + tail, made
+    return start_tag + data[first:segment[0]] + new_segment + data[segment[1]:end], made
 
 
 def _fast_style(data, span, prefix: bytes, column: int, plain: bool):
@@ -238,12 +239,14 @@ def _taken_apart(data, span, content, bprefix, plain, number, values, reference_
         styles_of[column] = _style(data[start:tag_end])
     recipe = tailrecipe.make(data, number, insert_at, span[1], tail, values, styles_of,
                              reference)
-    new_tail, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values,
-                                           styles)
+    new_segment, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values,
+                                              styles)
+    segment_end = insert_at + len(str(number).encode().join(recipe.old))
     start_tag = data[span[0]:content[0]]
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)
-    return start_tag + data[content[0]:insert_at] + new_tail, made, recipe
+    return (start_tag + data[content[0]:insert_at] + new_segment
+            + data[segment_end:span[1]], made, recipe)
 
 
 def _style(tag: bytes) -> str | None:

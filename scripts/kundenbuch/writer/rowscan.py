@@ -332,6 +332,11 @@ def _last_cell(data: bytes, first: int, limit: int, cell_open: bytes, cell_close
     start = data.rfind(cell_open, first, limit)
     if start < 0:
         return None
+    return _cell_at(data, start, limit, cell_open, cell_close)
+
+
+def _cell_at(data: bytes, start: int, limit: int, cell_open: bytes, cell_close: bytes):
+    """(column, start, end, tag_end) of the cell whose tag begins at start."""
     tag_end = data.find(b">", start, limit) + 1
     tag = data[start:tag_end]
     if (not tag_end or tag[len(cell_open)] not in _TAG_FOLLOWERS or b"'" in tag
@@ -349,6 +354,26 @@ def _last_cell(data: bytes, first: int, limit: int, cell_open: bytes, cell_close
     if end < 0:
         raise Unusual
     return column, start, end + len(cell_close), tag_end
+
+
+def columns_from(data: bytes, start: int, row_end: int, prefix: bytes,
+                 plain: bool = False) -> list[int]:
+    """The columns of the cells from ``start`` to the end tag of a row that ends at
+    ``row_end``, cell after cell with nothing between; Unusual if anything else stands
+    there."""
+    if not plain:
+        _plain_cells(data, start, row_end)
+    cell_open, cell_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    row_close = b"</" + prefix + b"row>"
+    columns = []
+    while not data.startswith(row_close, start):
+        if not data.startswith(cell_open, start):
+            raise Unusual
+        column, _, start, _ = _cell_at(data, start, row_end, cell_open, cell_close)
+        columns.append(column)
+    if start + len(row_close) != row_end:
+        raise Unusual
+    return columns
 
 
 _COLUMNS: dict = {}           # b"M" -> 13

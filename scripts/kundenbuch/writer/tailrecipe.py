@@ -1,14 +1,17 @@
 """Rewrite many rows the same way without taking each of them apart.
 
 In a first run nearly every row of a table gets the same columns written, and its
-cells from the first written column on (the row's tail) are the same bytes in every
-row but for the row number in their addresses:
-    <c r="M5" s="6" t="n"></c><c r="O5" s="7" t="n"></c></row>
+cells from the first to the last written column (the row's segment) are the same bytes
+in every row but for the row number in their addresses:
+    <c r="M5" s="6" t="n"></c>   (M and N written, N new)
 The patcher takes one row apart with rowscan.tail_cells and keeps what it did as a
-TailRecipe. The next row whose tail is the same bytes, row number aside, is rewritten
-from the recipe: one comparison instead of the tokenizer's work on every cell. A row
-that does not match exactly is taken apart again (and gives the next recipe), so both
-ways give the same bytes; the recipe is also how the taken-apart row is written.
+TailRecipe. The next row whose segment is the same bytes, row number aside, is
+rewritten from the recipe: one comparison instead of the tokenizer's work on every
+cell. The segment is found by the address of its first cell; the cells before and
+after it must lie left and right of the written columns. Where the segment has no
+cell to be found by, it reaches to the row's end and is found from there. A row that
+does not match exactly is taken apart again (and gives the next recipe), so both ways
+give the same bytes; the recipe is also how the taken-apart row is written.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 
 from ..records import column_letter
 from .cellxml import cell_xml, style_kind
-from .rowscan import Unusual, column_ending_at
+from .rowscan import Unusual, column_ending_at, columns_from
 
 
 @dataclass(slots=True)
@@ -30,9 +33,10 @@ class Written:
 @dataclass(slots=True)
 class TailRecipe:
     columns: list           # written columns, rising
-    old: list               # the old tail, split where the row number stands
+    old: list               # the old segment, split where the row number stands
     new: list               # list[bytes] (joined by the row number) or Written
     reference: dict         # column -> style of the row above, for each new cell
+    to_row_end: bool        # the segment runs to the row's end (found from there)
 
 
 def make(data: bytes, number: int, insert_at: int, row_end: int, tail: list,
@@ -40,6 +44,16 @@ def make(data: bytes, number: int, insert_at: int, row_end: int, tail: list,
     """The recipe of one taken-apart row. tail: rowscan.tail_cells' cells from
     insert_at on; styles_of: column -> style of each written cell the row had."""
     digits = str(number).encode()
+    top = max(values)
+    inside = [cell for cell in tail if cell[0] <= top]
+    # Empty cells right of the written ones are likely the same in the next rows: then
+    # the segment runs to the row's end, which is the cheaper one to find.
+    rest_empty = all(end == tag_end or data.startswith(b"</", tag_end)
+                     for column, _, end, tag_end in tail if column > top)
+    to_row_end = rest_empty or not (inside and tail[0][1] == insert_at and _number_at(
+        data, tail[0][1], tail[0][3], tail[0][0], digits) is not None)
+    if not to_row_end:
+        tail, row_end = inside, inside[-1][2]      # the segment ends with its last cell
     old, new, literal = [], [], [b""]
     position = old_position = insert_at
     existing = {column: (start, end, tag_end) for column, start, end, tag_end in tail}
@@ -68,7 +82,7 @@ def make(data: bytes, number: int, insert_at: int, row_end: int, tail: list,
     new.append(literal)
     old.append(data[old_position:row_end])
     return TailRecipe(sorted(values), old, [part for part in new if part != [b""]],
-                      reference)
+                      reference, to_row_end)
 
 
 def _number_at(data, start, tag_end, column, digits) -> int | None:
@@ -102,28 +116,41 @@ def tail_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
     return b"".join(pieces), made
 
 
-def matching_tail(recipe: TailRecipe, data: bytes, first: int, row_end: int,
-                  prefix: bytes, plain: bool, number: int, columns: list,
-                  above_made) -> int | None:
-    """Where the recipe's tail starts in this row, if the row's tail is the recipe's
-    old tail, row number aside, and the cell before it lies left of the written
-    columns (as tail_cells would have found); None if not. first: the offset after
-    the row's start tag; row_end: after its end tag; above_made: the styles of the
-    cells the patcher made in the row above (None if it wrote none there); plain:
+def matching_segment(recipe: TailRecipe, data: bytes, first: int, row_end: int,
+                     prefix: bytes, plain: bool, number: int, columns: list,
+                     above_made) -> tuple[int, int] | None:
+    """(start, end) of the recipe's segment in this row, if the row holds it (the old
+    segment's bytes, row number aside) between a cell left of the written columns and
+    cells right of them, as tail_cells would have found; None if not. first: the offset
+    after the row's start tag; row_end: after its end tag; above_made: the styles of
+    the cells the patcher made in the row above (None if it wrote none there); plain:
     rowscan.SheetScan.plain."""
     if columns != recipe.columns:
         return None
     if recipe.reference and above_made != recipe.reference:
         return None                   # new cells would take other styles
-    expected = str(number).encode().join(recipe.old)
-    if not data.endswith(expected, first, row_end):
-        return None
-    insert_at = row_end - len(expected)
-    if insert_at < first:
+    digits = str(number).encode()
+    expected = digits.join(recipe.old)
+    if recipe.to_row_end:
+        if not data.endswith(expected, first, row_end):
+            return None
+        start = row_end - len(expected)
+    else:
+        start = data.find(recipe.old[0] + digits + b'"', first, row_end)
+        if start < 0 or not data.startswith(expected, start):
+            return None
+    end = start + len(expected)
+    if start < first:
         return None
     try:
-        if column_ending_at(data, first, insert_at, prefix, plain) >= columns[0]:
+        if column_ending_at(data, first, start, prefix, plain) >= columns[0]:
             return None
+        if not recipe.to_row_end:
+            # right of the segment: cells right of the written ones, rising (as
+            # tail_cells makes sure of the whole tail)
+            after = columns_from(data, end, row_end, prefix, plain)
+            if after and (after[0] <= columns[-1] or after != sorted(set(after))):
+                return None
     except Unusual:
         return None                   # the row is taken apart and decides
-    return insert_at
+    return start, end
