@@ -22,7 +22,7 @@ REL_STYLES = NS_REL + "/styles"
 class Patch:
     parts: dict = field(default_factory=dict)        # part -> new bytes
     removed: set = field(default_factory=set)
-    cells: dict = field(default_factory=dict)        # sheet part -> {(row, col)}
+    cells: dict = field(default_factory=dict)        # sheet part -> row -> col -> value
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
     originals: dict = field(default_factory=dict)    # sheet part -> its original bytes
@@ -76,20 +76,17 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
                             if typ == REL_STYLES), None)
         try:
             styles = StyleBook(original(styles_part) if styles_part else None)
-            writes = list(plan.cells) + _append_writes(book, plan, patch, current)
-            _allowed(book, plan)
-            by_sheet = {}
-            for write in writes:
-                by_sheet.setdefault(write.sheet, {})[(write.row, write.column)] = write.value
-            for sheet_name, values in by_sheet.items():
+            appended = _append_writes(book, plan, patch, current)
+            by_sheet = _by_sheet(book, plan.cells, appended)
+            for sheet_name, by_row in by_sheet.items():
                 sheet = package.sheet(sheet_name)
                 headers = frozenset(loc.header_row for loc in book.locations.values()
                                     if loc.sheet == sheet.name)
                 data = patch.originals[sheet.part] = read_entry(zf, sheet.part)
                 layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
-                patch.parts[sheet.part] = patch_scanned(data, layout, values, styles,
+                patch.parts[sheet.part] = patch_scanned(data, layout, by_row, styles,
                                                         sheet.name, headers)
-                patch.cells[sheet.part] = set(values)
+                patch.cells[sheet.part] = by_row
                 patch.built(sheet.part)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
@@ -189,19 +186,39 @@ def _append_writes(book, plan, patch, current) -> list[CellWrite]:
     return writes
 
 
-def _allowed(book, plan):
-    """Input cells are never written: only "out" columns inside their table (rows
-    appended below a table are placed by _append_writes)."""
-    areas = {}                # sheet -> [(header row, last row, out columns)]
+def _by_sheet(book, cells, appended) -> dict:
+    """sheet -> row -> column -> value of all cells to write, in one pass that also
+    makes sure the plan writes no input cell: only "out" columns inside their table
+    (rows appended below a table are placed by _append_writes)."""
+    areas = {}                # (sheet, out column) -> [(header row, last row)]
     for spec in schema.DATA_TABLES:
         location = book.locations.get(spec.table)
         if location is not None:
             out = {location.columns.get(c.field) for c in spec.columns
                    if c.out or c.fills_empty} - {None}
-            areas.setdefault(location.sheet, []).append(
-                (location.header_row, location.last_row, out))
-    for write in plan.cells:
-        if not any(header < write.row <= last and write.column in out
-                   for header, last, out in areas.get(write.sheet, ())):
+            for column in out:
+                areas.setdefault((location.sheet, column), []).append(
+                    (location.header_row, location.last_row))
+    by_sheet = {}
+    for write in cells:
+        row = write.row
+        for header, last in areas.get((write.sheet, write.column), ()):
+            if header < row <= last:
+                break
+        else:
             raise PatchRefused(f"Interner Fehler: {write.address} ist eine Eingabezelle; "
                                "kundenbuch schreibt nur in seine eigenen Spalten.")
+        _put(by_sheet, write)
+    for write in appended:
+        _put(by_sheet, write)
+    return by_sheet
+
+
+def _put(by_sheet: dict, write: CellWrite) -> None:
+    rows = by_sheet.get(write.sheet)
+    if rows is None:
+        rows = by_sheet[write.sheet] = {}
+    row = rows.get(write.row)
+    if row is None:
+        row = rows[write.row] = {}
+    row[write.column] = write.value

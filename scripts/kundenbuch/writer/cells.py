@@ -93,22 +93,28 @@ def scan_sheet(data: bytes, sheet_name: str):
     return layout
 
 
-def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
-                header_rows: frozenset = frozenset()) -> bytes:
-    """writes: (row, column) -> value. Returns the new part."""
-    return patch_scanned(data, scan_sheet(data, sheet_name), writes, styles, sheet_name,
-                         header_rows)
-
-
-def patch_scanned(data: bytes, layout, writes: dict, styles, sheet_name: str,
-                  header_rows: frozenset = frozenset()) -> bytes:
-    """writes: (row, column) -> value. New cells take the style of the same column in
-    the nearest row above; header_rows (table headers) never lend their style."""
+def cells_by_row(writes: dict) -> dict:
+    """(row, column) -> value as row -> {column: value}, the form the patcher and the
+    verifier take (one entry a written row instead of one a cell)."""
     by_row = {}
     for (row, column), value in writes.items():
         by_row.setdefault(row, {})[column] = value
+    return by_row
+
+
+def patch_sheet(data: bytes, writes: dict, styles, sheet_name: str,
+                header_rows: frozenset = frozenset()) -> bytes:
+    """writes: (row, column) -> value. Returns the new part."""
+    return patch_scanned(data, scan_sheet(data, sheet_name), cells_by_row(writes), styles,
+                         sheet_name, header_rows)
+
+
+def patch_scanned(data: bytes, layout, by_row: dict, styles, sheet_name: str,
+                  header_rows: frozenset = frozenset()) -> bytes:
+    """by_row: row -> {column: value}. New cells take the style of the same column in
+    the nearest row above; header_rows (table headers) never lend their style."""
     sources = [n for n in layout.order if n not in header_rows]
-    dimension = _dimension(data, layout, writes)
+    dimension = _dimension(data, layout, by_row)
     try:
         return _splice(data, layout, _fast_rows(data, layout, by_row, styles, sheet_name,
                                                 sources), dimension)
@@ -371,8 +377,8 @@ def _splice(data, layout, new_rows, dimension: bytes | None) -> bytes:
     return out.getvalue()
 
 
-def _dimension(data, layout, writes) -> bytes | None:
-    if layout.dimension is None or not writes:
+def _dimension(data, layout, by_row) -> bytes | None:
+    if layout.dimension is None or not by_row:
         return None
     tag = bytes(memoryview(data)[slice(*layout.dimension)])
     ref = etree.fromstring(tag.replace(layout.prefix.encode(), b"", 1)
@@ -380,8 +386,10 @@ def _dimension(data, layout, writes) -> bytes | None:
     first, _, last = ref.partition(":")
     top, left = split_cell(first)
     bottom, right = split_cell(last or first)
-    rows = [r for r, _ in writes] + [top, bottom]
-    columns = [c for _, c in writes] + [left, right]
+    rows = [min(by_row), max(by_row), top, bottom]
+    columns = [left, right]
+    for values in by_row.values():
+        columns += (min(values), max(values))
     new_ref = (f"{column_letter(min(columns))}{min(rows)}:"
                f"{column_letter(max(columns))}{max(rows)}")
     return b"<" + layout.prefix.encode() + b'dimension ref="' + new_ref.encode() + b'"/>'

@@ -30,17 +30,16 @@ class _NotProven(Exception):
     pass
 
 
-def unchanged_but_written(old: bytes, new: bytes, written_cells, layout) -> bool:
+def unchanged_but_written(old: bytes, new: bytes, written: dict, layout) -> bool:
     """True if old and new differ only in the written cells (see module text).
-    layout is rowscan's scan of old (where its rows are)."""
-    return kept_in_new(old, new, written_cells, layout) is not None
+    written: row -> its written columns; layout is rowscan's scan of old (where its
+    rows are)."""
+    return kept_in_new(old, new, written, layout) is not None
 
 
-def kept_in_new(old: bytes, new: bytes, written_cells, layout) -> "_Spans | None":
+def kept_in_new(old: bytes, new: bytes, written: dict, layout) -> "_Spans | None":
     """The spans of new that are the original's bytes, if the proof holds; else None."""
-    by_row = {}
-    for row, column in sorted(written_cells):           # cells in document order
-        by_row.setdefault(row, []).append(column)
+    by_row = {row: sorted(written[row]) for row in sorted(written)}   # document order
     prefix = layout.prefix.encode()
     appended = {row for row in by_row if row not in layout.rows}
     try:

@@ -45,7 +45,7 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
             if before == after or name in patch.owned_parts:
                 continue
             if name in sheet_parts:
-                problems += _sheet_problems(name, before, after, patch.cells.get(name, ()),
+                problems += _sheet_problems(name, before, after, patch.cells.get(name, {}),
                                             patch.scans.get(name))
             elif name in table_parts:
                 if _without_ref(before) != _without_ref(after):
@@ -118,10 +118,11 @@ def _c14n(element) -> bytes:
     return etree.tostring(element, method="c14n")
 
 
-def _sheet_problems(part, old_data, new_data, written_cells, old=None):
+def _sheet_problems(part, old_data, new_data, written: dict, old=None):
     """Rows without writes are byte-identical; in written rows every other cell is the
     same; everything outside the rows is the same except the <dimension> range.
-    ``old`` is the patcher's scan of the (unchanged) original, where it has one.
+    written: row -> its written columns; ``old`` is the patcher's scan of the
+    (unchanged) original, where it has one.
     The quick proof (cutout) settles most cases, and with it whether the new part is
     well-formed; the full comparison below, row by row, decides the others and names
     what changed."""
@@ -129,7 +130,7 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
         old = old or scan(old_data)
     except ScanError as exc:
         return [f"{part} ist kein gültiges Tabellenblatt mehr ({exc})"]
-    kept = kept_in_new(old_data, new_data, written_cells, old)
+    kept = kept_in_new(old_data, new_data, written, old)
     if kept is not None and pieces_problem(old_data, new_data, kept, old) is None:
         return []
     not_xml = well_formed(new_data)
@@ -141,7 +142,7 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
         new = scan(new_data)
     except ScanError as exc:
         return [f"{part} ist kein gültiges Tabellenblatt mehr ({exc})"]
-    written_rows = {row for row, _ in written_cells}
+    written_rows = set(written)
     problems = []
     if _outside_rows(old_data, old) != _outside_rows(new_data, new):
         problems.append(f"in {part} haben sich Gültigkeitsregeln, Formatierungen oder "
@@ -162,19 +163,16 @@ def _sheet_problems(part, old_data, new_data, written_cells, old=None):
             compare.append(number)
         if len(problems) > 10:
             return problems
-    columns_by_row = {}
-    for row, column in written_cells:
-        columns_by_row.setdefault(row, set()).add(column)
     prefix = old.prefix.encode()
     for first in range(0, len(compare), ROW_BATCH):       # batches keep memory small
         batch = compare[first:first + ROW_BATCH]
         try:
-            old_rows = {n: hash(row_without(old_data, old.rows[n], prefix,
-                                            columns_by_row[n], old.plain)) for n in batch}
-            new_rows = {n: hash(row_without(new_data, new.rows[n], prefix,
-                                            columns_by_row[n], new.plain)) for n in batch}
+            old_rows = {n: hash(row_without(old_data, old.rows[n], prefix, set(written[n]),
+                                            old.plain)) for n in batch}
+            new_rows = {n: hash(row_without(new_data, new.rows[n], prefix, set(written[n]),
+                                            new.plain)) for n in batch}
         except Unusual:
-            written_refs = {f"{column_letter(c)}{r}" for r, c in written_cells}
+            written_refs = {f"{column_letter(c)}{r}" for r in written for c in written[r]}
             old_rows = _rows_without(old_data, old, batch, written_refs)
             new_rows = _rows_without(new_data, new, batch, written_refs)
         problems += [f"Zeile {number} in {part}: eine nicht geschriebene Zelle hat sich "
