@@ -20,10 +20,10 @@ elements, so the new part is well-formed if every piece cut out of it is.
 from __future__ import annotations
 
 import re
+import xml.parsers.expat
 from array import array
 
 from ..records import column_letter
-from .rowscan import well_formed
 
 
 class _NotProven(Exception):
@@ -64,17 +64,29 @@ def pieces_problem(old: bytes, new: bytes, kept: "_Spans", layout) -> str | None
     if not layout.plain or (layout.dimension and
                             old[layout.dimension[1] - 2:layout.dimension[1]] != b"/>"):
         return "nicht zu entscheiden"
+    parser = xml.parsers.expat.ParserCreate()
     elements = []
-    for start, end in zip(kept.ends[:-1], kept.starts[1:]):
-        piece = new[start:end]
-        if piece.startswith(b" spans="):
-            if _SPANS_HINT.match(piece) is None:
-                return f"Bereichshinweis {piece!r}"
-        elif new[end:end + 1] != b"<":
-            return "ein geschriebenes Stück steht nicht vor einem Element"
-        else:
-            elements.append(piece)
-    return well_formed(b"<w><p>" + b"</p><p>".join(elements) + b"</p></w>")
+    try:
+        parser.Parse(b"<w>", False)
+        for start, end in zip(kept.ends[:-1], kept.starts[1:]):
+            piece = new[start:end]
+            if piece.startswith(b" spans="):
+                if _SPANS_HINT.match(piece) is None:
+                    return f"Bereichshinweis {piece!r}"
+            elif new[end:end + 1] != b"<":
+                return "ein geschriebenes Stück steht nicht vor einem Element"
+            else:
+                elements.append(piece)
+                if len(elements) == PIECES_AT_ONCE:          # memory stays small
+                    parser.Parse(b"<p>" + b"</p><p>".join(elements) + b"</p>", False)
+                    elements.clear()
+        parser.Parse(b"<p>" + b"</p><p>".join(elements) + b"</p></w>", True)
+    except xml.parsers.expat.ExpatError as exc:
+        return str(exc)
+    return None
+
+
+PIECES_AT_ONCE = 10000
 
 
 def _searcher(data: bytes, prefix: bytes):
