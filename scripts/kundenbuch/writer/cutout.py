@@ -93,11 +93,11 @@ def _searcher(data: bytes, prefix: bytes):
     """row -> (start, end) of that row in data, found by its start tag; rows are asked
     for in rising order, so each search goes on from the last row found."""
     position = 0
-    row_close = b"</" + prefix + b"row>"
+    row_open, row_close = b"<" + prefix + b'row r="', b"</" + prefix + b"row>"
 
     def find(row):
         nonlocal position
-        start = data.find(b"<" + prefix + b'row r="' + str(row).encode() + b'"', position)
+        start = data.find(row_open + str(row).encode() + b'"', position)
         if start < 0:
             raise _NotProven                  # every written row is in the new part
         end = data.find(row_close, start)
@@ -124,6 +124,7 @@ def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> 
     find, index = data.find, data.index
     cell_open, cell_close = b"<" + prefix + b'c r="', b"</" + prefix + b"c>"
     row_close_length = len(b"</" + prefix + b"row>")
+    openers = {}                              # column -> b'<c r="M'
     for row, columns in by_row.items():
         span = row_span(row)
         if span is None:
@@ -147,7 +148,10 @@ def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> 
             position = index(b'"', spans + 8) + 1
         number, after = str(row).encode() + b'"', tag_end
         for column in columns:                # rising, and so must the cells stand
-            cell_start = find(cell_open + _letters(column) + number, tag_end, content_end)
+            opener = openers.get(column)
+            if opener is None:
+                opener = openers[column] = cell_open + column_letter(column).encode()
+            cell_start = find(opener + number, tag_end, content_end)
             if cell_start < 0:
                 continue                      # a cell the original did not have
             if cell_start < after:
@@ -166,16 +170,6 @@ def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> 
             position = after
     kept.append((position, len(data)))
     return kept
-
-
-_LETTERS: dict = {}                           # column -> b"M"
-
-
-def _letters(column: int) -> bytes:
-    letters = _LETTERS.get(column)
-    if letters is None:
-        letters = _LETTERS[column] = column_letter(column).encode()
-    return letters
 
 
 def _written_cells(data, prefix, row, columns, begin, end) -> list[tuple[int, int]]:
