@@ -243,8 +243,8 @@ def _taken_apart(data, span, content, bprefix, plain, number, values, reference_
             _refuse_formula_text(data, (tag_end, end), bprefix, sheet_name,
                                  f"{column_letter(column)}{number}")
         styles_of[column] = _style(data[start:tag_end])
-    recipe = tailrecipe.make(data, number, insert_at, span[1], tail, values, styles_of,
-                             reference)
+    recipe = tailrecipe.make(data, number, content, insert_at, span[1], tail, values,
+                             styles_of, reference, bprefix, plain)
     new_segment, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values,
                                               styles)
     segment_end = insert_at + len(str(number).encode().join(recipe.old))

@@ -306,16 +306,24 @@ def column_ending_at(data: bytes, first: int, end: int, prefix: bytes,
     """The column of the cell that ends exactly at ``end`` in a row whose cells begin
     at ``first``; 0 if no cell stands before ``end``. Unusual if anything else ends
     there."""
+    cell = cell_ending_at(data, first, end, prefix, plain)
+    return 0 if cell is None else cell[0]
+
+
+def cell_ending_at(data: bytes, first: int, end: int, prefix: bytes,
+                   plain: bool = False):
+    """(column, start, end, tag_end) of the cell that ends exactly at ``end``, None if
+    no cell stands before it; Unusual if anything else ends there."""
     if not plain:
         _plain_cells(data, first, end)
     cell = _last_cell(data, first, end, b"<" + prefix + b"c", b"</" + prefix + b"c>")
     if cell is None:
         if data[first:end].strip():
             raise Unusual
-        return 0
+        return None
     if cell[2] != end:
         raise Unusual
-    return cell[0]
+    return cell
 
 
 def _plain_cells(data: bytes, first: int, limit: int) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..records import column_letter
 from .cellxml import cell_xml, style_kind
-from .rowscan import Unusual, column_ending_at, columns_from
+from .rowscan import Unusual, cell_ending_at, column_ending_at, columns_from
 
 
 @dataclass(slots=True)
@@ -37,13 +37,17 @@ class TailRecipe:
     new: list               # list[bytes] (joined by the row number) or Written
     reference: dict         # column -> style of the row above, for each new cell
     to_row_end: bool        # the segment runs to the row's end (found from there)
+    left: bytes | None      # b'<c r="J' of the cell before the segment, in a plain sheet
 
 
-def make(data: bytes, number: int, insert_at: int, row_end: int, tail: list,
-         values: dict, styles_of: dict, reference: dict) -> TailRecipe:
-    """The recipe of one taken-apart row. tail: rowscan.tail_cells' cells from
-    insert_at on; styles_of: column -> style of each written cell the row had."""
+def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
+         tail: list, values: dict, styles_of: dict, reference: dict, prefix: bytes,
+         plain: bool) -> TailRecipe:
+    """The recipe of one taken-apart row. content: the span between the row's start
+    and end tag; tail: rowscan.tail_cells' cells from insert_at on; styles_of: column
+    -> style of each written cell the row had; plain: rowscan.SheetScan.plain."""
     digits = str(number).encode()
+    left = _left_opener(data, content[0], insert_at, prefix, digits) if plain else None
     top = max(values)
     inside = [cell for cell in tail if cell[0] <= top]
     # Empty cells right of the written ones are likely the same in the next rows: then
@@ -82,7 +86,20 @@ def make(data: bytes, number: int, insert_at: int, row_end: int, tail: list,
     new.append(literal)
     old.append(data[old_position:row_end])
     return TailRecipe(sorted(values), old, [part for part in new if part != [b""]],
-                      reference, to_row_end)
+                      reference, to_row_end, left)
+
+
+def _left_opener(data, first, insert_at, prefix, digits) -> bytes | None:
+    """b'<c r="J' of the cell that ends where the tail begins, if its tag begins so;
+    else None."""
+    try:
+        cell = cell_ending_at(data, first, insert_at, prefix, True)
+    except Unusual:
+        return None
+    if cell is None:
+        return None
+    opener = b"<" + prefix + b'c r="' + column_letter(cell[0]).encode()
+    return opener if data.startswith(opener + digits + b'"', cell[1]) else None
 
 
 def _number_at(data, start, tag_end, column, digits) -> int | None:
@@ -143,7 +160,8 @@ def matching_segment(recipe: TailRecipe, data: bytes, first: int, row_end: int,
     if start < first:
         return None
     try:
-        if column_ending_at(data, first, start, prefix, plain) >= columns[0]:
+        if not _left_of(recipe, data, first, start, prefix, digits) and column_ending_at(
+                data, first, start, prefix, plain) >= columns[0]:
             return None
         if not recipe.to_row_end:
             # right of the segment: cells right of the written ones, rising (as
@@ -154,3 +172,18 @@ def matching_segment(recipe: TailRecipe, data: bytes, first: int, row_end: int,
     except Unusual:
         return None                   # the row is taken apart and decides
     return start, end
+
+
+def _left_of(recipe: TailRecipe, data: bytes, first: int, start: int, prefix: bytes,
+             digits: bytes) -> bool:
+    """The quick way to what rowscan.column_ending_at tells: True if the cell that
+    ends at start is the one left of the recipe's segment (then its column is left of
+    the written ones). Only in a plain sheet (recipe.left), where a row holds cells
+    alone: the cell with that address comes last before start, nothing that could be
+    a cell stands after it, and start ends it. False means: ask column_ending_at."""
+    if recipe.left is None:
+        return False
+    found = data.rfind(recipe.left + digits + b'"', first, start)
+    return (found >= 0 and data.find(b"<" + prefix + b"c", found + 1, start) < 0
+            and (data.endswith(b"</" + prefix + b"c>", found, start)
+                 or data.endswith(b"/>", found, start)))
