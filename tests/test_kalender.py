@@ -107,3 +107,18 @@ def test_overview_upcoming_overdue_and_trip_log():
     assert view.km_by_month == [("2026-10", 2, 50)]
     assert view.km_by_client == [("K-1", 2, 50)]
     assert [d.title for d in view.tax] == ["ESt-Vorauszahlung Q4/2026"]
+
+
+def test_every_state_has_the_holidays_the_library_gives():
+    """workdays loads only Germany's module of the holidays library (the library would
+    load all 250 countries): the holidays must be the same as asking the library."""
+    import holidays
+
+    from kundenbuch.schema import BUNDESLAENDER
+    from kundenbuch.workdays import _holidays
+    for state in BUNDESLAENDER + ("",):
+        categories = ("public", "catholic") if state == "BY" else ("public",)
+        for year in (2024, 2026, 2027):
+            expected = holidays.country_holidays("DE", subdiv=state or None, years=year,
+                                                 language="de", categories=categories)
+            assert dict(_holidays(state, year)) == dict(expected), (state, year)
