@@ -7,9 +7,10 @@ that must change and copies all others unchanged.
 
 Order of a write: refuse if Excel holds the file or it changed since it was read;
 build the changed parts (a second thread compresses each sheet part as soon as it
-is built: compressing releases the GIL); write them to a temporary file in the same
-folder (in that thread) while the changed parts are verified against the original;
-verify the written file; back up the original into sicherung/; replace atomically.
+is built: compressing releases the GIL), each data sheet verified against its
+original as soon as it is patched; write them to a temporary file in the same
+folder (in that thread) while the other changed parts are verified; verify the
+written file; back up the original into sicherung/; replace atomically.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from ..reader import Fingerprint
 from ..zipentries import copy_entry, deflated, write_deflated
 from .build import Patch, build_patch
 from .cells import PatchRefused
-from .verify import VerificationFailed, verify_file, verify_parts
+from .verify import VerificationFailed, sheet_problems, verify_file, verify_parts
 
 BACKUP_FOLDER = "sicherung"
 
@@ -69,7 +70,8 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
     # verifies.
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
-            patch = build_patch(book, plan, compress=partial(pool.submit, deflated))
+            patch = build_patch(book, plan, compress=partial(pool.submit, deflated),
+                                judge=sheet_problems)
         except PatchRefused as exc:
             raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
         if not patch.parts and not patch.removed:

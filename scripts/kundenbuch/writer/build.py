@@ -26,6 +26,10 @@ class Patch:
     owned_parts: set = field(default_factory=set)    # report sheets, whole
     scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
     originals: dict = field(default_factory=dict)    # sheet part -> its original bytes
+    # data sheet part -> the bytes judged as soon as it was patched (its original let
+    # go then), and what was found wrong with them
+    judged: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
     # part -> (its bytes, future of zipentries.Deflated): sheet parts compressed in a
     # second thread as soon as they are built; see writer._write_temporary.
     compressing: dict = field(default_factory=dict)
@@ -52,15 +56,20 @@ class Patch:
         sheet's original is at hand already."""
         sizes = {info.filename: info.file_size for info in zf.infolist()}
         for part in list(self.parts):
+            if self.judged.get(part) is self.parts[part]:
+                continue                  # changed: an unchanged one is gone already
             data = self.parts[part]
             if sizes.get(part) == len(data) and self.original(zf, part) == data:
                 del self.parts[part]
                 self.compressing.pop(part, None)
 
 
-def build_patch(book, plan: Plan, compress=None) -> Patch:
+def build_patch(book, plan: Plan, compress=None, judge=None) -> Patch:
     """compress: bytes -> future of zipentries.Deflated, to compress each sheet part
-    while the next ones are built (None: compressed when written)."""
+    while the next ones are built (None: compressed when written). judge(part, old,
+    new, written, scan) -> problems: called for each data sheet as soon as it is
+    patched, so that its original need not be kept until all parts are built (a
+    large sheet's original, new version and scan together take hundreds of MB)."""
     package = book.package
     patch = Patch(compress=compress)
     with zipfile.ZipFile(book.path) as zf:
@@ -82,12 +91,10 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
                 sheet = package.sheet(sheet_name)
                 headers = frozenset(loc.header_row for loc in book.locations.values()
                                     if loc.sheet == sheet.name)
-                data = patch.originals[sheet.part] = read_entry(zf, sheet.part)
-                layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
-                patch.parts[sheet.part] = patch_scanned(data, layout, by_row, styles,
-                                                        sheet.name, headers)
-                patch.cells[sheet.part] = by_row
-                patch.built(sheet.part)
+                _patch_data_sheet(patch, zf, sheet, by_row, styles, headers)
+                patch.built(sheet.part)           # compressed while it is judged
+                if judge is not None:
+                    _judge_now(patch, sheet.part, judge)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
             if styles.changed:
@@ -97,6 +104,27 @@ def build_patch(book, plan: Plan, compress=None) -> Patch:
                                "kundenbuch ändert die Datei nicht.") from exc
         patch.drop_unchanged(zf)
     return patch
+
+
+def _patch_data_sheet(patch: Patch, zf, sheet, by_row, styles, headers) -> None:
+    """(A function of its own: no name in build_patch holds on to the original once
+    it is judged and let go.)"""
+    data = patch.originals[sheet.part] = read_entry(zf, sheet.part)
+    layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
+    patch.parts[sheet.part] = patch_scanned(data, layout, by_row, styles, sheet.name,
+                                            headers)
+    patch.cells[sheet.part] = by_row
+
+
+def _judge_now(patch: Patch, part: str, judge) -> None:
+    old, new = patch.originals.pop(part), patch.parts[part]
+    scan = patch.scans.pop(part)
+    if old == new:
+        del patch.parts[part]                 # nothing to write
+        patch.compressing.pop(part, None)
+        return
+    patch.problems += judge(part, old, new, patch.cells[part], scan)
+    patch.judged[part] = new
 
 
 def _report(book, report, styles, patch, current, original):

@@ -39,12 +39,12 @@ def unchanged_but_written(old: bytes, new: bytes, written: dict, layout) -> bool
 
 def kept_in_new(old: bytes, new: bytes, written: dict, layout) -> "_Spans | None":
     """The spans of new that are the original's bytes, if the proof holds; else None."""
-    by_row = {row: sorted(written[row]) for row in sorted(written)}   # document order
+    rows = sorted(written)                                # document order
     prefix = layout.prefix.encode()
-    appended = {row for row in by_row if row not in layout.rows}
+    appended = {row for row in rows if row not in layout.rows}
     try:
-        old_kept = _kept(old, prefix, by_row, set(), layout.rows.get)
-        new_kept = _kept(new, prefix, by_row, appended, _searcher(new, prefix))
+        old_kept = _kept(old, prefix, rows, written, set(), layout.rows.get)
+        new_kept = _kept(new, prefix, rows, written, appended, _searcher(new, prefix))
     except (_NotProven, ValueError):        # ValueError: a tag without its end
         return None
     return new_kept if _same_bytes(old, old_kept, new, new_kept) else None
@@ -108,7 +108,8 @@ def _searcher(data: bytes, prefix: bytes):
     return find
 
 
-def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> "_Spans":
+def _kept(data: bytes, prefix: bytes, rows: list, written: dict, appended: set,
+          row_span) -> "_Spans":
     """The spans of data that stay once the dimension, the written cells, the written
     rows' spans attributes and the appended rows are cut out. Written out in one loop:
     it runs for every written cell, on both sides."""
@@ -125,7 +126,8 @@ def _kept(data: bytes, prefix: bytes, by_row: dict, appended: set, row_span) -> 
     cell_open, cell_close = b"<" + prefix + b'c r="', b"</" + prefix + b"c>"
     row_close_length = len(b"</" + prefix + b"row>")
     openers = {}                              # column -> b'<c r="M'
-    for row, columns in by_row.items():
+    for row in rows:
+        columns = sorted(written[row])
         span = row_span(row)
         if span is None:
             continue                          # appended: not in the original

@@ -35,12 +35,16 @@ class VerificationFailed(Exception):
 
 def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
                  table_parts: set) -> None:
-    problems = []
+    """Data sheets build judged already with sheet_problems (patch.judged) are not
+    judged again, unless they changed since; what was found then counts here."""
+    problems = list(patch.problems)
     with zipfile.ZipFile(original) as old:
         old_names = set(old.namelist())
         for name in sorted(patch.removed - old_names):
             problems.append(f"Teil {name} soll entfernt werden, gibt es aber nicht")
         for name in sorted(old_names & set(patch.parts)):
+            if patch.judged.get(name) is patch.parts[name]:
+                continue
             before, after = patch.original(old, name), patch.parts[name]
             if before == after or name in patch.owned_parts:
                 continue
@@ -116,6 +120,11 @@ def _owned_sheet_problems(patch) -> list[str]:
 
 def _c14n(element) -> bytes:
     return etree.tostring(element, method="c14n")
+
+
+def sheet_problems(part, old_data, new_data, written: dict, old=None) -> list[str]:
+    """A patched data sheet judged against its original (see _sheet_problems)."""
+    return _sheet_problems(part, old_data, new_data, written, old)
 
 
 def _sheet_problems(part, old_data, new_data, written: dict, old=None):
