@@ -132,10 +132,11 @@ class Plan:
 
 
 def changed_cells(record, values: dict) -> list[CellWrite]:
-    """Only cells whose value differs: a second run with the same data writes none."""
-    return [CellWrite(record.sheet, record.row, record.columns[name], value)
-            for name, value in values.items()
-            if record.has_column(name) and record[name] != value]
+    """Only cells whose value differs: a second run with the same data writes none.
+    (Runs for every invoice: record.has_column and the attributes read once.)"""
+    sheet, row, columns = record.sheet, record.row, record.columns
+    return [CellWrite(sheet, row, columns[name], value) for name, value in values.items()
+            if name in columns and record[name] != value]
 
 
 def format_value(value) -> str:
