@@ -69,7 +69,7 @@ from kundenbuch.writer.cellxml import xml_safe
 from kundenbuch.writer.cells import cells_by_row, patch_scanned
 from kundenbuch.writer.rowscan import ScanError, Unusual, careful_scan, fast_scan, scan
 from kundenbuch.writer.cutout import unchanged_but_written
-from kundenbuch.writer.verify import _sheet_problems
+from kundenbuch.writer.verify import sheet_problems
 
 from conftest import sample_files
 
@@ -180,8 +180,8 @@ def test_both_ways_write_the_same_cells_and_keep_all_others(sheet):
     expected = expected_cells(xml, writes)
     for ref, (kind, text, _) in expected.items():
         assert fast_cells[ref][:2] == (kind, text)
-    assert not _sheet_problems("sheet", xml, fast, cells_by_row(writes))
-    assert not _sheet_problems("sheet", xml, careful, cells_by_row(writes))
+    assert not sheet_problems("sheet", xml, fast, cells_by_row(writes))
+    assert not sheet_problems("sheet", xml, careful, cells_by_row(writes))
     assert patch_scanned(xml, scan(xml), cells_by_row(writes), StyleBook(STYLES), "Test") == fast
 
 
@@ -207,7 +207,7 @@ def test_the_quick_proof_never_passes_a_lost_or_changed_cell(sheet, data):
     fast = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
     layout = scan(xml)
     if unchanged_but_written(xml, fast, cells_by_row(writes), layout):
-        assert not _sheet_problems("sheet", xml, fast, cells_by_row(writes))
+        assert not sheet_problems("sheet", xml, fast, cells_by_row(writes))
     kept = sorted(ref for ref in cells(xml) if ref not in
                   {f"{'ABCDEFG'[c - 1]}{r}" for r, c in writes})
     if not kept:
@@ -221,7 +221,7 @@ def test_the_quick_proof_never_passes_a_lost_or_changed_cell(sheet, data):
     ]))
     sabotaged = fast[:start] + broken + fast[end:]
     assert not unchanged_but_written(xml, sabotaged, cells_by_row(writes), layout)
-    assert _sheet_problems("sheet", xml, sabotaged, cells_by_row(writes))
+    assert sheet_problems("sheet", xml, sabotaged, cells_by_row(writes))
 
 
 def test_the_quick_proof_holds_for_a_plain_sheet():
@@ -247,7 +247,7 @@ def test_a_commented_cell_is_not_taken_for_a_cell():
              '<!-- <c r="B1"><v>alt</v></c> --></row></sheetData></worksheet>').encode()
     result = patch_sheet(sheet, {(1, 2): "neu"}, StyleBook(STYLES), "Test")
     assert cells(result) == {"A1": (None, "1", None), "B1": ("inlineStr", "neu", None)}
-    assert not _sheet_problems("sheet", sheet, result, {1: {2: "neu"}})
+    assert not sheet_problems("sheet", sheet, result, {1: {2: "neu"}})
 
 
 # --- rows rewritten from a recipe (tailrecipe) -------------------------------------
@@ -327,7 +327,7 @@ def test_rows_from_a_recipe_are_the_rows_taken_apart(sheet):
     fast_cells = cells(fast)
     for ref, (kind, text, _) in expected_cells(xml, writes).items():
         assert fast_cells[ref][:2] == (kind, text)
-    assert not _sheet_problems("sheet", xml, fast, cells_by_row(writes))
+    assert not sheet_problems("sheet", xml, fast, cells_by_row(writes))
 
 
 def test_a_table_of_same_rows_is_rewritten_from_recipes(monkeypatch):
@@ -361,6 +361,6 @@ def test_a_written_cell_that_is_not_xml_is_found(broken):
     writes = {(2, 2): "neu"}
     result = patch_sheet(sheet, writes, StyleBook(STYLES), "Test")
     written = b'<c r="B2" t="inlineStr"><is><t>neu</t></is></c>'
-    assert written in result and not _sheet_problems("sheet", sheet, result, cells_by_row(writes))
-    problems = _sheet_problems("sheet", sheet, result.replace(written, broken), cells_by_row(writes))
+    assert written in result and not sheet_problems("sheet", sheet, result, cells_by_row(writes))
+    problems = sheet_problems("sheet", sheet, result.replace(written, broken), cells_by_row(writes))
     assert problems and "kein gültiges XML" in problems[0]

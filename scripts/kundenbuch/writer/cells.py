@@ -4,8 +4,10 @@ Hand-written because no library edits a sheet part in place: openpyxl rewrites t
 whole file and drops what it does not model (see writer/__init__.py). Rows without
 writes are copied byte for byte. In a row that changes, the fast way (rowscan's
 tokenizer) copies every cell it does not write byte for byte and puts the written
-cells in as text (cellxml); sheets with XML the fast way does not take on (comments
-between rows, attributes in single quotes …) go the careful way, through lxml.
+cells in as text (cellxml); the rows after it that look the same are written from
+the recipe it leaves (tailrecipe). Sheets with XML the fast way does not take on
+(comments between rows, attributes in single quotes …) go the careful way, through
+lxml.
 """
 from __future__ import annotations
 
@@ -140,11 +142,11 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources):
         span = layout.rows.get(number)
         columns = sorted(values)
         recipe = recipes.get(tuple(columns))
-        row = None
+        from_recipe = None
         if recipe is not None and span is not None:
-            row = _row_from_recipe(data, span, bprefix, layout.plain, number, values,
-                                   columns, recipe, above_made, styles)
-        if row is None:
+            from_recipe = _row_from_recipe(data, span, bprefix, layout.plain, number,
+                                           values, columns, recipe, above_made, styles)
+        if from_recipe is None:
             row, made, recipe = _fast_row(data, span, prefix, number, values, above,
                                           above_made or {}, layout, styles, sheet_name)
             if recipe is not None:
@@ -152,7 +154,7 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources):
                     recipes.clear()
                 recipes[tuple(columns)] = recipe
         else:
-            row, made = row
+            row, made = from_recipe
         if index < len(sources) and sources[index] == number:
             source_number, source_made = number, made
         yield number, row
@@ -169,7 +171,7 @@ def _row_from_recipe(data, span, bprefix, plain, number, values, columns, recipe
                                           columns, above_made)
     if segment is None:
         return None
-    new_segment, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values,
+    new_segment, made = tailrecipe.segment_bytes(recipe, bprefix.decode(), number, values,
                                               styles)
     start_tag = data[start:first]
     if made and b" spans=" in start_tag:
@@ -245,7 +247,7 @@ def _taken_apart(data, span, content, bprefix, plain, number, values, reference_
         styles_of[column] = _style(data[start:tag_end])
     recipe = tailrecipe.make(data, number, content, insert_at, span[1], tail, values,
                              styles_of, reference, bprefix, plain)
-    new_segment, made = tailrecipe.tail_bytes(recipe, bprefix.decode(), number, values,
+    new_segment, made = tailrecipe.segment_bytes(recipe, bprefix.decode(), number, values,
                                               styles)
     segment_end = insert_at + len(str(number).encode().join(recipe.old))
     start_tag = data[span[0]:content[0]]
@@ -387,9 +389,8 @@ def _dimension(data, layout, by_row) -> bytes | None:
     top, left = split_cell(first)
     bottom, right = split_cell(last or first)
     rows = [min(by_row), max(by_row), top, bottom]
-    columns = [left, right]
-    for values in by_row.values():
-        columns += (min(values), max(values))
+    columns = [left, right, min(min(values) for values in by_row.values()),
+               max(max(values) for values in by_row.values())]
     new_ref = (f"{column_letter(min(columns))}{min(rows)}:"
                f"{column_letter(max(columns))}{max(rows)}")
     return b"<" + layout.prefix.encode() + b'dimension ref="' + new_ref.encode() + b'"/>'

@@ -60,7 +60,7 @@ def pieces_problem(old: bytes, new: bytes, kept: "_Spans", layout) -> str | None
     cells cut out of the original were whole elements) whose <dimension> was an empty
     element. Then each piece cut out of the new part must be whole in itself: spans
     hints attribute text, everything else elements followed by a tag, as cells and
-    rows are. The pieces are parsed at once, each in an element of its own."""
+    rows are. The pieces are parsed in batches, each in an element of its own."""
     if not layout.plain or (layout.dimension and
                             old[layout.dimension[1] - 2:layout.dimension[1]] != b"/>"):
         return "nicht zu entscheiden"

@@ -90,8 +90,8 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
 
 
 def _left_opener(data, first, insert_at, prefix, digits) -> bytes | None:
-    """b'<c r="J' of the cell that ends where the tail begins, if its tag begins so;
-    else None."""
+    """b'<c r="J' of the cell that ends where the segment begins, if its tag begins
+    so; else None."""
     try:
         cell = cell_ending_at(data, first, insert_at, prefix, True)
     except Unusual:
@@ -114,9 +114,9 @@ def _number_at(data, start, tag_end, column, digits) -> int | None:
     return at
 
 
-def tail_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
-               styles) -> tuple[bytes, dict]:
-    """The new tail of row ``number`` and the styles of the cells it creates."""
+def segment_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
+                  styles) -> tuple[bytes, dict]:
+    """The new segment of row ``number`` and the styles of the cells it creates."""
     digits = str(number)
     joiner = digits.encode()
     pieces, made = [], {}

@@ -35,8 +35,8 @@ class VerificationFailed(Exception):
 
 def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
                  table_parts: set) -> None:
-    """Data sheets build judged already with sheet_problems (patch.judged) are not
-    judged again, unless they changed since; what was found then counts here."""
+    """Data sheets that build judged already with sheet_problems (patch.judged) are
+    not judged again, unless they changed since; what was found then counts here."""
     problems = list(patch.problems)
     with zipfile.ZipFile(original) as old:
         old_names = set(old.namelist())
@@ -49,8 +49,8 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
             if before == after or name in patch.owned_parts:
                 continue
             if name in sheet_parts:
-                problems += _sheet_problems(name, before, after, patch.cells.get(name, {}),
-                                            patch.scans.get(name))
+                problems += sheet_problems(name, before, after, patch.cells.get(name, {}),
+                                           patch.scans.get(name))
             elif name in table_parts:
                 if _without_ref(before) != _without_ref(after):
                     problems.append(f"Tabelle {name} hat sich außer im Bereich verändert")
@@ -123,11 +123,6 @@ def _c14n(element) -> bytes:
 
 
 def sheet_problems(part, old_data, new_data, written: dict, old=None) -> list[str]:
-    """A patched data sheet judged against its original (see _sheet_problems)."""
-    return _sheet_problems(part, old_data, new_data, written, old)
-
-
-def _sheet_problems(part, old_data, new_data, written: dict, old=None):
     """Rows without writes are byte-identical; in written rows every other cell is the
     same; everything outside the rows is the same except the <dimension> range.
     written: row -> its written columns; ``old`` is the patcher's scan of the
