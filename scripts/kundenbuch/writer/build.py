@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from .. import schema
@@ -45,6 +46,13 @@ class Patch:
         """The compressed form of data if it was compressed beforehand, else None."""
         ready = self.compressing.get(part)
         return ready[1].result() if ready is not None and ready[0] is data else None
+
+    def crc(self, part: str) -> int:
+        """CRC-32 of the part's bytes, taken from its compression if that was of these
+        very bytes."""
+        data = self.parts[part]
+        packed = self.deflated(part, data)
+        return packed.crc if packed is not None else zlib.crc32(data)
 
     def original(self, zf: zipfile.ZipFile, part: str) -> bytes:
         """A part as the file holds it; a patched sheet's as build read it already."""

@@ -17,7 +17,6 @@ whole parse.
 from __future__ import annotations
 
 import zipfile
-import zlib
 
 from lxml import etree
 
@@ -79,7 +78,7 @@ def verify_file(original, written, patch) -> None:
             if name in patch.parts:
                 # zlib compressed exactly these bytes if length and checksum agree
                 info, data = new.getinfo(name), patch.parts[name]
-                if info.file_size != len(data) or info.CRC != zlib.crc32(data):
+                if info.file_size != len(data) or info.CRC != patch.crc(name):
                     problems.append(f"Teil {name} wurde falsch gespeichert")
             elif raw_bytes(old, old.getinfo(name)) != raw_bytes(new, new.getinfo(name)):
                 problems.append(f"Teil {name} wurde unerwartet verändert")
