@@ -12,7 +12,8 @@ library), and expat calls back into Python for every element: 0.8 s for a sheet 
   rows and cells that do not overlap, increasing row numbers); if one fails, Unusual
   is raised and
 - the careful way, expat with a callback per element, is taken.
-A written sheet is always proven well-formed by a full expat parse (well_formed).
+A written sheet is proven well-formed before the file is replaced: by an expat parse
+of the pieces written into it (writer/cutout.py) or of the whole part (well_formed).
 """
 from __future__ import annotations
 

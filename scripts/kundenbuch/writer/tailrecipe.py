@@ -18,16 +18,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..records import column_letter
-from .cellxml import cell_xml, style_kind
+from .cellxml import cell_from_head, style_attribute, style_kind
 from .rowscan import Unusual, cell_ending_at, column_ending_at, columns_from
 
 
 @dataclass(slots=True)
 class Written:
     column: int
-    letters: str
     style: str | None       # the cell's own style, or the reference style of a new cell
     new: bool               # a cell the row did not have
+    opening: bytes          # b'<c r="M' : the start tag up to the row number
+    closing: bytes          # b'" s="6"' : after it, up to the end of the start tag
+
+
+def _written(prefix: bytes, column: int, style: str | None, new: bool) -> Written:
+    return Written(column, style, new,
+                   b"<" + prefix + b'c r="' + column_letter(column).encode(),
+                   _closing(style))
+
+
+def _closing(style: str | None) -> bytes:
+    return f'"{style_attribute(style)}'.encode()
 
 
 @dataclass(slots=True)
@@ -77,9 +88,9 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
                     literal[-1] += data[start:at]
                     literal.append(data[at + len(digits):end])
                 continue
-            written = Written(column, column_letter(column), styles_of[column], False)
+            written = _written(prefix, column, styles_of[column], False)
         else:
-            written = Written(column, column_letter(column), reference[column], True)
+            written = _written(prefix, column, reference[column], True)
         new += [literal, written]
         literal = [b""]
     literal[-1] += data[position:row_end]
@@ -116,20 +127,24 @@ def _number_at(data, start, tag_end, column, digits) -> int | None:
 
 def segment_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
                   styles) -> tuple[bytes, dict]:
-    """The new segment of row ``number`` and the styles of the cells it creates."""
-    digits = str(number)
-    joiner = digits.encode()
+    """The new segment of row ``number`` and the styles of the cells it creates. A
+    written cell is its start tag's parts around the row number and the rest of the
+    cell as cellxml makes it (cell_from_head with an empty head)."""
+    joiner = str(number).encode()
     pieces, made = [], {}
     for part in recipe.new:
         if type(part) is list:
             pieces.append(joiner.join(part))
             continue
-        value, style = values[part.column], part.style
+        value, closing = values[part.column], part.closing
         if part.new:
+            style = part.style
             if style is None and style_kind(value) in ("date", "money"):
                 style = str(styles.xf(style_kind(value)))
+                closing = _closing(style)
             made[part.column] = style
-        pieces.append(cell_xml(prefix, part.letters + digits, style, value).encode())
+        pieces += (part.opening, joiner, closing,
+                   cell_from_head(prefix, "", value).encode())
     return b"".join(pieces), made
 
 
