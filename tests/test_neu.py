@@ -150,3 +150,20 @@ def test_benchmark_memory_counts_forked_helpers():
             "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n")
     measured = measure("fork", [sys.executable, "-c", code])
     assert measured.peak_mb >= 240          # 100 MB + 150 MB, not just the larger one
+
+
+def test_benchmark_measures_kundenbuch_as_installed_bytecode():
+    """Measured runs start from bytecode, as an installed package does, also where
+    Python is told to write no caches (PYTHONDONTWRITEBYTECODE on CI machines)."""
+    import importlib.util
+    import os
+    from pathlib import Path
+
+    import kundenbuch.cli
+    from kundenbuch.benchmark import compiled
+    cache = Path(importlib.util.cache_from_source(kundenbuch.cli.__file__))
+    if not os.access(Path(kundenbuch.cli.__file__).parent, os.W_OK):
+        pytest.skip("package folder read-only")
+    cache.unlink(missing_ok=True)
+    compiled()
+    assert cache.exists()
