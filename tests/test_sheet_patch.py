@@ -147,6 +147,17 @@ def sheets(draw):
     return xml.encode(), writes
 
 
+def _patched_with(name: str, stand_in, xml: bytes, writes: dict) -> bytes:
+    """The sheet patched with one of the patcher's functions replaced (in hypothesis
+    tests, where pytest's monkeypatch does not reach each example)."""
+    original = getattr(cells_module, name)
+    setattr(cells_module, name, stand_in)
+    try:
+        return patch_sheet(xml, writes, StyleBook(STYLES), "Test")
+    finally:
+        setattr(cells_module, name, original)
+
+
 def expected_cells(xml: bytes, writes: dict) -> dict:
     found = cells(xml)
     for (row, column), value in writes.items():
@@ -169,12 +180,7 @@ def test_both_ways_write_the_same_cells_and_keep_all_others(sheet):
     xml, writes = sheet
     styles = StyleBook(STYLES)
     fast = patch_sheet(xml, writes, styles, "Test")
-    original = cells_module._fast_rows
-    cells_module._fast_rows = _always_unusual
-    try:
-        careful = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
-    finally:
-        cells_module._fast_rows = original
+    careful = _patched_with("_fast_rows", _always_unusual, xml, writes)
     fast_cells, careful_cells = cells(fast), cells(careful)
     assert fast_cells == careful_cells
     expected = expected_cells(xml, writes)
@@ -317,12 +323,7 @@ def test_rows_from_a_recipe_are_the_rows_taken_apart(sheet):
     cell kept, new cells styled from the row above."""
     xml, writes = sheet
     fast = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
-    original = cells_module._row_from_recipe
-    cells_module._row_from_recipe = _no_recipe
-    try:
-        one_by_one = patch_sheet(xml, writes, StyleBook(STYLES), "Test")
-    finally:
-        cells_module._row_from_recipe = original
+    one_by_one = _patched_with("_row_from_recipe", _no_recipe, xml, writes)
     assert fast == one_by_one
     fast_cells = cells(fast)
     for ref, (kind, text, _) in expected_cells(xml, writes).items():
