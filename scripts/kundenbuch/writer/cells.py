@@ -172,7 +172,7 @@ def _row_from_recipe(data, span, bprefix, plain, number, values, columns, recipe
     if segment is None:
         return None
     new_segment, made = tailrecipe.segment_bytes(recipe, bprefix.decode(), number, values,
-                                              styles)
+                                                 styles, data, segment[2])
     start_tag = data[start:first]
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)
@@ -245,11 +245,11 @@ def _taken_apart(data, span, content, bprefix, plain, number, values, reference_
             _refuse_formula_text(data, (tag_end, end), bprefix, sheet_name,
                                  f"{column_letter(column)}{number}")
         styles_of[column] = _style(data[start:tag_end])
-    recipe = tailrecipe.make(data, number, content, insert_at, span[1], tail, values,
-                             styles_of, reference, bprefix, plain)
+    recipe, segment_end, kept = tailrecipe.make(data, number, content, insert_at, span[1],
+                                                tail, values, styles_of, reference,
+                                                bprefix, plain)
     new_segment, made = tailrecipe.segment_bytes(recipe, bprefix.decode(), number, values,
-                                              styles)
-    segment_end = insert_at + len(str(number).encode().join(recipe.old))
+                                                 styles, data, kept)
     start_tag = data[span[0]:content[0]]
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)

@@ -341,10 +341,10 @@ def _last_cell(data: bytes, first: int, limit: int, cell_open: bytes, cell_close
     start = data.rfind(cell_open, first, limit)
     if start < 0:
         return None
-    return _cell_at(data, start, limit, cell_open, cell_close)
+    return cell_at(data, start, limit, cell_open, cell_close)
 
 
-def _cell_at(data: bytes, start: int, limit: int, cell_open: bytes, cell_close: bytes):
+def cell_at(data: bytes, start: int, limit: int, cell_open: bytes, cell_close: bytes):
     """(column, start, end, tag_end) of the cell whose tag begins at start."""
     tag_end = data.find(b">", start, limit) + 1
     tag = data[start:tag_end]
@@ -378,7 +378,7 @@ def columns_from(data: bytes, start: int, row_end: int, prefix: bytes,
     while not data.startswith(row_close, start):
         if not data.startswith(cell_open, start):
             raise Unusual
-        column, _, start, _ = _cell_at(data, start, row_end, cell_open, cell_close)
+        column, _, start, _ = cell_at(data, start, row_end, cell_open, cell_close)
         columns.append(column)
     if start + len(row_close) != row_end:
         raise Unusual

@@ -9,9 +9,11 @@ TailRecipe. The next row whose segment is the same bytes, row number aside, is
 rewritten from the recipe: one comparison instead of the tokenizer's work on every
 cell. The segment is found by the address of its first cell; the cells before and
 after it must lie left and right of the written columns. Where the segment has no
-cell to be found by, it reaches to the row's end and is found from there. A row that
-does not match exactly is taken apart again (and gives the next recipe), so both ways
-give the same bytes; the recipe is also how the taken-apart row is written.
+cell to be found by, it reaches to the row's end and is found from there. A cell with
+a value between written ones (an input cell, which differs from row to row) is
+matched by its address alone and copied as it stands. A row that does not match
+exactly is taken apart again (and gives the next recipe), so both ways give the same
+bytes; the recipe is also how the taken-apart row is written.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from ..records import column_letter
 from .cellxml import cell_from_head, style_attribute, style_kind
-from .rowscan import Unusual, cell_ending_at, column_ending_at, columns_from
+from .rowscan import Unusual, cell_at, cell_ending_at, column_ending_at, columns_from
 
 
 @dataclass(slots=True)
@@ -42,10 +44,19 @@ def _closing(style: str | None) -> bytes:
 
 
 @dataclass(slots=True)
+class Kept:
+    """A cell with a value between written ones: found by its address, copied."""
+    column: int
+    opening: bytes          # b'<c r="I'
+
+
+@dataclass(slots=True)
 class TailRecipe:
     columns: list           # written columns, rising
-    old: list               # the old segment, split where the row number stands
-    new: list               # list[bytes] (joined by the row number) or Written
+    # the old segment: list[bytes] (its bytes, split where the row number stands) or
+    # Kept; a single list where no cell is Kept
+    old: list
+    new: list               # list[bytes] (joined by the row number), Written or Kept
     reference: dict         # column -> style of the row above, for each new cell
     to_row_end: bool        # the segment runs to the row's end (found from there)
     left: bytes | None      # b'<c r="J' of the cell before the segment, in a plain sheet
@@ -53,10 +64,11 @@ class TailRecipe:
 
 def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
          tail: list, values: dict, styles_of: dict, reference: dict, prefix: bytes,
-         plain: bool) -> TailRecipe:
-    """The recipe of one taken-apart row. content: the span between the row's start
-    and end tag; tail: rowscan.tail_cells' cells from insert_at on; styles_of: column
-    -> style of each written cell the row had; plain: rowscan.SheetScan.plain."""
+         plain: bool) -> tuple[TailRecipe, int, list]:
+    """The recipe of one taken-apart row, where its segment ends and the spans of its
+    Kept cells. content: the span between the row's start and end tag; tail:
+    rowscan.tail_cells' cells from insert_at on; styles_of: column -> style of each
+    written cell the row had; plain: rowscan.SheetScan.plain."""
     digits = str(number).encode()
     left = _left_opener(data, content[0], insert_at, prefix, digits) if plain else None
     top = max(values)
@@ -67,9 +79,14 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
                      for column, _, end, tag_end in tail if column > top)
     to_row_end = rest_empty or not (inside and tail[0][1] == insert_at and _number_at(
         data, tail[0][1], tail[0][3], tail[0][0], digits) is not None)
+    # Cells with a value among the written ones are Kept where the segment can be
+    # found by its first cell, a written one.
+    may_keep = (plain and bool(inside) and tail[0][1] == insert_at
+                and tail[0][0] in values and _number_at(
+                    data, tail[0][1], tail[0][3], tail[0][0], digits) is not None)
     if not to_row_end:
         tail, row_end = inside, inside[-1][2]      # the segment ends with its last cell
-    old, new, literal = [], [], [b""]
+    old, fixed, new, literal, spans = [], [], [], [b""], []
     position = old_position = insert_at
     existing = {column: (start, end, tag_end) for column, start, end, tag_end in tail}
     for column in sorted(set(values) | set(existing)):
@@ -78,8 +95,17 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
             literal[-1] += data[position:start]           # what stood between cells
             position = end
             at = _number_at(data, start, tag_end, column, digits)
+            if (may_keep and column not in values and at is not None and start > insert_at
+                    and not (end == tag_end or data.startswith(b"</", tag_end))):
+                fixed.append(data[old_position:start])
+                kept = Kept(column, data[start:at])
+                old += [fixed, kept]
+                new += [literal, kept]
+                fixed, literal, old_position = [], [b""], end
+                spans.append((start, end))
+                continue
             if at is not None:
-                old += [data[old_position:at]]
+                fixed.append(data[old_position:at])
                 old_position = at + len(digits)
             if column not in values:
                 if at is None:
@@ -95,9 +121,11 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
         literal = [b""]
     literal[-1] += data[position:row_end]
     new.append(literal)
-    old.append(data[old_position:row_end])
-    return TailRecipe(sorted(values), old, [part for part in new if part != [b""]],
-                      reference, to_row_end, left)
+    fixed.append(data[old_position:row_end])
+    old.append(fixed)
+    recipe = TailRecipe(sorted(values), old, [part for part in new if part != [b""]],
+                        reference, to_row_end, left)
+    return recipe, row_end, spans
 
 
 def _left_opener(data, first, insert_at, prefix, digits) -> bytes | None:
@@ -126,15 +154,20 @@ def _number_at(data, start, tag_end, column, digits) -> int | None:
 
 
 def segment_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
-                  styles) -> tuple[bytes, dict]:
+                  styles, data: bytes, kept: list) -> tuple[bytes, dict]:
     """The new segment of row ``number`` and the styles of the cells it creates. A
     written cell is its start tag's parts around the row number and the rest of the
-    cell as cellxml makes it (cell_from_head with an empty head)."""
+    cell as cellxml makes it (cell_from_head with an empty head). kept: the spans of
+    the row's Kept cells in data."""
     joiner = str(number).encode()
     pieces, made = [], {}
+    kept_spans = iter(kept)
     for part in recipe.new:
         if type(part) is list:
             pieces.append(joiner.join(part))
+            continue
+        if type(part) is Kept:
+            pieces.append(data[slice(*next(kept_spans))])
             continue
         value, closing = values[part.column], part.closing
         if part.new:
@@ -150,28 +183,35 @@ def segment_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
 
 def matching_segment(recipe: TailRecipe, data: bytes, first: int, row_end: int,
                      prefix: bytes, plain: bool, number: int, columns: list,
-                     above_made) -> tuple[int, int] | None:
-    """(start, end) of the recipe's segment in this row, if the row holds it (the old
-    segment's bytes, row number aside) between a cell left of the written columns and
-    cells right of them, as tail_cells would have found; None if not. first: the offset
-    after the row's start tag; row_end: after its end tag; above_made: the styles of
-    the cells the patcher made in the row above (None if it wrote none there); plain:
-    rowscan.SheetScan.plain."""
+                     above_made) -> tuple[int, int, list] | None:
+    """(start, end, spans of the Kept cells) of the recipe's segment in this row, if the
+    row holds it (the old segment's bytes, row number aside) between a cell left of the
+    written columns and cells right of them, as tail_cells would have found; None if
+    not. first: the offset after the row's start tag; row_end: after its end tag;
+    above_made: the styles of the cells the patcher made in the row above (None if it
+    wrote none there); plain: rowscan.SheetScan.plain."""
     if columns != recipe.columns:
         return None
     if recipe.reference and above_made != recipe.reference:
         return None                   # new cells would take other styles
     digits = str(number).encode()
-    expected = digits.join(recipe.old)
-    if recipe.to_row_end:
+    kept = []
+    if len(recipe.old) > 1:
+        start = data.find(recipe.old[0][0] + digits + b'"', first, row_end)
+        end = _matched_through(recipe.old, data, start, row_end, prefix, digits, kept)
+        if end is None or (recipe.to_row_end and end != row_end):
+            return None
+    elif recipe.to_row_end:
+        expected = digits.join(recipe.old[0])
         if not data.endswith(expected, first, row_end):
             return None
-        start = row_end - len(expected)
+        start, end = row_end - len(expected), row_end
     else:
-        start = data.find(recipe.old[0] + digits + b'"', first, row_end)
+        expected = digits.join(recipe.old[0])
+        start = data.find(recipe.old[0][0] + digits + b'"', first, row_end)
         if start < 0 or not data.startswith(expected, start):
             return None
-    end = start + len(expected)
+        end = start + len(expected)
     if start < first:
         return None
     try:
@@ -186,7 +226,33 @@ def matching_segment(recipe: TailRecipe, data: bytes, first: int, row_end: int,
                 return None
     except Unusual:
         return None                   # the row is taken apart and decides
-    return start, end
+    return start, end, kept
+
+
+def _matched_through(old: list, data: bytes, start: int, row_end: int, prefix: bytes,
+                     digits: bytes, kept: list) -> int | None:
+    """Where the old segment ends if it stands from start on, its Kept cells (whole
+    cells at their address) added to kept; None if it does not stand there."""
+    if start < 0:
+        return None
+    position = start
+    cell_open, cell_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    for part in old:
+        if type(part) is Kept:
+            if not data.startswith(part.opening + digits + b'"', position):
+                return None
+            try:
+                end = cell_at(data, position, row_end, cell_open, cell_close)[2]
+            except Unusual:
+                return None
+            kept.append((position, end))
+            position = end
+            continue
+        expected = digits.join(part)
+        if not data.startswith(expected, position):
+            return None
+        position += len(expected)
+    return position
 
 
 def _left_of(recipe: TailRecipe, data: bytes, first: int, start: int, prefix: bytes,
