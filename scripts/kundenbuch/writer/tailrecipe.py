@@ -77,13 +77,12 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
     # the segment runs to the row's end, which is the cheaper one to find.
     rest_empty = all(end == tag_end or data.startswith(b"</", tag_end)
                      for column, _, end, tag_end in tail if column > top)
-    to_row_end = rest_empty or not (inside and tail[0][1] == insert_at and _number_at(
-        data, tail[0][1], tail[0][3], tail[0][0], digits) is not None)
+    findable = bool(inside) and tail[0][1] == insert_at and _number_at(
+        data, tail[0][1], tail[0][3], tail[0][0], digits) is not None
+    to_row_end = rest_empty or not findable
     # Cells with a value among the written ones are Kept where the segment can be
     # found by its first cell, a written one.
-    may_keep = (plain and bool(inside) and tail[0][1] == insert_at
-                and tail[0][0] in values and _number_at(
-                    data, tail[0][1], tail[0][3], tail[0][0], digits) is not None)
+    may_keep = plain and findable and tail[0][0] in values
     if not to_row_end:
         tail, row_end = inside, inside[-1][2]      # the segment ends with its last cell
     old, fixed, new, literal, spans = [], [], [], [b""], []
