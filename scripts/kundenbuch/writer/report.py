@@ -6,6 +6,7 @@ thousands, are serialised as text by cellxml and put into the frame's empty
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from itertools import chain, repeat
 
@@ -14,7 +15,7 @@ from lxml import etree
 from ..ooxml import M, NS_MAIN, NS_REL
 from ..plan import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
 from ..records import column_letter
-from .cellxml import attribute_escaped, cell_from_head, style_attribute
+from .cellxml import EPOCH, attribute_escaped, cell_from_head, style_attribute
 
 EMPTY_SHEET_DATA = b"<sheetData/>"
 EMPTY_HYPERLINKS = b"<hyperlinks/>"
@@ -99,6 +100,7 @@ def _split(frame: bytes, empty: bytes) -> list[bytes]:
 
 
 LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
+EPOCH_DAY = EPOCH.date()
 
 
 class _Rows(list):
@@ -128,9 +130,10 @@ class _Rows(list):
 
 
 def column_cells(letters: str, style: str, numbers: list[str], values: list) -> list[str]:
-    """One column's cells as text ("" where empty). Text that needs no escaping and
-    amounts are written here directly, as cellxml.cell_from_head would write them
-    (a test holds the two to that); everything else goes through it."""
+    """One column's cells as text ("" where empty). Text that needs no escaping,
+    amounts, dates and whole numbers are written here directly, as
+    cellxml.cell_from_head would write them (a test holds the two to that); everything
+    else goes through it."""
     head = f'<c r="{letters}'
     cells = []
     append = cells.append
@@ -149,6 +152,10 @@ def column_cells(letters: str, style: str, numbers: list[str], values: list) -> 
             append("")
         elif kind is Decimal:
             append(f'{head}{number}"{style}><v>{value:f}</v></c>')
+        elif kind is date:
+            append(f'{head}{number}"{style}><v>{(value - EPOCH_DAY).days}</v></c>')
+        elif kind is int:
+            append(f'{head}{number}"{style}><v>{value}</v></c>')
         else:
             append(cell_from_head("", f'{head}{number}"{style}', value))
     return cells
