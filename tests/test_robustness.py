@@ -61,6 +61,25 @@ def test_damaged_workbook_never_crashes(tmp_path, demo_file, flips):
     assert path.read_bytes() == bytes(data)
 
 
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet3.xml"])
+def test_an_entry_flagged_as_encrypted_is_refused_politely(tmp_path, demo_file, part):
+    """One flipped bit marks a zip entry as encrypted; zipfile then refuses to read it.
+    The user gets the German message for a damaged file, not a traceback."""
+    path = tmp_path / "verschluesselt.xlsx"
+    data = bytearray(demo_file.read_bytes())
+    name = part.encode()
+    record = data.find(b"PK\x01\x02")                 # the central directory's entries
+    while data[record + 46:record + 46 + len(name)] != name:
+        record = data.find(b"PK\x01\x02", record + 4)
+    data[record + 8] |= 0x01                          # general purpose flag: encrypted
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    result = run("pruefen", path)
+    assert result.exit_code == 2
+    assert "beschädigt" in result.output or "gelesen werden" in result.output
+    assert path.read_bytes() == before
+
+
 def _rows(draw, spec, count):
     return [{column.field: draw(ANY_CELL) for column in spec.columns} for _ in range(count)]
 

@@ -122,6 +122,12 @@ def sniff_not_zip(path: Path) -> str:
             "richtige Datei angeben.")
 
 
+# What reading a damaged package raises. RuntimeError: zipfile's answer to an entry
+# flagged as encrypted (a single flipped bit does that).
+DAMAGED = (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError, ValueError,
+           OSError, EOFError, NotImplementedError, RuntimeError)
+
+
 def open_package(path: Path) -> Package:
     """Inspect the package; raise UnreadableWorkbook for files we must not touch."""
     path = Path(path)
@@ -136,8 +142,7 @@ def open_package(path: Path) -> Package:
             return _inspect(path, zf)
     except UnreadableWorkbook:
         raise
-    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError, ValueError,
-            OSError, EOFError, NotImplementedError) as exc:
+    except DAMAGED as exc:
         raise UnreadableWorkbook(
             f"Die Datei {path.name} ist beschädigt und kann nicht gelesen werden "
             f"({type(exc).__name__}).") from exc

@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import io
 import os
-import zlib
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from . import schema
 from .convert import (choice_lookup, convert, converter, is_empty, serial_date,
                       to_money)
 from .findings import FEHLER, WARNUNG, Finding
-from .ooxml import M, Package, TableInfo, UnreadableWorkbook, open_package
+from .ooxml import DAMAGED, M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import BaseRate, Record, Settings, column_letter, split_cell
 from .xmlgrid import read_grid
 from .zipentries import read_entry
@@ -102,8 +101,7 @@ def read_book(path, allow_empty: bool = False) -> Book:
         book = build_book(path, package, fingerprint, grids, allow_empty)
         try:
             book.error_cells = errors.result()
-        except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError,
-                EOFError) as exc:
+        except DAMAGED as exc:
             raise UnreadableWorkbook(f"Die Datei {path.name} ist beschädigt und kann "
                                      f"nicht gelesen werden ({type(exc).__name__}).") from exc
     return book
@@ -227,8 +225,7 @@ class _SheetGrids:
     def _fallback(self, sheet, calamine_error):
         try:
             grid = read_grid(self.path, self.package.sheet(sheet).part)
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, KeyError,
-                ValueError, OSError, EOFError) as exc:
+        except DAMAGED as exc:
             raise UnreadableWorkbook(f"Das Blatt „{sheet}“ in {self.path.name} kann nicht "
                                      f"gelesen werden ({calamine_error}).") from exc
         self.raw_numbers.add(sheet)
