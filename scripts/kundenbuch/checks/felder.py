@@ -14,13 +14,12 @@ def _tables(book):
 @check
 def required_cells(book, stichtag):
     for spec, records in _tables(book):
-        required = [c for c in spec.columns if c.required]
+        required = [(c.field, c.header) for c in spec.columns if c.required]
         for record in records:
-            for column in required:
-                if (record.has_column(column.field) and record[column.field] is None
-                        and column.field not in record.raw):      # empty, not just bad
-                    yield at(record, column.field, FEHLER,
-                             f"{column.header} fehlt (Pflichtfeld).")
+            for field, header in required:
+                if (field in record.columns and record[field] is None
+                        and field not in record.raw):             # empty, not just bad
+                    yield at(record, field, FEHLER, f"{header} fehlt (Pflichtfeld).")
 
 
 @check
@@ -36,9 +35,9 @@ def unique_values(book, stichtag):
                 if key in first_seen:
                     yield at(record, column.field, FEHLER,
                              f"{column.header} {value} kommt doppelt vor (zuerst in "
-                             f"{first_seen[key]}).")
+                             f"{first_seen[key].cell(column.field)}).")
                 else:
-                    first_seen[key] = record.cell(column.field)
+                    first_seen[key] = record       # its address only when needed
 
 
 @check
