@@ -197,7 +197,7 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     cancelled = invoice["storniert"] == schema.YES
     if cancelled or still_open <= ZERO:     # paid, or a credit note (Netto <= 0)
         status = CANCELLED if cancelled else PAID
-        fees = _fees(0, level_sent, terms) if level_sent > 1 else ZERO   # the common case
+        fees = _fees(0, level_sent, terms)
         return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
                             ZERO, status, None, ZERO, (), ZERO, level_sent, 0, fees)
     overdue_days = max(0, (stichtag - effective).days) if effective else 0
