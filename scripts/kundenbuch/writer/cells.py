@@ -19,7 +19,7 @@ from lxml import etree
 from ..ooxml import M, PARSER
 from ..records import column_letter, split_cell
 from . import tailrecipe
-from .cellxml import cell_xml, excel_number, style_kind, xml_safe
+from .cellxml import cell_xml, excel_number, xml_safe
 from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_content, scan,
                       tail_cells)
 
@@ -216,11 +216,7 @@ def _fast_row(data, span, prefix, number, values, above, above_made, layout, sty
         start_tag = data[span[0]:span[1] - 2].rstrip() + b">"
     pieces, made = [], {}
     for column in sorted(values):
-        style = reference_style(column)
-        kind = style_kind(values[column])
-        if style is None and kind in ("date", "money"):
-            style = str(styles.xf(kind))
-        made[column] = style
+        style = made[column] = styles.for_new_cell(reference_style(column), values[column])
         ref = f"{column_letter(column)}{number}"
         pieces.append(cell_xml(prefix, ref, style, values[column]).encode())
     if b" spans=" in start_tag:
@@ -419,10 +415,7 @@ def _patch_row(row, row_number, values, reference, styles, sheet_name):
             else:
                 _append_cell(row, cell)
             tail[column] = cell
-            style = _style_in(reference, column)
-            kind = style_kind(value)
-            if style is None and kind in ("date", "money"):
-                style = str(styles.xf(kind))
+            style = styles.for_new_cell(_style_in(reference, column), value)
             if style:
                 cell.set("s", style)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..ooxml import M, NS_MAIN, parse_xml
+from .cellxml import style_kind
 
 DATE_CODE = "DD.MM.YYYY"
 MONEY_CODE = '#,##0.00 "€"'
@@ -114,6 +115,13 @@ class StyleBook:
         index = self._find_or_add("cellXfs", "xf", xml)
         self._cache[kind] = index
         return index
+
+    def for_new_cell(self, reference: str | None, value) -> str | None:
+        """The style of a cell the writer makes: that of the same column in the row
+        above (reference), else the date or money format where the value needs one."""
+        if reference is None and style_kind(value) in ("date", "money"):
+            return str(self.xf(style_kind(value)))
+        return reference
 
     def to_bytes(self) -> bytes:
         if not self.changed:

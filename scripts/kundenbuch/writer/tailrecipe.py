@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..records import column_letter
-from .cellxml import cell_from_head, style_attribute, style_kind
+from .cellxml import cell_from_head, style_attribute
 from .rowscan import Unusual, cell_at, cell_ending_at, column_ending_at, columns_from
 
 
@@ -170,11 +170,9 @@ def segment_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
             continue
         value, closing = values[part.column], part.closing
         if part.new:
-            style = part.style
-            if style is None and style_kind(value) in ("date", "money"):
-                style = str(styles.xf(style_kind(value)))
+            style = made[part.column] = styles.for_new_cell(part.style, value)
+            if style != part.style:
                 closing = _closing(style)
-            made[part.column] = style
         pieces += (part.opening, joiner, closing,
                    cell_from_head(prefix, "", value).encode())
     return b"".join(pieces), made
