@@ -70,8 +70,8 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
     # verifies.
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
-            patch = build_patch(book, plan, compress=partial(pool.submit, deflated),
-                                judge=sheet_problems)
+            patch = build_patch(book, plan, judge=sheet_problems,
+                                compress=partial(pool.submit, deflated))
         except PatchRefused as exc:
             raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
         if not patch.parts and not patch.removed:

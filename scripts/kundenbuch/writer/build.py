@@ -25,8 +25,6 @@ class Patch:
     removed: set = field(default_factory=set)
     cells: dict = field(default_factory=dict)        # sheet part -> row -> col -> value
     owned_parts: set = field(default_factory=set)    # report sheets, whole
-    scans: dict = field(default_factory=dict)        # sheet part -> scan of the original
-    originals: dict = field(default_factory=dict)    # sheet part -> its original bytes
     # data sheet part -> the bytes judged as soon as it was patched (its original let
     # go then), and what was found wrong with them
     judged: dict = field(default_factory=dict)
@@ -54,30 +52,34 @@ class Patch:
         packed = self.deflated(part, data)
         return packed.crc if packed is not None else zlib.crc32(data)
 
-    def original(self, zf: zipfile.ZipFile, part: str) -> bytes:
-        """A part as the file holds it; a patched sheet's as build read it already."""
-        return self.originals.get(part) or read_entry(zf, part)
+    def judged_as_built(self, part: str) -> bool:
+        """Whether the part is a data sheet judged when it was patched, and unchanged
+        since."""
+        return part in self.judged and self.judged[part] is self.parts[part]
+
+    def drop(self, part: str) -> None:
+        """A part that came out as it was is not written."""
+        del self.parts[part]
+        self.compressing.pop(part, None)
 
     def drop_unchanged(self, zf: zipfile.ZipFile) -> None:
         """Parts that came out as they were are not written. The stored size is
-        compared first: a part of another size is not read back, and a patched
-        sheet's original is at hand already."""
+        compared first: a part of another size is not read back. (A data sheet that
+        came out unchanged was dropped when it was judged.)"""
         sizes = {info.filename: info.file_size for info in zf.infolist()}
         for part in list(self.parts):
-            if self.judged.get(part) is self.parts[part]:
-                continue                  # changed: an unchanged one is gone already
             data = self.parts[part]
-            if sizes.get(part) == len(data) and self.original(zf, part) == data:
-                del self.parts[part]
-                self.compressing.pop(part, None)
+            if (not self.judged_as_built(part) and sizes.get(part) == len(data)
+                    and read_entry(zf, part) == data):
+                self.drop(part)
 
 
-def build_patch(book, plan: Plan, compress=None, judge=None) -> Patch:
-    """compress: bytes -> future of zipentries.Deflated, to compress each sheet part
-    while the next ones are built (None: compressed when written). judge(part, old,
-    new, written, scan) -> problems: called for each data sheet as soon as it is
-    patched, so that its original need not be kept until all parts are built (a
-    large sheet's original, new version and scan together take hundreds of MB)."""
+def build_patch(book, plan: Plan, judge, compress=None) -> Patch:
+    """judge(part, old, new, written, scan) -> problems: called for each data sheet as
+    soon as it is patched, so that its original need not be kept until all parts are
+    built (a large sheet's original, new version and scan together take hundreds of
+    MB). compress: bytes -> future of zipentries.Deflated, to compress each sheet
+    part while the next ones are built (None: compressed when written)."""
     package = book.package
     patch = Patch(compress=compress)
     with zipfile.ZipFile(book.path) as zf:
@@ -99,10 +101,7 @@ def build_patch(book, plan: Plan, compress=None, judge=None) -> Patch:
                 sheet = package.sheet(sheet_name)
                 headers = frozenset(loc.header_row for loc in book.locations.values()
                                     if loc.sheet == sheet.name)
-                _patch_data_sheet(patch, zf, sheet, by_row, styles, headers)
-                patch.built(sheet.part)           # compressed while it is judged
-                if judge is not None:
-                    _judge_now(patch, sheet.part, judge)
+                _patch_and_judge(patch, zf, sheet, by_row, styles, headers, judge)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
             if styles.changed:
@@ -114,25 +113,20 @@ def build_patch(book, plan: Plan, compress=None, judge=None) -> Patch:
     return patch
 
 
-def _patch_data_sheet(patch: Patch, zf, sheet, by_row, styles, headers) -> None:
-    """(A function of its own: no name in build_patch holds on to the original once
-    it is judged and let go.)"""
-    data = patch.originals[sheet.part] = read_entry(zf, sheet.part)
-    layout = patch.scans[sheet.part] = scan_sheet(data, sheet.name)
-    patch.parts[sheet.part] = patch_scanned(data, layout, by_row, styles, sheet.name,
-                                            headers)
+def _patch_and_judge(patch: Patch, zf, sheet, by_row, styles, headers, judge) -> None:
+    """One data sheet patched, then judged while it is compressed. (A function of its
+    own: the original and its scan are let go when it returns.)"""
+    old = read_entry(zf, sheet.part)
+    layout = scan_sheet(old, sheet.name)
+    new = patch.parts[sheet.part] = patch_scanned(old, layout, by_row, styles,
+                                                  sheet.name, headers)
     patch.cells[sheet.part] = by_row
-
-
-def _judge_now(patch: Patch, part: str, judge) -> None:
-    old, new = patch.originals.pop(part), patch.parts[part]
-    scan = patch.scans.pop(part)
-    if old == new:
-        del patch.parts[part]                 # nothing to write
-        patch.compressing.pop(part, None)
+    if new == old:
+        patch.drop(sheet.part)                # nothing to write
         return
-    patch.problems += judge(part, old, new, patch.cells[part], scan)
-    patch.judged[part] = new
+    patch.built(sheet.part)
+    patch.problems += judge(sheet.part, old, new, by_row, layout)
+    patch.judged[sheet.part] = new
 
 
 def _report(book, report, styles, patch, current, original):

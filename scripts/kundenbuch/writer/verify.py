@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
-from ..zipentries import raw_bytes
+from ..zipentries import raw_bytes, read_entry
 from .cells import ROW_BATCH, namespace_declarations
 from .cutout import kept_in_new, pieces_problem
 from .rowscan import ScanError, Unusual, row_without, scan, sheet_head, well_formed
@@ -42,14 +42,13 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
         for name in sorted(patch.removed - old_names):
             problems.append(f"Teil {name} soll entfernt werden, gibt es aber nicht")
         for name in sorted(old_names & set(patch.parts)):
-            if patch.judged.get(name) is patch.parts[name]:
+            if patch.judged_as_built(name):
                 continue
-            before, after = patch.original(old, name), patch.parts[name]
+            before, after = read_entry(old, name), patch.parts[name]
             if before == after or name in patch.owned_parts:
                 continue
             if name in sheet_parts:
-                problems += sheet_problems(name, before, after, patch.cells.get(name, {}),
-                                           patch.scans.get(name))
+                problems += sheet_problems(name, before, after, patch.cells.get(name, {}))
             elif name in table_parts:
                 if _without_ref(before) != _without_ref(after):
                     problems.append(f"Tabelle {name} hat sich außer im Bereich verändert")
