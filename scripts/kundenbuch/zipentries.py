@@ -53,15 +53,10 @@ def write_deflated(target: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes,
                    packed: Deflated) -> None:
     """The entry ``info`` (name, date, attributes) with content ``data``, compressed
     beforehand as ``packed``."""
-    entry = zipfile.ZipInfo(info.filename, info.date_time)
-    for attribute in ("comment", "extra", "create_system", "create_version",
-                      "extract_version", "volume", "internal_attr", "external_attr"):
-        setattr(entry, attribute, getattr(info, attribute))
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.CRC, entry.compress_size, entry.file_size = packed.crc, len(packed.raw), packed.size
-    entry.flag_bits = 0                     # as ZipFile.writestr sets them
     try:
-        _write_raw(target, entry, packed.raw)
+        _write_raw(target, info, packed.raw, compress_type=zipfile.ZIP_DEFLATED,
+                   CRC=packed.crc, compress_size=len(packed.raw), file_size=packed.size,
+                   flag_bits=0)             # as ZipFile.writestr sets them
     except (AttributeError, struct.error, ValueError):
         target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
@@ -95,7 +90,9 @@ def raw_bytes(source, info) -> bytes:
     return source.fp.read(info.compress_size)
 
 
-def _write_raw(target, info, raw: bytes) -> None:
+def _write_raw(target, info, raw: bytes, **changed) -> None:
+    """The entry ``info`` with the compressed bytes ``raw``; ``changed``: attributes
+    that differ from info's (those of newly compressed content)."""
     entry = zipfile.ZipInfo(info.filename, info.date_time)
     for attribute in ("compress_type", "comment", "extra", "create_system",
                       "create_version", "extract_version", "volume", "internal_attr",
@@ -103,6 +100,8 @@ def _write_raw(target, info, raw: bytes) -> None:
         setattr(entry, attribute, getattr(info, attribute))
     # Sizes and CRC go into the local header, so no data descriptor follows the data.
     entry.flag_bits = info.flag_bits & ~_DATA_DESCRIPTOR_FLAG
+    for attribute, value in changed.items():
+        setattr(entry, attribute, value)
     with target._lock:
         target.fp.seek(target.start_dir)
         entry.header_offset = target.fp.tell()

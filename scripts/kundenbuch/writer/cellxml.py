@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 EPOCH = datetime(1899, 12, 30)
+EPOCH_DAY = EPOCH.date()
 
 
 def excel_number(value) -> str | None:
@@ -25,7 +26,7 @@ def excel_number(value) -> str | None:
         delta = value - EPOCH
         return repr(delta.days + delta.seconds / 86400)
     if isinstance(value, date):
-        return str((value - EPOCH.date()).days)
+        return str((value - EPOCH_DAY).days)
     if isinstance(value, time):
         return repr((value.hour * 3600 + value.minute * 60 + value.second) / 86400)
     if isinstance(value, Decimal):

@@ -15,7 +15,7 @@ from lxml import etree
 from ..ooxml import M, NS_MAIN, NS_REL
 from ..plan import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
 from ..records import column_letter
-from .cellxml import EPOCH, attribute_escaped, cell_from_head, style_attribute
+from .cellxml import EPOCH_DAY, attribute_escaped, cell_from_head, style_attribute
 
 EMPTY_SHEET_DATA = b"<sheetData/>"
 EMPTY_HYPERLINKS = b"<hyperlinks/>"
@@ -100,7 +100,6 @@ def _split(frame: bytes, empty: bytes) -> list[bytes]:
 
 
 LETTERS = [column_letter(index) for index in range(1, 703)]        # A … ZZ
-EPOCH_DAY = EPOCH.date()
 
 
 class _Rows(list):
