@@ -75,8 +75,7 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
     inside = [cell for cell in tail if cell[0] <= top]
     # Empty cells right of the written ones are likely the same in the next rows: then
     # the segment runs to the row's end, which is the cheaper one to find.
-    rest_empty = all(end == tag_end or data.startswith(b"</", tag_end)
-                     for column, _, end, tag_end in tail if column > top)
+    rest_empty = all(_empty(data, cell) for cell in tail if cell[0] > top)
     findable = bool(inside) and tail[0][1] == insert_at and _number_at(
         data, tail[0][1], tail[0][3], tail[0][0], digits) is not None
     to_row_end = rest_empty or not findable
@@ -95,7 +94,7 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
             position = end
             at = _number_at(data, start, tag_end, column, digits)
             if (may_keep and column not in values and at is not None and start > insert_at
-                    and not (end == tag_end or data.startswith(b"</", tag_end))):
+                    and not _empty(data, (column, start, end, tag_end))):
                 fixed.append(data[old_position:start])
                 kept = Kept(column, data[start:at])
                 old += [fixed, kept]
@@ -125,6 +124,12 @@ def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
     recipe = TailRecipe(sorted(values), old, [part for part in new if part != [b""]],
                         reference, to_row_end, left)
     return recipe, row_end, spans
+
+
+def _empty(data: bytes, cell: tuple) -> bool:
+    """Whether a cell of tail_cells (column, start, end, tag_end) holds nothing."""
+    _, _, end, tag_end = cell
+    return end == tag_end or data.startswith(b"</", tag_end)
 
 
 def _left_opener(data, first, insert_at, prefix, digits) -> bytes | None:
@@ -193,22 +198,16 @@ def matching_segment(recipe: TailRecipe, data: bytes, first: int, row_end: int,
         return None                   # new cells would take other styles
     digits = str(number).encode()
     kept = []
-    if len(recipe.old) > 1:
-        start = data.find(recipe.old[0][0] + digits + b'"', first, row_end)
-        end = _matched_through(recipe.old, data, start, row_end, prefix, digits, kept)
-        if end is None or (recipe.to_row_end and end != row_end):
-            return None
-    elif recipe.to_row_end:
+    if recipe.to_row_end and len(recipe.old) == 1:     # found from the row's end
         expected = digits.join(recipe.old[0])
         if not data.endswith(expected, first, row_end):
             return None
         start, end = row_end - len(expected), row_end
-    else:
-        expected = digits.join(recipe.old[0])
+    else:                                             # found by its first cell
         start = data.find(recipe.old[0][0] + digits + b'"', first, row_end)
-        if start < 0 or not data.startswith(expected, start):
+        end = _matched_through(recipe.old, data, start, row_end, prefix, digits, kept)
+        if end is None or (recipe.to_row_end and end != row_end):
             return None
-        end = start + len(expected)
     if start < first:
         return None
     try:
