@@ -262,8 +262,8 @@ def test_a_commented_cell_is_not_taken_for_a_cell():
 def regular_sheets(draw):
     """Many rows cut from one pattern, as a table is: the same cells from the written
     columns on in most rows, with some rows that differ (a value in the tail, a cell
-    missing, cells out of order, blanks between cells, a spans hint), and writes to
-    the same columns in most rows."""
+    missing or in another style, cells out of order, blanks between cells, a spans
+    hint), and writes to the same columns in most rows."""
     prefix = draw(st.sampled_from(["", "x:"]))
     p = prefix
     tail = draw(st.lists(st.sampled_from(["C", "D", "E", "F"]), unique=True, max_size=4))
@@ -278,7 +278,7 @@ def regular_sheets(draw):
     for number in range(2, 2 + count):
         oddity = draw(st.sampled_from(["none"] * 6 + ["value", "missing", "disorder",
                                                       "late", "blank", "no_b",
-                                                      "other_writes"]))
+                                                      "other_writes", "restyled"]))
         cells = [f'<{p}c r="A{number}"><{p}v>{number}</{p}v></{p}c>']
         if oddity != "no_b":
             cells.append(f'<{p}c r="B{number}" s="2"/>')
@@ -288,7 +288,10 @@ def regular_sheets(draw):
             body = f"<{p}v>7</{p}v>" if oddity == "value" and column == max(tail) else ""
             if column == valued:
                 body = f"<{p}v>{number * 3}</{p}v>"
-            head = f'<{p}c r="{column}{number}"{tail_style[column]}'
+            style = tail_style[column]
+            if oddity == "restyled" and column == min(tail):  # as long, other bytes
+                style = ' s="3"' if style == ' s="2"' else ' s="2"'
+            head = f'<{p}c r="{column}{number}"{style}'
             cells.append(head + (f">{body}</{p}c>" if body else "/>"))
         if oddity == "disorder" and len(cells) > 2:
             cells[1], cells[2] = cells[2], cells[1]
@@ -365,3 +368,19 @@ def test_a_written_cell_that_is_not_xml_is_found(broken):
     assert written in result and not sheet_problems("sheet", sheet, result, cells_by_row(writes))
     problems = sheet_problems("sheet", sheet, result.replace(written, broken), cells_by_row(writes))
     assert problems and "kein gültiges XML" in problems[0]
+
+
+def test_a_row_unlike_the_one_before_keeps_its_own_cells():
+    """A row whose written cell has another style (of the same length) than in the
+    rows before it keeps that style: it is not written from their recipe."""
+    def row(n, style):
+        return (f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}" s="{style}"/>'
+                f'<c r="C{n}"><v>{n * 3}</v></c></row>')
+    rows = "".join(row(n, "3" if n == 7 else "2") for n in range(2, 12))
+    sheet = f'<worksheet xmlns="{NS}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    writes = {(n, 2): f"x{n}" for n in range(2, 12)}
+    result = patch_sheet(sheet, writes, StyleBook(STYLES), "Test")
+    found = cells(result)
+    assert found["B7"] == ("inlineStr", "x7", "3")
+    assert found["B8"] == ("inlineStr", "x8", "2")
+    assert found["C7"][1] == "21"
