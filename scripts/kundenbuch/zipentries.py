@@ -90,18 +90,22 @@ def raw_bytes(source, info) -> bytes:
     return source.fp.read(info.compress_size)
 
 
+_COPIED = ("compress_type", "comment", "extra", "create_system", "create_version",
+           "extract_version", "volume", "internal_attr", "external_attr", "CRC",
+           "compress_size", "file_size")
+
+
 def _write_raw(target, info, raw: bytes, **changed) -> None:
     """The entry ``info`` with the compressed bytes ``raw``; ``changed``: attributes
     that differ from info's (those of newly compressed content)."""
     entry = zipfile.ZipInfo(info.filename, info.date_time)
-    for attribute in ("compress_type", "comment", "extra", "create_system",
-                      "create_version", "extract_version", "volume", "internal_attr",
-                      "external_attr", "CRC", "compress_size", "file_size"):
-        setattr(entry, attribute, getattr(info, attribute))
+    # changed is asked first: a new part's ZipInfo has no CRC yet.
+    values = {name: getattr(info, name) for name in _COPIED if name not in changed}
     # Sizes and CRC go into the local header, so no data descriptor follows the data.
-    entry.flag_bits = info.flag_bits & ~_DATA_DESCRIPTOR_FLAG
-    for attribute, value in changed.items():
-        setattr(entry, attribute, value)
+    values["flag_bits"] = info.flag_bits & ~_DATA_DESCRIPTOR_FLAG
+    values.update(changed)
+    for name, value in values.items():
+        setattr(entry, name, value)
     with target._lock:
         target.fp.seek(target.start_dir)
         entry.header_offset = target.fp.tell()
