@@ -129,11 +129,33 @@ def test_benchmark_runs_and_reports_every_stage(cli, tmp_path):
     text = out.read_text(encoding="utf-8")
     for stage in ("Lesen", "Prüfen", "Rechnen", "Planen", "Schreiben",
                   "Monatsabschluss, erster Lauf", "Monatsabschluss, Folgelauf",
-                  "Reines Lesen (calamine)", "openpyxl laden + speichern"):
+                  "Reines Lesen (calamine)",
+                  "openpyxl laden + speichern, Mappe vor dem ersten Lauf",
+                  "openpyxl laden + speichern, Mappe vor dem Folgelauf"):
         assert f"| {stage} |" in text
     for run in ("erster Lauf", "Folgelauf"):
         assert f"Monatsabschluss, {run} ≤ 1 s (" in text
     assert "Mahnbrief rendern" in text
+
+
+def test_benchmark_compares_each_run_with_openpyxl_on_the_book_it_starts_from():
+    """The follow-up run starts from the book the first run wrote (with its report
+    sheets), so its factor is taken against openpyxl's round trip of that book, not of
+    the fresh one."""
+    from kundenbuch.benchmark import Measurement, Report, _judge
+    report = Report("mittel", [
+        Measurement("Lesen", 1.0, None), Measurement("Reines Lesen (calamine)", 1.0, None),
+        Measurement("Monatsabschluss, erster Lauf", 2.0, 100),
+        Measurement("Monatsabschluss, Folgelauf", 1.5, 100),
+        Measurement("openpyxl laden + speichern, Mappe vor dem ersten Lauf", 16.0, 400),
+        Measurement("openpyxl laden + speichern, Mappe vor dem Folgelauf", 18.0, 450)])
+    _judge(report)
+    verdicts = dict(report.verdicts)
+    assert verdicts["Monatsabschluss, erster Lauf ≥ 10× schneller als openpyxl mit "
+                    "derselben Mappe (8.0×)"] is False
+    assert verdicts["Monatsabschluss, Folgelauf ≥ 10× schneller als openpyxl mit "
+                    "derselben Mappe (12.0×)"] is True
+    assert "erster Lauf 8.0×, Folgelauf 12.0×" in report.ratios_line()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Speicher je Prozess "

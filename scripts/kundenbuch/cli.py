@@ -583,8 +583,7 @@ def benchmark(groesse, ausgabe, letters):
         table.add_row(m.name, f"{m.seconds:.2f}", f"{m.peak_mb:.0f}" if m.peak_mb else "",
                       m.note)
     console.print(table)
-    console.print(f"openpyxl laden+speichern / Monatsabschluss: {report.ratio_openpyxl:.1f}×; "
-                  f"Lesen / reines Lesen: {report.ratio_read:.2f}×")
+    console.print(report.ratios_line())
     if report.letter_ms is not None:
         console.print(f"Briefe: {report.letters} Mahnbriefe, {report.letter_ms:.0f} ms je Brief"
                       + (f", PDF {report.pdf_seconds:.2f} s je Brief im Stapel"
