@@ -220,11 +220,16 @@ def test_the_quick_proof_never_passes_a_lost_or_changed_cell(sheet, data):
         return
     start, end = _element_at(fast, data.draw(st.sampled_from(kept)))
     element = fast[start:end]
-    broken = data.draw(st.sampled_from([
+    changes = [
         b"",                                             # the cell is gone
         element.replace(b"</", b"<v>9</v></", 1) if b"</" in element
         else element[:-2] + b"><v>9</v></" + element[1:element.index(b" ")] + b">",
-    ]))
+    ]
+    value = element.find(b"<v>") + 3
+    if value > 2 and element[value:value + 1] not in (b"", b"<"):   # same length
+        digit = b"8" if element[value:value + 1] == b"9" else b"9"
+        changes.append(element[:value] + digit + element[value + 1:])
+    broken = data.draw(st.sampled_from(changes))
     sabotaged = fast[:start] + broken + fast[end:]
     assert not unchanged_but_written(xml, sabotaged, cells_by_row(writes), layout)
     assert sheet_problems("sheet", xml, sabotaged, cells_by_row(writes))
@@ -242,6 +247,41 @@ def test_the_quick_proof_holds_for_a_plain_sheet():
     assert unchanged_but_written(sheet, result, cells_by_row(writes), scan(sheet))
     assert not unchanged_but_written(sheet, result.replace(b"<v>7</v>", b"<v>6</v>"),
                                      cells_by_row(writes), scan(sheet))
+
+
+def test_the_quick_proof_compares_what_lies_between_written_cells():
+    """A kept cell changed without changing its length is found wherever it stands:
+    before a written cell the original had, before one the patcher created, before
+    one that is missing from the new part, and after the last one."""
+    sheet = (f'<worksheet xmlns="{NS}"><sheetData>'
+             '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c><c r="C1"><v>3</v></c>'
+             '</row><row r="2"><c r="A2"><v>4</v></c></row></sheetData></worksheet>').encode()
+    writes = {1: {2: "neu", 4: "auch"}}
+    result = patch_sheet(sheet, {(1, 2): "neu", (1, 4): "auch"}, StyleBook(STYLES), "Test")
+    layout = scan(sheet)
+    assert unchanged_but_written(sheet, result, writes, layout)
+    for before, after in ((b"<v>1</v>", b"<v>9</v>"),       # before B1, in both
+                          (b"<v>3</v>", b"<v>9</v>"),       # before D1, created
+                          (b"<v>4</v>", b"<v>9</v>")):      # after the last cut
+        assert not unchanged_but_written(sheet, result.replace(before, after), writes,
+                                         layout), before
+    written_b1 = result[result.index(b'<c r="B1"'):result.index(b'<c r="C1"')]
+    missing = result.replace(written_b1, b"").replace(b"<v>1</v>", b"<v>9</v>")
+    assert not unchanged_but_written(sheet, missing, writes, layout)
+
+
+def test_a_spans_hint_that_is_not_xml_is_found():
+    """The spans hint of a written row is cut out like the cells; if it is not a plain
+    hint, the new part is parsed whole and its fault found."""
+    sheet = (f'<worksheet xmlns="{NS}"><sheetData><row r="1" spans="1:2">'
+             '<c r="A1"><v>1</v></c></row></sheetData></worksheet>').encode()
+    writes = {(1, 2): "neu"}
+    result = patch_sheet(sheet, writes, StyleBook(STYLES), "Test")
+    assert b' spans="1:2"' in result
+    assert not sheet_problems("sheet", sheet, result, cells_by_row(writes))
+    broken = result.replace(b' spans="1:2"', b' spans="1<2"')
+    problems = sheet_problems("sheet", sheet, broken, cells_by_row(writes))
+    assert problems and "kein gültiges XML" in problems[0]
 
 
 def _always_unusual(*args, **kwargs):

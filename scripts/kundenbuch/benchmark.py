@@ -32,8 +32,10 @@ PDF_SECONDS = 0.25          # one PDF, converted in a batch
 # Each month-end run is compared with openpyxl's round trip of the very book it starts
 # from: the follow-up run starts from what the first run wrote (filled out-columns,
 # report sheets, charts), which openpyxl has to load and save too.
-RUNS = (("Monatsabschluss, erster Lauf", "openpyxl laden + speichern, Mappe vor dem ersten Lauf"),
-        ("Monatsabschluss, Folgelauf", "openpyxl laden + speichern, Mappe vor dem Folgelauf"))
+RUNS = (("Monatsabschluss, erster Lauf",
+         "openpyxl laden + speichern, Mappe vor dem ersten Lauf"),
+        ("Monatsabschluss, Folgelauf",
+         "openpyxl laden + speichern, Mappe vor dem Folgelauf"))
 
 
 @dataclass

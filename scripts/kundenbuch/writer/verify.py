@@ -24,7 +24,7 @@ from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
 from ..records import column_letter
 from ..zipentries import raw_bytes, read_entry
 from .cells import ROW_BATCH, namespace_declarations
-from .cutout import kept_in_new, pieces_problem
+from .cutout import cut_proof
 from .rowscan import ScanError, Unusual, row_without, scan, sheet_head, well_formed
 
 
@@ -132,13 +132,13 @@ def sheet_problems(part, old_data, new_data, written: dict, old=None) -> list[st
         old = old or scan(old_data)
     except ScanError as exc:
         return [f"{part} ist kein gültiges Tabellenblatt mehr ({exc})"]
-    kept = kept_in_new(old_data, new_data, written, old)
-    if kept is not None and pieces_problem(old_data, new_data, kept, old) is None:
+    proof = cut_proof(old_data, new_data, written, old)
+    if proof is not None and proof.pieces_problem is None:
         return []
     not_xml = well_formed(new_data)
     if not_xml:
         return [f"{part} ist kein gültiges XML mehr ({not_xml})"]
-    if kept is not None:
+    if proof is not None:
         return []
     try:
         new = scan(new_data)
@@ -153,13 +153,13 @@ def sheet_problems(part, old_data, new_data, written: dict, old=None) -> list[st
     if unexpected:
         problems.append(f"in {part} sind unerwartete Zeilen {sorted(unexpected)[:5]} "
                         "hinzugekommen")
-    old_view, new_view = memoryview(old_data), memoryview(new_data)
     compare = []
     for number, (start, end) in old.rows.items():
         if number not in new.rows:
             problems.append(f"Zeile {number} in {part} fehlt")
         elif number not in written_rows:
-            if old_view[start:end] != new_view[slice(*new.rows[number])]:
+            # bytes slices: they compare at memory speed, memoryviews byte by byte
+            if old_data[start:end] != new_data[slice(*new.rows[number])]:
                 problems.append(f"Zeile {number} in {part} hat sich verändert")
         else:
             compare.append(number)
