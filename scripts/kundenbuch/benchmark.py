@@ -284,7 +284,8 @@ def _judge(report: Report) -> None:
                                                  / measured.seconds)
         if report.size != "klein":
             report.verdicts.append((f"{label} ≥ {OPENPYXL_FACTOR}× schneller als openpyxl "
-                                    f"mit derselben Mappe ({ratio:.1f}×)", ratio >= OPENPYXL_FACTOR))
+                                    f"mit derselben Mappe ({ratio:.1f}×)",
+                                    ratio >= OPENPYXL_FACTOR))
     if report.letter_ms is not None:
         report.verdicts.append((f"Mahnbrief rendern ≤ {LETTER_MS} ms ({report.letter_ms:.0f} ms)",
                                 report.letter_ms <= LETTER_MS))
