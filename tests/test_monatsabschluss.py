@@ -9,6 +9,7 @@ import openpyxl
 
 from kundenbuch.api import default_stichtag
 from kundenbuch.reader import read_book
+from kundenbuch.records import NO_RAW_VALUES
 
 from conftest import sha256, zip_parts
 
@@ -29,6 +30,9 @@ def test_one_run_does_the_months_work(cli, demo_path):
     assert {"Begruessung", "Zahlungserinnerung", "Jahrescheck"} <= kinds
     assert all(c["stufe"] is None for c in book.kunden)        # tiers are proposals only
     assert len(list((demo_path.parent / "sicherung").iterdir())) == 1   # one write
+    # records share one empty dict of raw values; a run that wrote into it would
+    # have given every record the same bad cell
+    assert NO_RAW_VALUES == {} and book.kunden[0].raw is NO_RAW_VALUES
 
 
 def test_second_run_changes_no_data_and_makes_no_letter(cli, demo_path):

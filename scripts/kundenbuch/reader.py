@@ -24,7 +24,7 @@ from .convert import (choice_lookup, convert, converter, is_empty, serial_date,
                       to_money)
 from .findings import FEHLER, WARNUNG, Finding
 from .ooxml import DAMAGED, M, Package, TableInfo, UnreadableWorkbook, open_package
-from .records import BaseRate, Record, Settings, column_letter, split_cell
+from .records import NO_RAW_VALUES, BaseRate, Record, Settings, column_letter, split_cell
 from .xmlgrid import read_grid
 from .zipentries import read_entry
 
@@ -369,7 +369,7 @@ def _records(grid, top, bottom, spec, columns, sheet, raw_numbers, findings):
             raw = {name: raw_columns[p][offset] for p, name in enumerate(names)
                    if row_values[p] is None and (offset, p) in failed}
         else:
-            raw = {}
+            raw = NO_RAW_VALUES
         records.append(Record(sheet, top + 1 + offset, values, columns, raw))
     for offset, position, problem in sorted(problems, key=lambda p: p[:2]):
         column = present[position]
