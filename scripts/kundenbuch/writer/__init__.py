@@ -6,8 +6,9 @@ throws away the stored results of formulas. So the writer patches only the zip p
 that must change and copies all others unchanged.
 
 Order of a write: refuse if Excel holds the file or it changed since it was read;
-build the changed parts (a second thread compresses each sheet part as soon as it
-is built: compressing releases the GIL), each data sheet verified against its
+build the changed parts (a second thread decompresses the largest sheet to patch
+meanwhile and compresses each sheet part as soon as it is built: zlib releases the
+GIL), each data sheet verified against its
 original as soon as it is patched; write them to a temporary file in the same
 folder (in that thread) while the other changed parts are verified; verify the
 written file; back up the original into sicherung/; replace atomically.
@@ -21,12 +22,11 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from ..plan import Plan
 from ..reader import Fingerprint
-from ..zipentries import copy_entry, deflated, write_deflated
+from ..zipentries import copy_entry, write_deflated
 from .build import Patch, build_patch
 from .cells import PatchRefused
 from .verify import VerificationFailed, sheet_problems, verify_file, verify_parts
@@ -70,8 +70,7 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
     # verifies.
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
-            patch = build_patch(book, plan, judge=sheet_problems,
-                                compress=partial(pool.submit, deflated))
+            patch = build_patch(book, plan, judge=sheet_problems, background=pool.submit)
         except PatchRefused as exc:
             raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
         if not patch.parts and not patch.removed:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 
 from .. import schema
 from ..ooxml import NS_REL, read_rels, rels_path
 from ..plan import CellWrite, Plan
-from ..zipentries import read_entry
+from ..zipentries import deflated, read_entry
 from .cells import PatchRefused, patch_scanned, scan_sheet
 from .charts import CT_CHART, CT_DRAWING, chart_parts
 from .package_edit import (add_sheet, extend_table, new_part_name, owned_dependents,
@@ -74,16 +76,18 @@ class Patch:
                 self.drop(part)
 
 
-def build_patch(book, plan: Plan, judge, compress=None) -> Patch:
+def build_patch(book, plan: Plan, judge, background) -> Patch:
     """judge(part, old, new, written, scan) -> problems: called for each data sheet as
     soon as it is patched, so that its original need not be kept until all parts are
     built (a large sheet's original, new version and scan together take hundreds of
-    MB). compress: bytes -> future of zipentries.Deflated, to compress each sheet
-    part while the next ones are built (None: compressed when written)."""
+    MB). background: function, *args -> future, a second thread that compresses each
+    sheet part while the next ones are built (zlib lets go of the GIL)."""
     package = book.package
-    patch = Patch(compress=compress)
+    patch = Patch(compress=partial(background, deflated))
     with zipfile.ZipFile(book.path) as zf:
         names = set(zf.namelist())
+        # The largest data sheet to patch is decompressed there meanwhile.
+        originals = _largest_data_sheet_read(book, plan, zf, background)
 
         def original(part):
             return read_entry(zf, part) if part in names else None
@@ -101,7 +105,8 @@ def build_patch(book, plan: Plan, judge, compress=None) -> Patch:
                 sheet = package.sheet(sheet_name)
                 headers = frozenset(loc.header_row for loc in book.locations.values()
                                     if loc.sheet == sheet.name)
-                _patch_and_judge(patch, zf, sheet, by_row, styles, headers, judge)
+                _patch_and_judge(patch, originals.pop(sheet.part, zf), sheet, by_row,
+                                 styles, headers, judge)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
             if styles.changed:
@@ -113,10 +118,22 @@ def build_patch(book, plan: Plan, judge, compress=None) -> Patch:
     return patch
 
 
-def _patch_and_judge(patch: Patch, zf, sheet, by_row, styles, headers, judge) -> None:
-    """One data sheet patched, then judged while it is compressed. (A function of its
+def _largest_data_sheet_read(book, plan, zf, background) -> dict:
+    """part -> future of its bytes, for the largest sheet the plan writes to."""
+    sheets = {write.sheet for write in plan.cells}
+    parts = [book.package.sheet(name).part for name in sheets if book.package.sheet(name)]
+    sizes = {info.filename: info.file_size for info in zf.infolist()}
+    largest = max((part for part in parts if part in sizes), key=sizes.get, default=None)
+    return {} if largest is None else {largest: background(read_entry, zf, largest)}
+
+
+def _patch_and_judge(patch: Patch, source, sheet, by_row, styles, headers,
+                     judge) -> None:
+    """One data sheet patched, then judged while it is compressed. source: the
+    package, or the future of the sheet's bytes read beforehand. (A function of its
     own: the original and its scan are let go when it returns.)"""
-    old = read_entry(zf, sheet.part)
+    old = (source.result() if isinstance(source, Future) else
+           read_entry(source, sheet.part))
     layout = scan_sheet(old, sheet.name)
     new = patch.parts[sheet.part] = patch_scanned(old, layout, by_row, styles,
                                                   sheet.name, headers)
