@@ -119,9 +119,10 @@ class StyleBook:
     def for_new_cell(self, reference: str | None, value) -> str | None:
         """The style of a cell the writer makes: that of the same column in the row
         above (reference), else the date or money format where the value needs one."""
-        if reference is None and style_kind(value) in ("date", "money"):
-            return str(self.xf(style_kind(value)))
-        return reference
+        if reference is not None or type(value) is str:      # the common cases first
+            return reference
+        kind = style_kind(value)
+        return str(self.xf(kind)) if kind in ("date", "money") else None
 
     def to_bytes(self) -> bytes:
         if not self.changed:

@@ -17,7 +17,7 @@ bytes; the recipe is also how the taken-apart row is written.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..records import column_letter
 from .cellxml import cell_from_head, style_attribute
@@ -60,6 +60,9 @@ class TailRecipe:
     reference: dict         # column -> style of the row above, for each new cell
     to_row_end: bool        # the segment runs to the row's end (found from there)
     left: bytes | None      # b'<c r="J' of the cell before the segment, in a plain sheet
+    # text -> the rest of its cell after the start tag's attributes: the same few
+    # texts (a status) come back in every row
+    text_tails: dict = field(default_factory=dict)
 
 
 def make(data: bytes, number: int, content: tuple, insert_at: int, row_end: int,
@@ -157,6 +160,9 @@ def _number_at(data, start, tag_end, column, digits) -> int | None:
     return at
 
 
+MAX_TEXT_TAILS = 256
+
+
 def segment_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
                   styles, data: bytes, kept: list) -> tuple[bytes, dict]:
     """The new segment of row ``number`` and the styles of the cells it creates. A
@@ -178,8 +184,16 @@ def segment_bytes(recipe: TailRecipe, prefix: str, number: int, values: dict,
             style = made[part.column] = styles.for_new_cell(part.style, value)
             if style != part.style:
                 closing = _closing(style)
-        pieces += (part.opening, joiner, closing,
-                   cell_from_head(prefix, "", value).encode())
+        if type(value) is str:
+            tail = recipe.text_tails.get(value)
+            if tail is None:
+                if len(recipe.text_tails) >= MAX_TEXT_TAILS:
+                    recipe.text_tails.clear()
+                tail = cell_from_head(prefix, "", value).encode()
+                recipe.text_tails[value] = tail
+        else:
+            tail = cell_from_head(prefix, "", value).encode()
+        pieces += (part.opening, joiner, closing, tail)
     return b"".join(pieces), made
 
 
