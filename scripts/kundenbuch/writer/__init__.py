@@ -8,10 +8,10 @@ that must change and copies all others unchanged.
 Order of a write: refuse if Excel holds the file or it changed since it was read;
 build the changed parts (a second thread decompresses the largest sheet to patch
 meanwhile and compresses each sheet part as soon as it is built: zlib releases the
-GIL), each data sheet verified against its
-original as soon as it is patched; write them to a temporary file in the same
-folder (in that thread) while the other changed parts are verified; verify the
-written file; back up the original into sicherung/; replace atomically.
+GIL), each data sheet verified against its original as soon as it is patched; write
+them to a temporary file in the same folder (in that thread) while the other changed
+parts are verified; verify the written file; back up the original into sicherung/;
+replace atomically.
 """
 from __future__ import annotations
 

@@ -120,8 +120,8 @@ def build_patch(book, plan: Plan, judge, background) -> Patch:
 
 def _largest_data_sheet_read(book, plan, zf, background) -> dict:
     """part -> future of its bytes, for the largest sheet the plan writes to."""
-    sheets = {write.sheet for write in plan.cells}
-    parts = [book.package.sheet(name).part for name in sheets if book.package.sheet(name)]
+    sheets = [book.package.sheet(name) for name in {write.sheet for write in plan.cells}]
+    parts = [sheet.part for sheet in sheets if sheet is not None]
     sizes = {info.filename: info.file_size for info in zf.infolist()}
     largest = max((part for part in parts if part in sizes), key=sizes.get, default=None)
     return {} if largest is None else {largest: background(read_entry, zf, largest)}
