@@ -34,13 +34,12 @@ class Patch:
     # part -> (its bytes, future of zipentries.Deflated): sheet parts compressed in a
     # second thread as soon as they are built; see writer._write_temporary.
     compressing: dict = field(default_factory=dict)
-    compress: object = None                          # bytes -> future, or None
+    compress: object = field(kw_only=True)           # bytes -> future
 
     def built(self, part: str) -> None:
         """A sheet part is final: its compression may begin."""
-        if self.compress is not None:
-            data = self.parts[part]
-            self.compressing[part] = data, self.compress(data)
+        data = self.parts[part]
+        self.compressing[part] = data, self.compress(data)
 
     def deflated(self, part: str, data: bytes):
         """The compressed form of data if it was compressed beforehand, else None."""
