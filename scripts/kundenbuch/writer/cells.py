@@ -163,20 +163,27 @@ def _fast_rows(data, layout, by_row, styles, sheet_name, sources):
 def _row_from_recipe(data, span, bprefix, plain, number, values, columns, recipe,
                      above_made, styles):
     """(new bytes, made) of a row whose tail matches the recipe, else None."""
-    start, end = span
-    first = data.index(b">", start) + 1
+    first = data.index(b">", span[0]) + 1
     if data[first - 2] == 47:                               # <row .../>
         return None
-    segment = tailrecipe.matching_segment(recipe, data, first, end, bprefix, plain, number,
-                                          columns, above_made)
+    segment = tailrecipe.matching_segment(recipe, data, first, span[1], bprefix, plain,
+                                          number, columns, above_made)
     if segment is None:
         return None
     new_segment, made = tailrecipe.segment_bytes(recipe, bprefix.decode(), number, values,
                                                  styles, data, segment[2])
-    start_tag = data[start:first]
+    return _with_segment(data, span, first, segment[0], segment[1], new_segment, made,
+                         values), made
+
+
+def _with_segment(data, span, first, segment_start, segment_end, new_segment, made,
+                  values) -> bytes:
+    """The row at span with its segment replaced by new_segment; first: where its
+    content begins. Its spans hint widened if cells were made."""
+    start_tag = data[span[0]:first]
     if made and b" spans=" in start_tag:
         start_tag = _widened_spans(start_tag, values)
-    return start_tag + data[first:segment[0]] + new_segment + data[segment[1]:end], made
+    return start_tag + data[first:segment_start] + new_segment + data[segment_end:span[1]]
 
 
 def _fast_style(data, span, prefix: bytes, column: int, plain: bool):
@@ -246,11 +253,8 @@ def _taken_apart(data, span, content, bprefix, plain, number, values, reference_
                                                 bprefix, plain)
     new_segment, made = tailrecipe.segment_bytes(recipe, bprefix.decode(), number, values,
                                                  styles, data, kept)
-    start_tag = data[span[0]:content[0]]
-    if made and b" spans=" in start_tag:
-        start_tag = _widened_spans(start_tag, values)
-    return (start_tag + data[content[0]:insert_at] + new_segment
-            + data[segment_end:span[1]], made, recipe)
+    return (_with_segment(data, span, content[0], insert_at, segment_end, new_segment,
+                          made, values), made, recipe)
 
 
 def _style(tag: bytes) -> str | None:
