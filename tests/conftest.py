@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kundenbuch import api, template
+from kundenbuch import api
+from kundenbuch.book import new_workbook
 from kundenbuch.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,14 +43,14 @@ def make_book(tmp_path):
     """A workbook from the template with the given rows (schema field names)."""
     def make(name="kundenbuch.xlsx", kunden=(), rechnungen=(), termine=(), settings=None,
              basiszins=None):
-        from kundenbuch import demo
+        from kundenbuch.book import demo
         data = {"Kunden": list(kunden), "Rechnungen": list(rechnungen),
                 "Termine": list(termine),
                 "Einstellungen": {**demo.demo_settings(), **(settings or {})}}
         if basiszins is not None:
             data["Basiszins"] = basiszins
         path = tmp_path / name
-        template.create_workbook(path, data)
+        new_workbook.create_workbook(path, data)
         return path
     return make
 

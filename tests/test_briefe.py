@@ -9,9 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from kundenbuch import api, briefe_lauf, pdf
-from kundenbuch.amounts import euro, open_amount
-from kundenbuch.reader import read_book
+from kundenbuch import api
+from kundenbuch.documents.letters import sha256 as file_sha256
+from kundenbuch.documents import pdf
+from kundenbuch.rules.amounts import euro, open_amount
+from kundenbuch.book.reader import read_book
 
 from conftest import REPO, needs_libreoffice
 
@@ -79,7 +81,7 @@ def test_write_back_protocol_and_no_second_letter(cli, run_letters, demo_path):
     rows = [r for r in book.records["Protokoll"] if r["datei"]]
     assert len(rows) == len(list(run_letters.iterdir()))
     for row in rows:
-        assert briefe_lauf.sha256(demo_path.parent / row["datei"]) == row["sha256"]
+        assert file_sha256(demo_path.parent / row["datei"]) == row["sha256"]
     count = len(list(run_letters.iterdir()))
     again = cli("briefe", demo_path, "--stichtag", STICHTAG)
     assert "Keine Briefe fällig" in again.output
@@ -178,8 +180,8 @@ def test_archive_check_finds_missing_and_changed_files(cli, run_letters, demo_pa
 
 
 def test_no_girocode_for_an_invalid_own_iban(make_book):
-    from kundenbuch.briefe import _girocode
-    from kundenbuch.records import Settings
+    from kundenbuch.rules.letters import _girocode
+    from kundenbuch.book.records import Settings
     good = Settings({"iban": "DE89 3704 0044 0532 0130 00", "firma": "X"}, {})
     bad = Settings({"iban": "DE89 3704 0044 0532 0130 01", "firma": "X"}, {})
     assert _girocode(good, Decimal("10.00"), "Rechnung 1")[1] == "DE89370400440532013000"

@@ -204,7 +204,7 @@ def test_excel_error_values_are_reported(make_book):
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
             parts[name] = zf.read(name)
-    from kundenbuch.reader import read_book
+    from kundenbuch.book.reader import read_book
     part = read_book(path).package.sheet("Kunden").part
     sheet = parts[part]
     start = sheet.index(b'<c r="Z2"')

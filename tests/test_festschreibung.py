@@ -5,7 +5,7 @@ import json
 
 import openpyxl
 
-from kundenbuch.reader import read_book
+from kundenbuch.book.reader import read_book
 
 STICHTAG = "2026-10-31"
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import openpyxl
 
 from kundenbuch import api
-from kundenbuch.reader import read_book
+from kundenbuch.book.reader import read_book
 
 from conftest import libreoffice_csv, sha256, zip_parts
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kundenbuch.interest import (SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, base_rate_on,
+from kundenbuch.rules.interest import (SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, base_rate_on,
                                  default_interest)
-from kundenbuch.records import BaseRate
-from kundenbuch.schema import BASISZINS_HISTORIE
+from kundenbuch.book.records import BaseRate
+from kundenbuch.book.schema import BASISZINS_HISTORIE
 
 RATES = [BaseRate(date.fromisoformat(day), Decimal(str(p))) for day, p in BASISZINS_HISTORIE]
 

@@ -5,11 +5,11 @@ from datetime import date, time
 
 import pytest
 
-from kundenbuch.kalender import (new_onboarding_rows, new_tax_rows, onboarding_steps,
+from kundenbuch.rules.schedule import (new_onboarding_rows, new_tax_rows, onboarding_steps,
                                  overview, tax_deadlines)
-from kundenbuch.records import Record, Settings
-from kundenbuch.schema import SETTINGS
-from kundenbuch.workdays import holiday_name, next_working_day
+from kundenbuch.book.records import Record, Settings
+from kundenbuch.book.schema import SETTINGS
+from kundenbuch.rules.workdays import holiday_name, next_working_day
 
 
 def settings(**values):
@@ -114,8 +114,8 @@ def test_every_state_has_the_holidays_the_library_gives():
     load all 250 countries): the holidays must be the same as asking the library."""
     import holidays
 
-    from kundenbuch.schema import BUNDESLAENDER
-    from kundenbuch.workdays import _holidays
+    from kundenbuch.book.schema import BUNDESLAENDER
+    from kundenbuch.rules.workdays import _holidays
     for state in BUNDESLAENDER + ("",):
         categories = ("public", "catholic") if state == "BY" else ("public",)
         for year in (2024, 2026, 2027):

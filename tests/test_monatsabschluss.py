@@ -8,8 +8,8 @@ from datetime import date
 import openpyxl
 
 from kundenbuch.api import default_stichtag
-from kundenbuch.reader import read_book
-from kundenbuch.records import NO_RAW_VALUES
+from kundenbuch.book.reader import read_book
+from kundenbuch.book.records import NO_RAW_VALUES
 
 from conftest import sha256, zip_parts
 

@@ -8,10 +8,10 @@ import sys
 import openpyxl
 import pytest
 
-from kundenbuch import schema
-from kundenbuch.demo import DEMO_STICHTAG
-from kundenbuch.forderungen import summarize
-from kundenbuch.reader import read_book
+from kundenbuch.book import schema
+from kundenbuch.book.demo import DEMO_STICHTAG
+from kundenbuch.runs.receivables import summarize
+from kundenbuch.book.reader import read_book
 
 from conftest import REPO
 
@@ -142,7 +142,7 @@ def test_benchmark_compares_each_run_with_openpyxl_on_the_book_it_starts_from():
     """The follow-up run starts from the book the first run wrote (with its report
     sheets), so its factor is taken against openpyxl's round trip of that book, not of
     the fresh one."""
-    from kundenbuch.benchmark import Measurement, Report, _judge
+    from kundenbuch.runs.benchmark import Measurement, Report, _judge
     report = Report("mittel", [
         Measurement("Lesen", 1.0, None), Measurement("Reines Lesen (calamine)", 1.0, None),
         Measurement("Monatsabschluss, erster Lauf", 2.0, 100),
@@ -163,7 +163,7 @@ def test_benchmark_compares_each_run_with_openpyxl_on_the_book_it_starts_from():
 def test_benchmark_memory_counts_forked_helpers():
     """A run that forks a helper (as the month-end does for its checks) is measured
     with the helper's memory added, not only its own largest process."""
-    from kundenbuch.benchmark import measure
+    from kundenbuch.runs.benchmark import measure
     code = ("import os, time\n"
             "pid = os.fork()\n"
             "block = bytearray(150 * 2**20) if pid == 0 else bytearray(100 * 2**20)\n"
@@ -182,7 +182,7 @@ def test_benchmark_measures_kundenbuch_as_installed_bytecode():
     from pathlib import Path
 
     import kundenbuch.cli
-    from kundenbuch.benchmark import compiled
+    from kundenbuch.runs.benchmark import compiled
     cache = Path(importlib.util.cache_from_source(kundenbuch.cli.__file__))
     if not os.access(Path(kundenbuch.cli.__file__).parent, os.W_OK):
         pytest.skip("package folder read-only")

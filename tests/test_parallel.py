@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 import pytest
 
-from kundenbuch import api, parallel
+from kundenbuch import api
+from kundenbuch.runs import parallel
 from kundenbuch.checks import run_checks
-from kundenbuch.reader import read_book
+from kundenbuch.book.reader import read_book
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="kein fork hier")
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kundenbuch.interest import FLAT_FEE_BUSINESS
-from kundenbuch.receivables import (CANCELLED, OPEN, OVERDUE, PAID, PARTLY_PAID, Terms,
+from kundenbuch.rules.interest import FLAT_FEE_BUSINESS
+from kundenbuch.rules.receivables import (CANCELLED, OPEN, OVERDUE, PAID, PARTLY_PAID, Terms,
                                     compute, due_date, invoice_state)
-from kundenbuch.records import BaseRate, Record
-from kundenbuch.schema import BASISZINS_HISTORIE, STUFEN_DEFAULTS
+from kundenbuch.book.records import BaseRate, Record
+from kundenbuch.book.schema import BASISZINS_HISTORIE, STUFEN_DEFAULTS
 
 RATES = [BaseRate(date.fromisoformat(day), Decimal(str(p))) for day, p in BASISZINS_HISTORIE]
 TIERS = [Record("Stufen", i + 2, dict(row), {}) for i, row in enumerate(STUFEN_DEFAULTS)]

@@ -10,9 +10,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundenbuch import api, convert, schema, template
+from kundenbuch import api
+from kundenbuch.book import convert, new_workbook, schema
 from kundenbuch.cli import main
-from kundenbuch.reader import read_book
+from kundenbuch.book.reader import read_book
 
 from conftest import sha256
 
@@ -91,7 +92,7 @@ def test_any_cell_content_gives_findings_not_tracebacks(tmp_path_factory, data):
     path = folder / "kundenbuch.xlsx"
     tables = {spec.table: _rows(data.draw, spec, data.draw(st.integers(0, 3)))
               for spec in (schema.KUNDEN, schema.RECHNUNGEN, schema.TERMINE)}
-    template.create_workbook(path, tables)
+    new_workbook.create_workbook(path, tables)
     before = sha256(path)
     result = run("pruefen", path, "--json")
     assert result.exit_code in (0, 1), result.output
@@ -137,7 +138,7 @@ def test_any_link_text_survives_in_a_report_sheet(display, target):
     """A report cell with a link (Prüfbericht: „Zelle“) keeps any text in its cell and
     in the link's target and display, line breaks and quotes included."""
     from lxml import etree
-    from kundenbuch.plan import LINK, ReportBlock, ReportColumn, ReportSheet
+    from kundenbuch.reports.sheet import LINK, ReportBlock, ReportColumn, ReportSheet
     from kundenbuch.writer.cellxml import xml_safe
     from kundenbuch.writer.report import build_report_sheet
     from kundenbuch.writer.styles import StyleBook

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from kundenbuch.reader import read_book
+from kundenbuch.book.reader import read_book
 
 from conftest import libreoffice_csv, sha256, zip_parts
 

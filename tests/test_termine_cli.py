@@ -6,7 +6,7 @@ from datetime import date, time
 
 import icalendar
 
-from kundenbuch.reader import read_book
+from kundenbuch.book.reader import read_book
 
 from conftest import libreoffice_csv, sha256
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from kundenbuch.records import Record, Settings
-from kundenbuch.schema import SETTINGS, STUFEN_DEFAULTS
-from kundenbuch.tiers import analyse, check_promises, classify, tier_rows
+from kundenbuch.book.records import Record, Settings
+from kundenbuch.book.schema import SETTINGS, STUFEN_DEFAULTS
+from kundenbuch.rules.tiers import analyse, check_promises, classify, tier_rows
 
 STICHTAG = date(2026, 10, 31)
 TIERS = [Record("Stufen", i + 2, dict(row), {}) for i, row in enumerate(STUFEN_DEFAULTS)]

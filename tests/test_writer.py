@@ -13,11 +13,11 @@ import pytest
 import python_calamine
 
 from kundenbuch import writer
-from kundenbuch.findings import Finding
-from kundenbuch.ooxml import UnreadableWorkbook
-from kundenbuch.plan import CellWrite, Plan, RowAppend, protocol_row
-from kundenbuch.pruefbericht import report_sheet
-from kundenbuch.reader import read_book
+from kundenbuch.checks.findings import Finding
+from kundenbuch.book.ooxml import UnreadableWorkbook
+from kundenbuch.runs.plan import CellWrite, Plan, RowAppend, protocol_row
+from kundenbuch.reports.check_report import report_sheet
+from kundenbuch.book.reader import read_book
 from kundenbuch.writer import WriteRefused, apply_plan
 
 from conftest import libreoffice_csv, needs_libreoffice, sample_files, sha256, soffice, zip_parts
@@ -273,7 +273,7 @@ def test_unchanged_parts_keep_their_compressed_bytes(demo_path):
 def test_parts_read_in_one_step_equal_what_zipfile_reads(tmp_path):
     """read_entry (one decompression into a buffer of the stored size) gives every
     entry of every sample exactly as zipfile does, and a damaged entry is noticed."""
-    from kundenbuch.zipentries import read_entry
+    from kundenbuch.book.zipentries import read_entry
     checked = 0
     for path in sample_files():
         try:
@@ -300,7 +300,7 @@ def test_a_part_compressed_beforehand_is_not_compressed_again(tmp_path):
     """A new part (a report sheet on the first run) and a replaced one are written
     with the bytes compressed beforehand, not compressed a second time on the way
     into the file (which cost half a second on groß), and read back unchanged."""
-    from kundenbuch.zipentries import deflated, write_deflated
+    from kundenbuch.book.zipentries import deflated, write_deflated
     content = "".join(f"<c>{n}</c>" for n in range(20000)).encode()
     packed = deflated(content)
     source = tmp_path / "alt.xlsx"

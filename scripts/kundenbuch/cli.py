@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, api
-from .amounts import ZERO
-from .findings import FEHLER, HINWEIS, WARNUNG
-from .ooxml import UnreadableWorkbook
+from .book.ooxml import UnreadableWorkbook
+from .checks.findings import FEHLER, HINWEIS, WARNUNG
+from .rules.amounts import ZERO
 from .writer import WriteRefused
 
 DEFAULT_BOOK = "kundenbuch.xlsx"
@@ -450,8 +450,7 @@ def vorlagen_neu(ordner, ueberschreiben):
     Beispiel:
       kundenbuch vorlagen neu --ordner vorlagen
     """
-    from .vorlagen import write_templates
-    written = write_templates(ordner, overwrite=ueberschreiben)
+    written = api.vorlagen_neu(ordner, overwrite=ueberschreiben)
     console.print(f"{len(written)} Vorlagen geschrieben in {ordner}" if written else
                   "Alle Vorlagen sind schon da (--ueberschreiben ersetzt sie).")
 
@@ -510,8 +509,8 @@ def archiv_pruefen(pfad):
 
 
 def print_tiers(analysis) -> None:
-    from .plan import format_value
-    from .records import display_name
+    from .book.records import display_name
+    from .reports.sheet import format_value
     counts = Table(title=f"Kundenstufen zum Stichtag {analysis.stichtag:%d.%m.%Y}",
                    title_justify="left")
     for header in ("Stufe", "Kunden (Vorschlag)", "Umsatz 12 Monate"):
@@ -571,7 +570,8 @@ def benchmark(groesse, ausgabe, letters):
       kundenbuch benchmark --groesse mittel --ausgabe messung.md
     """
     import platform
-    from . import benchmark as bench
+
+    from .runs import benchmark as bench
     with console.status("Messung läuft …") as status:
         report = bench.run(groesse, progress=lambda text: status.update(text),
                            letters=letters)
@@ -598,9 +598,9 @@ def benchmark(groesse, ausgabe, letters):
 
 
 def print_receivables(summary) -> None:
-    from .plan import format_value
-    from .receivables import BUCKETS, LEVEL_NAMES
-    from .records import display_name
+    from .book.records import display_name
+    from .reports.sheet import format_value
+    from .rules.receivables import BUCKETS, LEVEL_NAMES
     table = Table(title=f"Forderungen zum Stichtag {summary.stichtag:%d.%m.%Y}",
                   title_justify="left")
     table.add_column("Altersklasse")
@@ -670,7 +670,7 @@ def print_findings(result) -> None:
 
 def run():
     """Entry point that turns anything unexpected into a German message, not a traceback."""
-    from .gcpause import collector_paused
+    from .runs.gcpause import collector_paused
     global _PROCESS_ENDS_WITH_COMMAND
     _PROCESS_ENDS_WITH_COMMAND = True
     try:

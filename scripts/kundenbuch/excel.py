@@ -12,13 +12,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from . import schema
-from .amounts import euro
-from .gcpause import collector_paused
-from .ooxml import Package, SheetInfo, TableInfo
-from .plan import DATE, MONEY, PERCENT, Plan, ReportSheet
-from .reader import Book, GivenGrids, build_book
-from .records import column_letter
+from .book import schema
+from .book.ooxml import Package, SheetInfo, TableInfo
+from .book.reader import Book, GivenGrids, build_book
+from .book.records import column_letter
+from .reports.sheet import DATE, MONEY, PERCENT, ReportSheet
+from .rules.amounts import euro
+from .runs.gcpause import collector_paused
+from .runs.plan import Plan
 
 START = schema.START_SHEET
 ACTION_CELL, STICHTAG_CELL, STATUS_CELL = "B3", "B4", "B5"
@@ -55,7 +56,7 @@ def _stichtag(value, now: datetime) -> date:
     return default_stichtag(now.date())
 
 
-def _pruefen(path, stichtag, now, book=None, target=None) -> str:
+def _check(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.pruefen(path, stichtag, now, schreiben=True, book=book, target=target)
     errors = sum(f.severity == "Fehler" for f in result.findings)
@@ -63,31 +64,31 @@ def _pruefen(path, stichtag, now, book=None, target=None) -> str:
            "(Blatt Prüfbericht)."
 
 
-def _forderungen(path, stichtag, now, book=None, target=None) -> str:
+def _receivables(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.forderungen(path, stichtag, now, book=book, target=target)
     return f"Forderungen zum {stichtag:%d.%m.%Y}: offen {euro(result.summary.open_total)}."
 
 
-def _stufen(path, stichtag, now, book=None, target=None) -> str:
+def _tiers(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     api.stufen(path, stichtag, now, book=book, target=target)
     return "Stufenanalyse geschrieben (Vorschläge)."
 
 
-def _termine(path, stichtag, now, book=None, target=None) -> str:
+def _appointments(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     api.termine(path, stichtag, now, book=book, target=target)
     return "Terminübersicht geschrieben."
 
 
-def _briefe(path, stichtag, now, book=None, target=None) -> str:
+def _letters(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.briefe(path, stichtag, now, book=book, target=target)
     return f"{len(result.letters)} Briefe erstellt (Ordner briefe)."
 
 
-def _monatsabschluss(path, stichtag, now, book=None, target=None) -> str:
+def _month_end(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.monatsabschluss(path, stichtag, now, book=book, target=target)
     return (f"Monatsabschluss zum {stichtag:%d.%m.%Y} fertig: {len(result.letters)} "
@@ -95,8 +96,8 @@ def _monatsabschluss(path, stichtag, now, book=None, target=None) -> str:
 
 
 # The Start sheet's dropdown; each action runs the same code as its command.
-ACTIONS = {"Prüfen": _pruefen, "Forderungen": _forderungen, "Stufen": _stufen,
-           "Termine": _termine, "Briefe": _briefe, "Monatsabschluss": _monatsabschluss}
+ACTIONS = {"Prüfen": _check, "Forderungen": _receivables, "Stufen": _tiers,
+           "Termine": _appointments, "Briefe": _letters, "Monatsabschluss": _month_end}
 
 
 def _act(workbook, action: str, stichtag: date, now: datetime) -> str:

@@ -2,7 +2,11 @@
 
 Like beancount's validations: a rule never raises for bad data, it reports it. Later
 features add their rules with the @check decorator in their own module and import that
-module in ALL_MODULES below.
+module in ALL_MODULES below. findings: what a finding is (where, what, how bad).
+
+May import: the standard library, book.schema and book.records, rules/, and libraries
+that only compute (schwifty). Nothing from writer/, documents/, excel.py, nor openpyxl,
+lxml, python-calamine, docxtpl or xlwings: tests/test_structure.py enforces it.
 """
 from __future__ import annotations
 
@@ -10,12 +14,12 @@ import importlib
 from datetime import date
 from typing import Callable, Iterable
 
-from ..findings import Finding, sort_key
+from .findings import Finding, sort_key
 
 CheckFunction = Callable[..., Iterable[Finding]]
 REGISTRY: list[CheckFunction] = []
-ALL_MODULES = ("struktur", "felder", "kunden", "rechnungen", "einstellungen", "termine",
-               "festschreibung")
+ALL_MODULES = ("structure", "fields", "clients", "invoices", "settings", "appointments",
+               "lock")
 
 
 def check(function: CheckFunction) -> CheckFunction:

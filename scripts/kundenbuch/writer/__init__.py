@@ -12,6 +12,24 @@ GIL), each data sheet verified against its original as soon as it is patched; wr
 them to a temporary file in the same folder (in that thread) while the other changed
 parts are verified; verify the written file; back up the original into sicherung/;
 replace atomically.
+
+The parts, in the order a write uses them:
+- build: a plan into the set of changed parts; nothing is written there.
+- rowscan: where each row and cell of a sheet part starts and ends (a checked fast way,
+  and expat and lxml for unusual XML).
+- cells: writes cell values into a data sheet, copying unchanged rows byte for byte;
+  tailrecipe writes rows that look like the one before by its recipe; cellxml is one
+  cell as text; styles finds or appends the formats of new cells.
+- report, charts: the XML of the sheets kundenbuch owns, and their native charts.
+- package_edit: the workbook-level parts (sheet list, relationships, content types,
+  tables).
+- cutout, verify: the proof that nothing the user had was lost (the quick byte proof of
+  cutout, else row by row), for each part and for the written file.
+- this module: the order above, the temporary file, the backup, the replacement;
+  zip entries through book.zipentries.
+
+May import: the standard library, lxml, openpyxl (charts only), book/, runs.plan and
+reports.sheet (what it is asked to write). Nothing from rules/, checks/ or documents/.
 """
 from __future__ import annotations
 
@@ -24,9 +42,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..plan import Plan
-from ..reader import Fingerprint
-from ..zipentries import copy_entry, write_deflated
+from ..book.reader import Fingerprint
+from ..book.zipentries import copy_entry, write_deflated
+from ..runs.plan import Plan
 from .build import Patch, build_patch
 from .cells import PatchRefused
 from .verify import VerificationFailed, sheet_problems, verify_file, verify_parts

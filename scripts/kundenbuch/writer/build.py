@@ -7,10 +7,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 
-from .. import schema
-from ..ooxml import NS_REL, read_rels, rels_path
-from ..plan import CellWrite, Plan
-from ..zipentries import deflated, read_entry
+from ..book import schema
+from ..book.ooxml import NS_REL, read_rels, rels_path
+from ..book.zipentries import deflated, read_entry
+from ..runs.plan import CellWrite, Plan
 from .cells import PatchRefused, patch_scanned, scan_sheet
 from .charts import CT_CHART, CT_DRAWING, chart_parts
 from .package_edit import (add_sheet, extend_table, new_part_name, owned_dependents,

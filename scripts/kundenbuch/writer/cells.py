@@ -16,8 +16,8 @@ import io
 
 from lxml import etree
 
-from ..ooxml import M, PARSER
-from ..records import column_letter, split_cell
+from ..book.ooxml import PARSER, M
+from ..book.records import column_letter, split_cell
 from . import tailrecipe
 from .cellxml import cell_xml, excel_number, xml_safe
 from .rowscan import (ScanError, Unusual, cell_attribute, has_child, row_content, scan,

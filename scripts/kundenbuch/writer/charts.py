@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..ooxml import NS_PKG_REL, NS_REL
-from ..plan import ReportSheet
+from ..book.ooxml import NS_PKG_REL, NS_REL
+from ..reports.sheet import ReportSheet
 
 REL_CHART = NS_REL + "/chart"
 CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"

@@ -26,7 +26,7 @@ import re
 import xml.parsers.expat
 from dataclasses import dataclass
 
-from ..records import column_letter
+from ..book.records import column_letter
 
 
 class _NotProven(Exception):

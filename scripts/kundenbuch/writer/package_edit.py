@@ -5,9 +5,9 @@ import posixpath
 
 from lxml import etree
 
-from ..ooxml import (CT_WORKSHEET, M, NS_CT, NS_PKG_REL, NS_REL, REL_WORKSHEET,
-                     parse_xml, rels_path, resolve_target)
-from ..records import column_letter, split_cell
+from ..book.ooxml import (CT_WORKSHEET, NS_CT, NS_PKG_REL, NS_REL, REL_WORKSHEET, M,
+                          parse_xml, rels_path, resolve_target)
+from ..book.records import column_letter, split_cell
 
 
 def _bytes(root) -> bytes:

@@ -12,9 +12,9 @@ from itertools import chain, repeat
 
 from lxml import etree
 
-from ..ooxml import M, NS_MAIN, NS_REL
-from ..plan import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
-from ..records import column_letter
+from ..book.ooxml import NS_MAIN, NS_REL, M
+from ..book.records import column_letter
+from ..reports.sheet import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
 from .cellxml import EPOCH_DAY, attribute_escaped, cell_from_head, style_attribute
 
 EMPTY_SHEET_DATA = b"<sheetData/>"

@@ -20,8 +20,8 @@ from __future__ import annotations
 import xml.parsers.expat
 from dataclasses import dataclass, field
 
-from ..ooxml import NS_MAIN
-from ..records import split_cell
+from ..book.ooxml import NS_MAIN
+from ..book.records import split_cell
 
 
 class ScanError(Exception):

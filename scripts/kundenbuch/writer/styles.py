@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..ooxml import M, NS_MAIN, parse_xml
+from ..book.ooxml import NS_MAIN, M, parse_xml
 from .cellxml import style_kind
 
 DATE_CODE = "DD.MM.YYYY"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..records import column_letter
+from ..book.records import column_letter
 from .cellxml import cell_from_head, style_attribute
 from .rowscan import Unusual, cell_at, cell_ending_at, column_ending_at, columns_from
 

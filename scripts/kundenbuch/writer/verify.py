@@ -20,9 +20,9 @@ import zipfile
 
 from lxml import etree
 
-from ..ooxml import M, NS_REL, UnreadableWorkbook, open_package, parse_xml
-from ..records import column_letter
-from ..zipentries import raw_bytes, read_entry
+from ..book.ooxml import NS_REL, M, UnreadableWorkbook, open_package, parse_xml
+from ..book.records import column_letter
+from ..book.zipentries import raw_bytes, read_entry
 from .cells import ROW_BATCH, namespace_declarations
 from .cutout import cut_proof
 from .rowscan import ScanError, Unusual, row_without, scan, sheet_head, well_formed

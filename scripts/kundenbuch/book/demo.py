@@ -1,0 +1,235 @@
+"""Invented but realistic demo data (``kundenbuch neu --demo``).
+
+Deterministic: the same seed and sizes always give the same workbook, anchored at a
+fixed date so that the repository's kundenbuch.xlsx can be regenerated exactly.
+All names, addresses and accounts are made up; e-mail domains are the reserved
+example.* domains.
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from schwifty import IBAN
+
+from . import schema
+
+DEMO_STICHTAG = date(2026, 10, 31)   # the demo's "today"; data reaches two years back
+
+
+@dataclass(frozen=True)
+class Size:
+    clients: int = 25
+    invoices: int = 150
+    appointments: int = 60
+
+
+DEMO = Size()
+
+VORNAMEN = ("Anna", "Bernd", "Clara", "David", "Elif", "Frank", "Greta", "Hannes", "Ida",
+            "Jonas", "Katrin", "Lukas", "Mira", "Nils", "Olga", "Paul", "Rosa", "Sven",
+            "Tanja", "Uwe", "Vera", "Wolfgang", "Yasmin", "Zoe")
+FEMALE = {"Anna", "Clara", "Elif", "Greta", "Ida", "Katrin", "Mira", "Olga", "Rosa", "Tanja",
+          "Vera", "Yasmin", "Zoe"}
+NACHNAMEN = ("Ahlers", "Brockmann", "Demir", "Eilers", "Fuchsberger", "Grevenbroich",
+             "Hollmann", "Iversen", "Jankowski", "Kettler", "Lindqvist", "Mertensen",
+             "Nowitzki-Hahn", "Overbeck", "Pasternak", "Quandtmeyer", "Rosenkranz",
+             "Sauerbier", "Tillmanns", "Uhlendorf", "Vosskamp", "Wendeborn", "Zimmerlin")
+FIRMEN = ("Bäckerei Morgenrot", "Holzwerk Eichenhain GmbH", "Praxis am Lindenplatz",
+          "Müller & Söhne <GmbH>", "Café Zuckerguss", "Tischlerei Hobelspan",
+          "Blumen Kornfeld KG", "Radhaus Speiche e. K.", "Druckerei Letternsatz",
+          "Kanzlei Paragraphos", "Gartenbau Wurzelwerk", "Friseur Scherenschnitt",
+          "Elektro Funkenflug GmbH", "Hofladen Sonnenacker")
+STRASSEN = ("Lindenallee", "Am Mühlbach", "Gartenstraße", "Birkenweg", "Hafenkante",
+            "Kastanienring", "Marktplatz", "Schillerstraße", "Weidenpfad", "Zum Steinbruch")
+ORTE = (("50667", "Köln"), ("40213", "Düsseldorf"), ("44135", "Dortmund"),
+        ("48143", "Münster"), ("53111", "Bonn"), ("45127", "Essen"), ("52062", "Aachen"),
+        ("33602", "Bielefeld"))
+LEISTUNGEN = (("Beratung Buchhaltungsorganisation", 480), ("Workshop Digitalisierung", 1200),
+              ("Jahresplanung und Budget", 950), ("Prozessanalyse Auftragsabwicklung", 1650),
+              ("Coaching Kundengewinnung (4 Std.)", 360), ("Website-Texte Überarbeitung", 540),
+              ("Einrichtung Rechnungsvorlagen", 220), ("Schulung Kassenbuch", 180),
+              ("Betreuungspauschale Monat", 150), ("Fördermittelantrag Unterstützung", 1400))
+
+
+def demo_settings() -> dict:
+    return {"firma": "Sommer Beratung", "inhaber": "Svenja Sommer",
+            "strasse": "Musterweg 12", "plz": "50667", "ort": "Köln",
+            "telefon": "0221 23125 001", "email": "kontakt@sommer-beratung.example",
+            "steuernummer": "214/5678/1234", "ustid": "DE123456789",
+            "iban": str(IBAN.generate("DE", bank_code="37050198", account_code="1234567")),
+            "bic": "COLSDE33XXX", "bank": "Sparkasse Köln (Beispiel)",
+            "kleinunternehmer": schema.NO, "bundesland": "NW", "zahltag": None,
+            "zahlungsziel_tage": 14, "mahngebuehr": 2.50, "sicherungen_behalten": 30}
+
+
+def generate(size: Size = DEMO, seed: int = 2026, stichtag: date = DEMO_STICHTAG) -> dict:
+    """Table name -> list of row dicts (schema field names), plus the settings."""
+    rng = random.Random(seed)
+    kunden = _clients(rng, size.clients, stichtag)
+    rechnungen = _invoices(rng, size.invoices, kunden, stichtag)
+    termine = _appointments(rng, size.appointments, kunden, stichtag)
+    return {schema.KUNDEN.table: kunden, schema.RECHNUNGEN.table: rechnungen,
+            schema.TERMINE.table: termine, schema.EINSTELLUNGEN.table: demo_settings()}
+
+
+def _clients(rng, count, stichtag):
+    clients = []
+    for number in range(1, count + 1):
+        business = rng.random() < 0.55
+        plz, ort = rng.choice(ORTE)
+        first, last = rng.choice(VORNAMEN), rng.choice(NACHNAMEN)
+        since = stichtag - timedelta(days=rng.randint(20, 2000))
+        if number > count - 3:
+            since = stichtag - timedelta(days=rng.randint(5, 40))   # brand-new clients
+        debit = rng.random() < 0.3
+        client = {
+            "kundennr": f"K-{number:04d}",
+            "anrede": "Firma" if business and rng.random() < 0.3 else (
+                "Frau" if first in FEMALE else "Herr"),
+            "vorname": first, "nachname": last,
+            "firma": FIRMEN[number % len(FIRMEN)] if business else None,
+            "strasse": f"{rng.choice(STRASSEN)} {rng.randint(1, 120)}",
+            "plz": plz, "ort": ort, "land": "DE",
+            "email": f"{first.lower()}.{_ascii(last).lower()}{number}@example.org",
+            "telefon": f"0{rng.randint(201, 241)} 23125 {number:03d}",
+            "kundenart": "Gewerbe" if business else "Privat",
+            "ustid": f"DE{rng.randint(100000000, 999999999)}" if business else None,
+            "zahlungsart": "Lastschrift" if debit else "Überweisung",
+            "quelle": rng.choice(schema.QUELLEN),
+            "phase": rng.choice(("Betreuung", "Betreuung", "Umsetzung", "Vertrag",
+                                 "Bedarfsanalyse", "Inaktiv")),
+            "kunde_seit": since,
+            "begruesst_am": since + timedelta(days=2) if number <= count - 3 else None,
+        }
+        if number > count - 3:
+            client["phase"] = rng.choice(("Erstkontakt", "Vertrauen", "Bedarfsanalyse"))
+        if debit:
+            client["iban"] = str(IBAN.generate("DE", bank_code="37050198",
+                                               account_code=str(rng.randint(10**8, 10**9))))
+            client["mandatsreferenz"] = f"M-{number:04d}"
+            client["mandat_vom"] = since + timedelta(days=3)
+        if client["quelle"] == "Empfehlung" and number > 1:
+            client["empfohlen_von"] = f"K-{rng.randint(1, number - 1):04d}"
+        if rng.random() < 0.4:
+            client["einwilligung_newsletter"] = since + timedelta(days=1)
+        clients.append(client)
+    # The first client has been there from the start, so every invoice date has one.
+    clients[0]["kunde_seit"] = stichtag - timedelta(days=2000)
+    clients[0]["begruesst_am"] = clients[0]["kunde_seit"] + timedelta(days=2)
+    if count >= 5:
+        clients[1]["stufe_fest"] = "A"     # a key account fixed by hand
+        clients[4]["mahnsperre"] = schema.YES
+    return clients
+
+
+def _ascii(text):
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    return text.replace(" ", "")
+
+
+def _invoices(rng, count, clients, stichtag):
+    start = stichtag - timedelta(days=730)
+    # A few clients bring most revenue (so the ABC analysis has something to show).
+    # Clients sorted by start date: those who are clients on a day form a prefix.
+    by_start = sorted(clients, key=lambda c: c["kunde_seit"])
+    starts = [c["kunde_seit"] for c in by_start]
+    cumulative = list(itertools.accumulate(rng.paretovariate(1.2) for _ in by_start))
+    dates = sorted(start + timedelta(days=rng.randint(0, 729)) for _ in range(count))
+    invoices, per_year = [], {}
+    for index, issued in enumerate(dates):
+        eligible = bisect.bisect_right(starts, issued)
+        pick = bisect.bisect_right(cumulative, rng.random() * cumulative[eligible - 1])
+        client = by_start[min(pick, eligible - 1)]
+        per_year[issued.year] = per_year.get(issued.year, 0) + 1
+        service, price = rng.choice(LEISTUNGEN)
+        net = Decimal(price) * Decimal(rng.choice((1, 1, 1, 2, 3))) / Decimal(
+            rng.choice((1, 1, 2)))
+        rate = 7 if "Schulung" in service and rng.random() < 0.2 else 19
+        gross = (net * (100 + rate) / 100).quantize(Decimal("0.01"))
+        due = issued + timedelta(days=14)
+        invoice = {"rechnungsnr": f"{issued.year}-{per_year[issued.year]:04d}",
+                   "kundennr": client["kundennr"], "rechnungsdatum": issued,
+                   "leistungsdatum": issued - timedelta(days=rng.randint(0, 10)),
+                   "leistung": service, "netto": float(net), "ust_satz": rate,
+                   "faellig_am": due if (stichtag - issued).days > 60 else None}
+        age = (stichtag - issued).days
+        roll = rng.random()
+        # Older invoices are mostly paid; a few stay open or partly paid.
+        paid_share, partly_share = ((0.92, 0.04) if age > 60 else (0.6, 0.15) if age > 30
+                                    else (0.2, 0.0))
+        if roll < 0.03:
+            invoice["storniert"] = schema.YES
+        elif roll < 0.03 + paid_share:
+            paid_on = min(due + timedelta(days=rng.randint(-10, 25)), stichtag)
+            invoice["bezahlt_am"] = max(paid_on, issued)
+            invoice["bezahlt_betrag"] = float(gross)
+        elif roll < 0.03 + paid_share + partly_share:
+            invoice["bezahlt_am"] = min(issued + timedelta(days=rng.randint(5, 25)), stichtag)
+            invoice["bezahlt_betrag"] = float((gross / 2).quantize(Decimal("0.01")))
+        if index == count - 1:
+            invoice["mahnsperre"] = schema.YES
+        invoices.append(invoice)
+    _dunning_history(invoices, stichtag)
+    return invoices
+
+
+def _dunning_history(invoices, stichtag):
+    """Some open invoices already got a reminder, one a first Mahnung."""
+    unpaid = [i for i in invoices if not i.get("bezahlt_betrag") and not i.get("storniert")
+              and 45 <= (stichtag - i["rechnungsdatum"]).days <= 150]
+    for level, invoice in zip((1, 1, 2), unpaid[::2]):
+        due = invoice["rechnungsdatum"] + timedelta(days=14)
+        invoice["mahnstufe"] = level
+        invoice["gemahnt_am"] = due + timedelta(days=10 + 14 * (level - 1))
+
+
+APPOINTMENT_KINDS = (("Beratung", 0.35), ("Jahrescheck", 0.12), ("Rückruf", 0.15),
+                     ("Lieferfrist", 0.13), ("Fahrt", 0.15), ("Sonstiges", 0.10))
+
+
+def _appointments(rng, count, clients, stichtag):
+    import holidays  # imported here: only the demo needs it at creation time
+    free = holidays.country_holidays("DE", subdiv="NW", years=range(
+        stichtag.year - 1, stichtag.year + 2))
+    kinds, weights = zip(*APPOINTMENT_KINDS)
+    day = stichtag - timedelta(days=120)
+    per_day = -(-count // 120)          # large books: several appointments a day
+    appointments = []
+    while len(appointments) < count:
+        day += timedelta(days=rng.choice((1, 1, 2, 3)) if per_day == 1 else 1)
+        if day.weekday() >= 5 or day in free:
+            continue
+        for _ in range(min(per_day, count - len(appointments))):
+            appointments.append(_appointment(rng, day, stichtag, clients, kinds, weights))
+    return appointments
+
+
+def _appointment(rng, day, stichtag, clients, kinds, weights):
+    kind = rng.choices(kinds, weights)[0]
+    client = rng.choice(clients)
+    past = day <= stichtag
+    item = {"datum": day, "kundennr": client["kundennr"], "art": kind,
+            "erledigt": schema.YES if past else schema.NO}
+    if kind in ("Beratung", "Jahrescheck"):
+        hour = rng.choice((9, 10, 13, 15))
+        item.update(beginn=time(hour, 0), ende=time(hour + 1, 30),
+                    betreff=f"{kind} {client['firma'] or client['nachname']}",
+                    ort=rng.choice(("Büro", "beim Kunden", "Videocall")))
+    elif kind == "Rückruf":
+        item.update(beginn=time(rng.choice((11, 16)), 0),
+                    betreff=f"Rückruf {client['nachname']}: Rückfrage zum Angebot")
+    elif kind == "Lieferfrist":
+        item.update(betreff="Abgabe Konzept", erledigt=schema.YES if past else schema.NO)
+    elif kind == "Fahrt":
+        item.update(beginn=time(8, 0), ende=time(8, 45), ort=client["ort"],
+                    km=rng.randint(8, 140), betreff=f"Fahrt zu {client['kundennr']}")
+    else:
+        item.update(kundennr=None, betreff=rng.choice(
+            ("Netzwerktreffen IHK", "Steuerunterlagen sortieren", "Fortbildung")))
+    return item

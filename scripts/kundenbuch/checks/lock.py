@@ -1,0 +1,31 @@
+"""Locked invoices must not change (GoBD): corrections are a Storno plus a new invoice."""
+from __future__ import annotations
+
+from ..book import schema
+from ..rules.lock import fingerprint, locks, parse, values_text
+from . import at, check
+from .findings import FEHLER, Finding
+
+
+@check
+def locked_invoice_changed(book, stichtag):
+    locked = locks(book.records.get(schema.PROTOKOLL.table, []))
+    if not locked:
+        return
+    by_number = {str(i["rechnungsnr"]): i for i in book.rechnungen if i["rechnungsnr"]}
+    for number, row in locked.items():
+        invoice = by_number.get(number)
+        if invoice is None:
+            yield Finding(FEHLER, row.sheet, row.cell("rechnungen"), f"Die festgeschriebene "
+                          f"Rechnung {number} fehlt im Blatt Rechnungen.")
+            continue
+        now = values_text(invoice)
+        if fingerprint(now) == row["sha256"]:
+            continue
+        before, after = parse(row["details"]), parse(now)
+        changes = [f"{header}: „{before.get(header, '')}“ → „{value}“"
+                   for header, value in after.items() if before.get(header) != value]
+        yield at(invoice, "rechnungsnr", FEHLER,
+                 f"Rechnung {number} ist festgeschrieben (am {row['zeitpunkt']}) und wurde "
+                 f"danach geändert: {'; '.join(changes) or 'Inhalt verändert'}. Bitte "
+                 "zurückändern; Korrekturen sind eine Stornorechnung und eine neue Rechnung.")

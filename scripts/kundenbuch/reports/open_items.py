@@ -1,0 +1,73 @@
+"""The owned sheet Offene Posten: open items, aging per client and tier, a chart."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..book import schema
+from ..book.records import display_name, sheet_link
+from ..rules.amounts import ZERO
+from ..rules.receivables import BUCKETS, LEVEL_NAMES, Summary
+from .sheet import (DATE, INT, LINK, MONEY, TEXT, ChartSpec, ReportBlock, ReportColumn,
+                    ReportSheet, format_value)
+
+CHART_ROWS = 16          # rows kept free beside the chart
+
+
+def _bucket_columns():
+    return [ReportColumn(bucket, MONEY, 13) for bucket in BUCKETS] + [
+        ReportColumn("Summe", MONEY, 13)]
+
+
+def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
+    items = sorted(summary.open_items, key=lambda s: (-(s.days_overdue or 0), s.number))
+    count = {b: sum(1 for s in items if s.bucket == b) for b in BUCKETS}
+    total = ReportBlock([ReportColumn("Altersklasse", TEXT, 14),
+                         ReportColumn("Offen", MONEY, 14), ReportColumn("Anzahl", INT, 10)],
+                        [[b, summary.buckets_total[b], count[b]] for b in BUCKETS],
+                        heading="Altersstruktur gesamt", reserve_rows=CHART_ROWS)
+    by_tier = ReportBlock([ReportColumn("Stufe", TEXT, 12)] + _bucket_columns(),
+                          [[tier] + [row[b] for b in BUCKETS] + [sum(row.values(), ZERO)]
+                           for tier, row in sorted(summary.buckets_by_tier.items())],
+                          heading="Nach Stufe")
+    clients = {s.invoice["kundennr"]: s.client for s in items}
+    tiers = {s.invoice["kundennr"]: s.tier for s in items}
+    client_rows, client_links = [], {}
+    ranked = sorted(summary.buckets_by_client.items(),
+                    key=lambda kv: (-sum(kv[1].values(), ZERO), kv[0]))
+    for index, (number, row) in enumerate(ranked):
+        client = clients.get(number)
+        client_rows.append([number, display_name(client), tiers.get(number, "")]
+                           + [row[b] for b in BUCKETS] + [sum(row.values(), ZERO)])
+        if client is not None:
+            client_links[(index, 0)] = sheet_link(client)
+    by_client = ReportBlock([ReportColumn("Kundennr", LINK, 11),
+                             ReportColumn("Kunde", TEXT, 26),
+                             ReportColumn("Stufe", TEXT, 7)] + _bucket_columns(),
+                            client_rows, heading="Nach Kunde", links=client_links)
+    detail_rows, detail_links = [], {}
+    for index, state in enumerate(items):
+        invoice = state.invoice
+        detail_rows.append([
+            invoice["kundennr"], display_name(state.client), state.tier, state.number,
+            invoice["rechnungsdatum"], state.effective_due, state.days_overdue, state.open,
+            state.interest, state.flat_fee, state.fees, LEVEL_NAMES[state.level_sent],
+            LEVEL_NAMES[state.next_level] if state.next_level else "", state.bucket])
+        detail_links[(index, 3)] = sheet_link(invoice)
+    details = ReportBlock([
+        ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+        ReportColumn("Stufe", TEXT, 7), ReportColumn("Rechnungsnr", LINK, 13),
+        ReportColumn("Rechnungsdatum", DATE, 14), ReportColumn("Fällig (Werktag)", DATE, 14),
+        ReportColumn("Tage überfällig", INT, 13), ReportColumn("Offen", MONEY, 13),
+        ReportColumn("Verzugszinsen", MONEY, 13), ReportColumn("Pauschale § 288", MONEY, 14),
+        ReportColumn("Mahngebühren", MONEY, 13), ReportColumn("Letzter Brief", TEXT, 18),
+        ReportColumn("Fällig jetzt", TEXT, 18), ReportColumn("Altersklasse", TEXT, 13)],
+        detail_rows, heading="Offene Rechnungen", links=detail_links)
+    chart = ChartSpec("Offene Beträge nach Alter", block=0, category_column=0,
+                      value_columns=[1], anchor="E3", y_title="Euro")
+    return ReportSheet(
+        schema.OFFENE_POSTEN, [total, by_tier, by_client, details],
+        title=[f"Offene Posten – Stichtag {summary.stichtag:%d.%m.%Y}",
+               f"Stand {now:%d.%m.%Y %H:%M} · kundenbuch {version} · offen "
+               f"{format_value(summary.open_total)}, davon überfällig "
+               f"{format_value(summary.overdue_total)}"],
+        charts=[chart])

@@ -1,0 +1,69 @@
+"""The owned sheet Stufenanalyse: ABC analysis, service promises, customer journey."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..book import schema
+from ..book.records import display_name, sheet_link
+from ..rules.tiers import TierAnalysis
+from .sheet import (DATE, INT, LINK, MONEY, PERCENT, TEXT, ChartSpec, ReportBlock,
+                    ReportColumn, ReportSheet)
+
+PARETO_CLIENTS = 30          # the chart shows the biggest clients
+
+
+def report(analysis: TierAnalysis, now: datetime, version: str) -> ReportSheet:
+    rows, links = [], {}
+    for index, tier in enumerate(analysis.clients):
+        rows.append([tier.number, display_name(tier.client), tier.revenue, tier.share,
+                     tier.cumulative, tier.computed, tier.in_force, tier.proposed,
+                     tier.change, "; ".join(tier.reasons)])
+        links[(index, 0)] = sheet_link(tier.client)
+    abc = ReportBlock([
+        ReportColumn("Kundennr", LINK, 11), ReportColumn("Kunde", TEXT, 26),
+        ReportColumn("Umsatz 12 Monate", MONEY, 15), ReportColumn("Anteil", PERCENT, 9),
+        ReportColumn("kumuliert", PERCENT, 10), ReportColumn("berechnet", TEXT, 10),
+        ReportColumn("gültig", TEXT, 8), ReportColumn("Vorschlag", TEXT, 10),
+        ReportColumn("Änderung", TEXT, 10), ReportColumn("Grund", TEXT, 50)],
+        rows, heading="ABC-Analyse (Nettoumsatz der 12 Monate vor dem Stichtag)",
+        links=links, reserve_rows=18)
+    promises = ReportBlock([
+        ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+        ReportColumn("Stufe", TEXT, 7), ReportColumn("Versprechen", TEXT, 12),
+        ReportColumn("Stand", TEXT, 12), ReportColumn("fällig", DATE, 12),
+        ReportColumn("Einzelheiten", TEXT, 50)],
+        [[p.client["kundennr"], display_name(p.client), p.tier, p.what, p.state, p.due,
+          p.detail] for p in analysis.promises],
+        heading="Serviceversprechen: offen oder bald fällig")
+    journey = analysis.journey
+    phases = ReportBlock([ReportColumn("Phase", TEXT, 16), ReportColumn("Kunden", INT, 9),
+                          ReportColumn("davon ruhend", INT, 12)],
+                         [[phase, count, sum(1 for s in journey.stale if s[1] == phase)]
+                          for phase, count in journey.per_phase.items()],
+                         heading="Kundenreise: Kunden je Phase")
+    stale = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+                         ReportColumn("Phase", TEXT, 14),
+                         ReportColumn("letzte Aktivität", DATE, 14),
+                         ReportColumn("Tage", INT, 8)],
+                        [[c["kundennr"], display_name(c), phase, last, days]
+                         for c, phase, last, days in journey.stale],
+                        heading="Ruhende Kontakte (Phase bewegt sich nicht)")
+    thanks = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26)],
+                         [[c["kundennr"], display_name(c)] for c in journey.thanks_due],
+                         heading="Erste Rechnung bezahlt: Dankesbrief fällig")
+    sources = ReportBlock([ReportColumn("Quelle", TEXT, 14), ReportColumn("Kunden", INT, 9),
+                           ReportColumn("Umsatz 12 Monate", MONEY, 15),
+                           ReportColumn("je Kunde", MONEY, 12)],
+                          [[source, count, revenue, revenue / count if count else 0]
+                           for source, count, revenue in journey.sources],
+                          heading="Woher die Kunden kommen")
+    chart = ChartSpec("Pareto: Umsatz und kumulierter Anteil", block=0, category_column=0,
+                      value_columns=[2], line_column=4, anchor="L3", y_title="Euro",
+                      data_rows=PARETO_CLIENTS)
+    return ReportSheet(schema.STUFENANALYSE,
+                       [abc, promises, phases, stale, thanks, sources],
+                       title=[f"Stufenanalyse – Stichtag {analysis.stichtag:%d.%m.%Y}",
+                              f"Stand {now:%d.%m.%Y %H:%M} · kundenbuch {version} · "
+                              "Vorschläge; übernommen wird erst mit "
+                              "„kundenbuch stufen --uebernehmen“"],
+                       charts=[chart])

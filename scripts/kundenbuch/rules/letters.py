@@ -1,0 +1,234 @@
+"""Which letters are due, and what goes into each. Pure: rendering is elsewhere.
+
+A letter is data: its template, recipient, context for the template, what it writes
+back into the workbook and the row it adds to the Protokoll.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..book import schema
+from ..book.records import display_name
+from .amounts import ZERO, cents, gross
+from .receivables import LEVEL_NAMES, Terms, due_date
+from .schedule import PLAN_NOTE, onboarding_plan
+from .workdays import next_working_day
+
+KINDS = ("begruessung", "dank", "mahnung", "jahrescheck", "rechnung")
+DUNNING_TEMPLATES = {1: "zahlungserinnerung", 2: "mahnung_1", 3: "mahnung_2",
+                     4: "mahnung_letzte"}
+PROTOCOL_KIND = {"begruessung": "Begrüßung", "dank": "Dank",
+                 "jahrescheck": "Jahrescheck-Einladung", "rechnung": "Rechnung",
+                 **{name: LEVEL_NAMES[level] for level, name in DUNNING_TEMPLATES.items()}}
+INVITATION_PAUSE_DAYS = 60      # no second annual-check invitation within this time
+SMALL_INVOICE = Decimal("250.00")
+
+
+@dataclass
+class Letter:
+    template: str                 # file name in vorlagen/ without .docx
+    client: object
+    context: dict
+    filename: str
+    invoices: list = field(default_factory=list)
+    writes: list = field(default_factory=list)        # (record, field, value)
+    girocode: tuple | None = None  # (name, iban, amount, text, bic)
+    due_dates: dict = field(default_factory=dict)     # Rechnungsnr -> due date
+
+    @property
+    def locks_invoices(self) -> bool:
+        """An invoice document or a reminder fixes its invoices (Festschreibung)."""
+        return self.template == "rechnung" or self.template in DUNNING_TEMPLATES.values()
+
+    @property
+    def protocol_kind(self) -> str:
+        return PROTOCOL_KIND[self.template]
+
+
+def sender(settings) -> dict:
+    keys = ("firma", "inhaber", "strasse", "plz", "ort", "telefon", "email", "steuernummer",
+            "ustid", "iban", "bic", "bank")
+    return {key: settings.get(key) or "" for key in keys}
+
+
+def recipient(client) -> dict:
+    person = " ".join(p for p in (client["vorname"], client["nachname"]) if p)
+    title = client["anrede"] if client["anrede"] in ("Herr", "Frau") else ""
+    lines = []
+    if client["firma"]:
+        lines.append(client["firma"])
+        if person:
+            lines.append(f"z. Hd. {(title + ' ') if title else ''}{person}")
+    else:
+        lines.append(f"{title} {person}".strip())
+    lines += [client["strasse"] or "", f"{client['plz'] or ''} {client['ort'] or ''}".strip()]
+    if (client["land"] or "DE").upper() != "DE":
+        lines.append(str(client["land"]).upper())
+    if title == "Frau" and client["nachname"]:
+        salutation = f"Sehr geehrte Frau {client['nachname']}"
+    elif title == "Herr" and client["nachname"]:
+        salutation = f"Sehr geehrter Herr {client['nachname']}"
+    elif client["anrede"] == "Firma" or (client["firma"] and not person):
+        salutation = "Sehr geehrte Damen und Herren"
+    else:
+        salutation = f"Guten Tag {person}".strip()
+    return {"kundennr": client["kundennr"], "name": display_name(client),
+            "zeilen": [line for line in lines if line], "anrede": salutation}
+
+
+def file_name(stichtag: date, label: str, client, suffix: str = "") -> str:
+    name = re.sub(r"[^\w.-]+", "-", display_name(client), flags=re.UNICODE).strip("-")
+    parts = [f"{stichtag:%Y-%m-%d}", label, str(client["kundennr"]), name[:40]]
+    return "_".join(p for p in parts if p) + suffix + ".docx"
+
+
+def _base(settings, client, stichtag, subject) -> dict:
+    return {"absender": sender(settings), "empfaenger": recipient(client), "datum": stichtag,
+            "betreff": subject}
+
+
+def _deadline(settings, stichtag) -> date:
+    days = settings.get("frist_mahnung_tage", 10)
+    return next_working_day(stichtag + timedelta(days=days), settings.get("bundesland", "NW"))
+
+
+def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset()) -> list:
+    letters = []
+    for (number, level), states in sorted(summary.letters_due().items()):
+        states = [s for s in states if (s.invoice.sheet, s.invoice.row) not in skip_rows]
+        client = states[0].client if states else None
+        if not states or client is None or (client.sheet, client.row) in skip_rows:
+            continue
+        charged = level >= 2                     # the reminder itself asks for no extras
+        items = [{"rechnungsnr": s.number, "rechnungsdatum": s.invoice["rechnungsdatum"],
+                  "faellig": s.effective_due, "offen": s.open,
+                  "zinsen": s.interest if charged else ZERO,
+                  "pauschale": s.flat_fee if charged else ZERO} for s in states]
+        totals = {key: sum((i[key] for i in items), ZERO) for key in
+                  ("offen", "zinsen", "pauschale")}
+        fees = max(s.fees for s in states) if charged else ZERO
+        total = cents(totals["offen"] + totals["zinsen"] + totals["pauschale"] + fees)
+        purpose = "Rechnung " + ", ".join(s.number for s in states)
+        template = DUNNING_TEMPLATES[level]
+        context = {**_base(settings, client, stichtag, LEVEL_NAMES[level]), "posten": items,
+                   "summe_offen": totals["offen"], "summe_zinsen": totals["zinsen"],
+                   "summe_pauschale": totals["pauschale"], "gebuehren": fees,
+                   "summe": total, "frist": _deadline(settings, stichtag), "stufe": level,
+                   "stufe_name": LEVEL_NAMES[level], "verwendungszweck": purpose[:140]}
+        writes = [(s.invoice, f, v) for s in states
+                  for f, v in (("mahnstufe", level), ("gemahnt_am", stichtag))]
+        letters.append(Letter(template, client, context,
+                              file_name(stichtag, LEVEL_NAMES[level].replace(" ", ""),
+                                        client), [s.invoice for s in states], writes,
+                              _girocode(settings, total, purpose),
+                              {s.number: s.due for s in states}))
+    return letters
+
+
+def _girocode(settings, amount, text):
+    """GiroCode data, only for a valid own IBAN (checked with schwifty; pruefen reports
+    an invalid one): a wrong QR code would send the money astray."""
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+    if not settings.get("iban") or amount <= 0:
+        return None
+    try:
+        iban = IBAN(str(settings.get("iban")))
+    except SchwiftyException:
+        return None
+    return (settings.get("firma") or settings.get("inhaber") or "", iban.compact,
+            amount, text[:140], settings.get("bic"))
+
+
+def welcome_letters(clients, appointments, settings, stichtag, skip_rows=frozenset()):
+    letters = []
+    for client in clients:
+        if (client["begruesst_am"] or client["phase"] == "Inaktiv" or not client["kundennr"]
+                or (client.sheet, client.row) in skip_rows):
+            continue
+        planned = [{"datum": a["datum"], "betreff": a["betreff"]} for a in appointments
+                   if a["kundennr"] == client["kundennr"] and a["notiz"] == PLAN_NOTE]
+        plan = planned or [{"datum": r["datum"], "betreff": r["betreff"]}
+                           for r in onboarding_plan(client, settings, stichtag)]
+        context = {**_base(settings, client, stichtag, "Willkommen"), "plan": plan}
+        letters.append(Letter("begruessung", client, context,
+                              file_name(stichtag, "Begruessung", client),
+                              writes=[(client, "begruesst_am", stichtag)]))
+    return letters
+
+
+def thank_you_letters(journey, invoices, settings, stichtag, skip_rows=frozenset()):
+    letters = []
+    for client in journey.thanks_due:
+        if (client.sheet, client.row) in skip_rows:
+            continue
+        own = sorted((i for i in invoices if i["kundennr"] == client["kundennr"]
+                      and i["rechnungsdatum"]), key=lambda i: i["rechnungsdatum"])
+        context = {**_base(settings, client, stichtag, "Danke"),
+                   "rechnungsnr": own[0]["rechnungsnr"] if own else ""}
+        letters.append(Letter("dank", client, context, file_name(stichtag, "Dank", client)))
+    return letters
+
+
+def annual_check_letters(promises, protocol, settings, stichtag, skip_rows=frozenset()):
+    recently = {row["kundennr"] for row in protocol
+                if row["art"] == PROTOCOL_KIND["jahrescheck"] and row["stichtag"]
+                and (stichtag - row["stichtag"]).days < INVITATION_PAUSE_DAYS}
+    letters = []
+    for promise in promises:
+        client = promise.client
+        if client["kundennr"] in recently or (client.sheet, client.row) in skip_rows:
+            continue
+        context = {**_base(settings, client, stichtag, "Jahrescheck"), "stufe": promise.tier,
+                   "faellig": promise.due}
+        letters.append(Letter("jahrescheck", client, context,
+                              file_name(stichtag, "Jahrescheck", client)))
+    return letters
+
+
+def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None,
+                    skip_rows=frozenset()):
+    """Invoices dated in the Stichtag's month (up to it) that were not issued yet; or
+    exactly the one asked for."""
+    issued = {n.strip() for row in protocol if row["art"] == PROTOCOL_KIND["rechnung"]
+              for n in str(row["rechnungen"] or "").split(",")}
+    by_number = {c["kundennr"]: c for c in clients}
+    small_business = settings.get("kleinunternehmer") == schema.YES
+    letters = []
+    for invoice in invoices:
+        nr, issued_on = invoice["rechnungsnr"], invoice["rechnungsdatum"]
+        if number is not None:
+            if str(nr) != str(number):
+                continue
+        elif (nr is None or issued_on is None or str(nr) in issued
+              or invoice["storniert"] == schema.YES
+              or (issued_on.year, issued_on.month) != (stichtag.year, stichtag.month)
+              or issued_on > stichtag):
+            continue
+        client = by_number.get(invoice["kundennr"])
+        if client is None or invoice["netto"] is None or (invoice.sheet, invoice.row) in skip_rows:
+            continue
+        total = gross(invoice["netto"], invoice["ust_satz"])
+        due = invoice["faellig_am"]
+        if due is None:
+            due = due_date(issued_on, Terms.from_settings(settings))
+        purpose = f"Rechnung {nr}"
+        context = {**_base(settings, client, issued_on, f"Rechnung {nr}"),
+                   "rechnung": {"nr": nr, "datum": issued_on,
+                                "leistungsdatum": invoice["leistungsdatum"] or issued_on,
+                                "leistung": invoice["leistung"] or "",
+                                "netto": invoice["netto"], "ust_satz": invoice["ust_satz"] or 0,
+                                "ust": total - invoice["netto"], "brutto": total,
+                                "faellig": due},
+                   "kleinunternehmer": small_business,
+                   "privat": client["kundenart"] == "Privat",
+                   "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose}
+        name = re.sub(r"[^\w.-]+", "-", str(nr))
+        letters.append(Letter("rechnung", client, context,
+                              f"Rechnung_{name}_{client['kundennr']}.docx", [invoice],
+                              girocode=_girocode(settings, total, purpose),
+                              due_dates={nr: due}))
+    return letters

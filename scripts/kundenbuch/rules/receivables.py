@@ -1,0 +1,262 @@
+"""Invoice status, aging and the dunning ladder as of a Stichtag. Pure: no file I/O.
+
+Rules and their sources are in the README (section "Forderungen") and fachregeln.md.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..book import schema
+from .amounts import ZERO, gross
+from .interest import (FLAT_FEE_BUSINESS, SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, Period,
+                       default_interest)
+from .workdays import next_working_day
+
+OPEN, PARTLY_PAID, PAID, OVERDUE, CANCELLED = schema.STATUS
+BUCKETS = ("nicht fällig", "1–30 Tage", "31–60 Tage", "61–90 Tage", "> 90 Tage")
+LEVEL_NAMES = {0: "keine", 1: "Zahlungserinnerung", 2: "1. Mahnung", 3: "2. Mahnung",
+               4: "letzte Mahnung"}
+LAST_LEVEL = 4
+DEFAULT_FROM_DUE, DEFAULT_FROM_REMINDER = "Fälligkeit", "Erinnerung"
+# Used when a client has no tier or the Stufen table lacks the numbers.
+FALLBACK_REMINDER_DAYS, FALLBACK_INTERVAL_DAYS = 7, 14
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The settings receivables depend on."""
+    bundesland: str = "NW"
+    zahltag: int | None = None
+    zahlungsziel_tage: int = 14
+    mahngebuehr: Decimal = Decimal("1.50")
+    mahngrenze: Decimal = Decimal("5.00")
+    verzug_ab: str = DEFAULT_FROM_DUE
+
+    @classmethod
+    def from_settings(cls, settings) -> "Terms":
+        return cls(settings.get("bundesland", "NW"), settings["zahltag"],
+                   settings.get("zahlungsziel_tage", 14),
+                   Decimal(settings.get("mahngebuehr", Decimal("1.50"))),
+                   Decimal(settings.get("mahngrenze", Decimal("5.00"))),
+                   settings.get("verzugsbeginn", DEFAULT_FROM_DUE))
+
+
+@dataclass(frozen=True)
+class TierRules:
+    reminder_after_days: int
+    interval_days: int
+
+
+@dataclass(slots=True)      # not frozen: one per invoice, and a frozen one costs 8× to make
+class InvoiceState:
+    invoice: object                     # the Rechnungen record
+    client: object | None
+    tier: str
+    due: date | None                    # Fällig am as given or computed
+    due_is_computed: bool
+    effective_due: date | None          # moved to the next working day (§ 193 BGB)
+    gross: Decimal
+    paid: Decimal                       # paid up to the Stichtag
+    open: Decimal
+    status: str
+    days_overdue: int | None
+    interest: Decimal
+    periods: tuple[Period, ...]
+    flat_fee: Decimal
+    level_sent: int
+    next_level: int                     # the letter due now; 0 = none
+    fees: Decimal                       # dunning fees including the next letter
+
+    @property
+    def number(self) -> str:
+        return self.invoice["rechnungsnr"]
+
+    @property
+    def bucket(self) -> str | None:
+        if self.open <= ZERO or self.status == CANCELLED:
+            return None
+        return bucket_of(self.days_overdue or 0)
+
+
+@dataclass
+class Summary:
+    stichtag: date
+    invoices: list[InvoiceState]
+    open_by_client: dict = field(default_factory=dict)     # Kundennr -> Decimal
+    buckets_total: dict = field(default_factory=dict)
+    buckets_by_client: dict = field(default_factory=dict)  # Kundennr -> bucket -> Decimal
+    buckets_by_tier: dict = field(default_factory=dict)
+
+    @property
+    def open_items(self) -> list[InvoiceState]:
+        return [s for s in self.invoices if s.open > ZERO and s.status != CANCELLED]
+
+    @property
+    def open_total(self) -> Decimal:
+        return sum((s.open for s in self.open_items), ZERO)
+
+    @property
+    def overdue_total(self) -> Decimal:
+        return sum((s.open for s in self.open_items if s.status == OVERDUE), ZERO)
+
+    def letters_due(self) -> dict:
+        """(Kundennr, level) -> invoices: one letter per client and level."""
+        letters = {}
+        for state in self.invoices:
+            if state.next_level:
+                key = (state.invoice["kundennr"], state.next_level)
+                letters.setdefault(key, []).append(state)
+        return letters
+
+
+def bucket_of(days_overdue: int) -> str:
+    if days_overdue <= 0:
+        return BUCKETS[0]
+    if days_overdue <= 30:
+        return BUCKETS[1]
+    if days_overdue <= 60:
+        return BUCKETS[2]
+    if days_overdue <= 90:
+        return BUCKETS[3]
+    return BUCKETS[4]
+
+
+def due_date(issued: date, terms: Terms) -> date:
+    """Zahlungsziel days after the invoice date, then on to the next Zahltag if set."""
+    earliest = issued + timedelta(days=terms.zahlungsziel_tage or 0)
+    if not terms.zahltag:
+        return earliest
+    year, month = earliest.year, earliest.month
+    while True:
+        # § 188 Abs. 3 BGB: a day the month lacks is its last day.
+        day = min(terms.zahltag, calendar.monthrange(year, month)[1])
+        candidate = date(year, month, day)
+        if candidate >= earliest:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def tier_in_force(client) -> str:
+    if client is None:
+        return ""
+    return client["stufe_fest"] or client["stufe"] or ""
+
+
+def tier_rules(tiers, tier: str) -> TierRules:
+    row = next((t for t in tiers if t["stufe"] == tier), None)
+    if row is None:           # no tier yet: the most patient row, i.e. the last one
+        row = next((t for t in reversed(tiers) if t["stufe"]), None)
+    reminder = row["erinnerung_nach_tagen"] if row else None
+    interval = row["mahnabstand_tage"] if row else None
+    return TierRules(FALLBACK_REMINDER_DAYS if reminder is None else reminder,
+                     FALLBACK_INTERVAL_DAYS if interval is None else interval)
+
+
+def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
+            first_reminders: dict | None = None) -> Summary:
+    """first_reminders: Rechnungsnr -> date of the first reminder (from the Protokoll),
+    needed when default begins with the first reminder."""
+    by_number = {c["kundennr"]: c for c in clients if c["kundennr"]}
+    states = [invoice_state(inv, by_number.get(inv["kundennr"]), tiers, base_rates, terms,
+                            stichtag, (first_reminders or {}).get(inv["rechnungsnr"]))
+              for inv in invoices]
+    summary = Summary(stichtag, states)
+    for client in clients:
+        if client["kundennr"]:
+            summary.open_by_client[client["kundennr"]] = ZERO
+    summary.buckets_total = {b: ZERO for b in BUCKETS}
+    for state in summary.open_items:
+        number = state.invoice["kundennr"]
+        summary.open_by_client[number] = summary.open_by_client.get(number, ZERO) + state.open
+        for table, key in ((summary.buckets_by_client, number),
+                           (summary.buckets_by_tier, state.tier or "ohne")):
+            row = table.setdefault(key, {b: ZERO for b in BUCKETS})
+            row[state.bucket] += state.open
+        summary.buckets_total[state.bucket] += state.open
+    return summary
+
+
+def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: date,
+                  first_reminder: date | None = None) -> InvoiceState:
+    tier = tier_in_force(client)
+    issued = invoice["rechnungsdatum"]
+    due = invoice["faellig_am"]
+    computed = due is None and issued is not None
+    if computed:
+        due = due_date(issued, terms)
+    effective = next_working_day(due, terms.bundesland) if due else None
+    total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
+    paid_on = invoice["bezahlt_am"]
+    counted = paid_on is None or paid_on <= stichtag   # later payments: still open then
+    paid = (invoice["bezahlt_betrag"] or ZERO) if counted else ZERO
+    still_open = max(ZERO, total - paid)
+    level_sent = invoice["mahnstufe"] or 0
+    cancelled = invoice["storniert"] == schema.YES
+    if cancelled or still_open <= ZERO:     # paid, or a credit note (Netto <= 0)
+        status = CANCELLED if cancelled else PAID
+        fees = _fees(0, level_sent, terms)
+        return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
+                            ZERO, status, None, ZERO, (), ZERO, level_sent, 0, fees)
+    overdue_days = max(0, (stichtag - effective).days) if effective else 0
+    if overdue_days > 0:
+        status = OVERDUE
+    else:
+        status = PARTLY_PAID if paid > ZERO else OPEN
+    business = client is not None and client["kundenart"] == "Gewerbe"
+    default_start = _default_start(effective, terms, first_reminder, invoice)
+    interest, periods = ZERO, []
+    if default_start is not None and default_start <= stichtag:
+        # A (partial) payment during default lowers the principal from its day on.
+        paid_in_default = paid > ZERO and paid_on is not None and paid_on > default_start
+        changes = [(default_start, total if paid_in_default else still_open)]
+        if paid_in_default:
+            changes.append((paid_on, still_open))
+        surcharge = SURCHARGE_BUSINESS if business else SURCHARGE_CONSUMER
+        interest, periods = default_interest(default_start, stichtag, changes, base_rates,
+                                             surcharge)
+    in_default = default_start is not None and default_start <= stichtag
+    flat_fee = FLAT_FEE_BUSINESS if business and in_default else ZERO
+    next_level = _next_level(invoice, client, tiers, tier, terms, stichtag, effective,
+                             still_open, level_sent)
+    return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
+                        still_open, status, overdue_days, interest, tuple(periods),
+                        flat_fee, level_sent, next_level,
+                        _fees(next_level, level_sent, terms))
+
+
+def _default_start(effective, terms, first_reminder, invoice) -> date | None:
+    """The first day in default (§ 286 BGB)."""
+    if effective is None:
+        return None
+    if terms.verzug_ab == DEFAULT_FROM_REMINDER:
+        reminder = first_reminder or (invoice["gemahnt_am"] if invoice["mahnstufe"] == 1
+                                      else None)
+        return reminder + timedelta(days=1) if reminder else None
+    return effective + timedelta(days=1)
+
+
+def _next_level(invoice, client, tiers, tier, terms, stichtag, effective, still_open,
+                level_sent) -> int:
+    blocked = schema.YES in (invoice["mahnsperre"], client["mahnsperre"] if client else None)
+    if blocked or still_open < terms.mahngrenze or effective is None:
+        return 0
+    if level_sent >= LAST_LEVEL:
+        return 0
+    rules = tier_rules(tiers, tier)
+    last_letter = invoice["gemahnt_am"]
+    if last_letter and stichtag < last_letter:
+        return 0                       # an earlier Stichtag never raises a level
+    if level_sent == 0:
+        due_on = effective + timedelta(days=rules.reminder_after_days)
+    else:
+        due_on = (last_letter or effective) + timedelta(days=rules.interval_days)
+    return level_sent + 1 if stichtag >= due_on else 0
+
+
+def _fees(next_level: int, level_sent: int, terms: Terms) -> Decimal:
+    """The first reminder is free; each later letter costs the Mahngebühr."""
+    letters_with_fee = max(0, max(next_level, level_sent) - 1)
+    return terms.mahngebuehr * letters_with_fee

@@ -1,0 +1,170 @@
+"""The letters run (`kundenbuch briefe`): which letters are due, their files, and the
+write-back (Begrüßt am, Mahnstufe, Gemahnt am, Festschreibung, one Protokoll row per
+file); and the archive check (`kundenbuch archiv pruefen`)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ..book import schema
+from ..book.reader import Book, read_book
+from ..documents.letters import letter_folder, render_letters, sha256, template_folder
+from ..rules import letters as letters_rules
+from ..rules import lock
+from .apply import WriteResult, check_writable, write
+from .plan import CellWrite, Plan, RowAppend, protocol_row
+
+
+@dataclass
+class LetterRun:
+    letters: list
+    files: list = field(default_factory=list)        # (letter, path)
+    pdf_problem: str | None = None
+    plan: Plan = field(default_factory=Plan)
+
+
+def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=None,
+                summary=None, analysis=None, skip_rows=frozenset()) -> list:
+    """Every letter that is due, of the kinds asked for."""
+    from .receivables import summarize
+    from .tiers import analyse_book
+    protocol = book.records.get(schema.PROTOKOLL.table, [])
+    settings = book.settings
+    letters = []
+    if "begruessung" in kinds:
+        letters += letters_rules.welcome_letters(book.kunden, book.termine, settings, stichtag,
+                                          skip_rows)
+    if "dank" in kinds or "jahrescheck" in kinds:
+        analysis = analysis or analyse_book(book, stichtag)
+    if "dank" in kinds:
+        letters += letters_rules.thank_you_letters(analysis.journey, book.rechnungen, settings,
+                                            stichtag, skip_rows)
+    if "mahnung" in kinds:
+        summary = summary or summarize(book, stichtag)
+        letters += letters_rules.dunning_letters(summary, book.kunden, settings, stichtag,
+                                          skip_rows)
+    if "jahrescheck" in kinds:
+        letters += letters_rules.annual_check_letters(analysis.annual_checks_due(), protocol,
+                                               settings, stichtag, skip_rows)
+    if "rechnung" in kinds:
+        letters += letters_rules.invoice_letters(book.rechnungen, book.kunden, protocol, settings,
+                                          stichtag, invoice_number, skip_rows)
+    return letters
+
+
+def produce(book, letters, stichtag: date, now: datetime, pdf: bool = False,
+            progress=None) -> LetterRun:
+    """Render every letter into briefe/JJJJ-MM/, make PDFs if asked, and plan the
+    write-back (Begrüßt am, Mahnstufe, Gemahnt am) and one Protokoll row per file."""
+    letter_run = LetterRun(letters)
+    if letters:
+        letter_run.files, letter_run.pdf_problem = render_letters(
+            letters, template_folder(book.path), letter_folder(book.path, stichtag), pdf,
+            progress)
+    letter_run.plan = _plan(book, letter_run, stichtag, now)
+    return letter_run
+
+
+def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
+    plan = Plan()
+    seen = set()
+    for letter in letter_run.letters:
+        for record, name, value in letter.writes:
+            key = (record.sheet, record.row, name)
+            if record.has_column(name) and key not in seen and record[name] != value:
+                seen.add(key)
+                plan.cells.append(CellWrite(record.sheet, record.row, record.columns[name],
+                                            value))
+    base = Path(book.path).resolve().parent
+    rows = _locks(book, letter_run.letters, now, stichtag, plan, seen)
+    for letter, path in letter_run.files:
+        rows.append(protocol_row(
+            now, letter.protocol_kind, stichtag=stichtag, kundennr=letter.client["kundennr"],
+            rechnungen=", ".join(str(i["rechnungsnr"]) for i in letter.invoices) or None,
+            datei=os.path.relpath(path, base).replace(os.sep, "/"), sha256=sha256(path)))
+    if rows:
+        plan.appends.append(RowAppend(schema.PROTOKOLL.table, rows))
+    return plan
+
+
+def _locks(book, letters, now, stichtag, plan, seen) -> list[dict]:
+    """Festschreibung rows for invoices whose document or first reminder is made now;
+    an empty Fällig am is fixed in the same write."""
+    locked = set(lock.locks(book.records.get(schema.PROTOKOLL.table, [])))
+    rows = []
+    for letter in letters:
+        if not letter.locks_invoices:
+            continue
+        for invoice in letter.invoices:
+            number = str(invoice["rechnungsnr"])
+            if number in locked:
+                continue
+            locked.add(number)
+            due = letter.due_dates.get(invoice["rechnungsnr"])
+            text = lock.values_text(invoice, due)
+            rows.append(protocol_row(now, lock.KIND, stichtag=stichtag,
+                                     kundennr=invoice["kundennr"], rechnungen=number,
+                                     sha256=lock.fingerprint(text), details=text))
+            key = (invoice.sheet, invoice.row, "faellig_am")
+            if invoice["faellig_am"] is None and due and key not in seen:
+                seen.add(key)
+                plan.cells.append(CellWrite(invoice.sheet, invoice.row,
+                                            invoice.columns["faellig_am"], due))
+    return rows
+
+
+@dataclass(frozen=True)
+class ArchiveProblem:
+    row: int
+    file: str
+    problem: str
+
+
+def check_archive(book) -> tuple[int, list[ArchiveProblem]]:
+    """Every file the Protokoll lists must still be there, with the same SHA-256."""
+    base = Path(book.path).resolve().parent
+    checked, problems = 0, []
+    for row in book.records.get(schema.PROTOKOLL.table, []):
+        if not row["datei"] or not row["sha256"]:
+            continue
+        checked += 1
+        path = base / row["datei"]
+        if not path.exists():
+            problems.append(ArchiveProblem(row.row, row["datei"], "fehlt"))
+        elif sha256(path) != row["sha256"]:
+            problems.append(ArchiveProblem(row.row, row["datei"],
+                                           "wurde nach dem Erstellen verändert"))
+    return checked, problems
+
+
+@dataclass
+class LettersResult:
+    book: Book
+    letters: list
+    run: object = None
+    write: WriteResult | None = None
+
+
+def run(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=None,
+        pdf: bool = False, probelauf: bool = False, progress=None,
+        book: Book | None = None, target=None) -> LettersResult:
+    """Produce every due letter (or those of the kinds asked for) and write back."""
+    book = book or read_book(path)
+    kinds = tuple(kinds or letters_rules.KINDS)
+    if invoice_number is not None:
+        kinds = ("rechnung",)
+    letters = due_letters(book, stichtag, kinds, invoice_number)
+    result = LettersResult(book, letters)
+    if probelauf or not letters:
+        return result
+    check_writable(book, target)
+    result.run = produce(book, letters, stichtag, now, pdf, progress)
+    result.write = write(book, result.run.plan, now, target)
+    return result
+
+
+def check_archive_of(path: Path):
+    """`kundenbuch archiv pruefen`: (files checked, problems)."""
+    return check_archive(read_book(path))

@@ -1,0 +1,99 @@
+"""The month-end run (`kundenbuch monatsabschluss`): check, receivables, tier proposals,
+calendar and every due letter, written back in ONE safe write with one Protokoll row."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from ..book import schema
+from ..book.reader import Book, read_book
+from ..book.records import split_cell
+from ..checks import run_checks
+from ..checks.findings import Finding, has_errors
+from ..reports.check_report import report_sheet
+from ..rules.amounts import euro
+from . import appointments, receivables, tiers
+from . import letters as letters_run
+from .apply import WriteResult, check_writable, write
+from .parallel import in_background
+from .plan import Plan, RowAppend, protocol_row
+
+
+@dataclass
+class MonthEndResult:
+    book: Book
+    findings: list[Finding]
+    summary: object
+    plan: Plan
+    stichtag: date
+    analysis: object = None
+    letters: list = field(default_factory=list)
+    skipped_rows: list = field(default_factory=list)     # (sheet, row) left out of letters
+    letter_run: object = None
+    onboarding: list = field(default_factory=list)
+    write: WriteResult | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.findings)
+
+
+def default_stichtag(today: date) -> date:
+    """In the first days of a month the month just ended, otherwise today."""
+    if today.day <= 10:
+        return today.replace(day=1) - timedelta(days=1)
+    return today
+
+
+def rows_with_errors(findings) -> set:
+    """(sheet, row) of Kunden and Rechnungen rows with a Fehler: no letters for them."""
+    rows = set()
+    for finding in findings:
+        if (finding.severity == "Fehler" and finding.sheet in (schema.KUNDEN.sheet,
+                                                               schema.RECHNUNGEN.sheet)
+                and finding.cell[:1].isalpha()):
+            rows.add((finding.sheet, split_cell(finding.cell.split(":")[0])[0]))
+    return rows
+
+
+def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
+        pdf: bool = False, progress=None, book: Book | None = None,
+        target=None, letters: bool = True) -> MonthEndResult:
+    """The month's work in one run: check, receivables, tier proposals, calendar and
+    every due letter, written back in ONE safe write with one Protokoll row for the run."""
+    from .. import __version__
+    started = time.perf_counter()
+    book = book or read_book(path)
+    # The checks run beside the computations (on a second core where there is one).
+    with in_background(run_checks, book, stichtag) as checking:
+        summary = receivables.summarize(book, stichtag)
+        analysis = tiers.analyse_book(book, stichtag)
+        plan = receivables.plan(book, summary, now, __version__)
+        plan.extend(tiers.plan(book, analysis, now, __version__, take_over=False))
+        calendar_plan, _, onboarding, _ = appointments.plan(
+            book, stichtag, now, __version__, analysis.annual_checks_due())
+        plan.extend(calendar_plan)
+        findings = checking.result()
+    plan.sheets.insert(0, report_sheet(findings, stichtag))
+    skipped = rows_with_errors(findings)
+    due = letters_run.due_letters(book, stichtag, summary=summary, analysis=analysis,
+                                  skip_rows=frozenset(skipped)) if letters else []
+    result = MonthEndResult(book, findings, summary, plan, stichtag, analysis, due,
+                            sorted(skipped), onboarding=onboarding)
+    if probelauf:
+        return result
+    check_writable(book, target)
+    result.letter_run = letters_run.produce(book, due, stichtag, now, pdf, progress)
+    plan.extend(result.letter_run.plan)
+    counts = {level: sum(f.severity == level for f in findings)
+              for level in ("Fehler", "Warnung", "Hinweis")}
+    details = (f"offen {euro(summary.open_total)}, überfällig {euro(summary.overdue_total)}, "
+               f"{len(due)} Briefe, {len(analysis.promises)} Versprechen offen, "
+               + ", ".join(f"{n} {k}" for k, n in counts.items())
+               + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
+    plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
+        now, "Monatsabschluss", stichtag=stichtag, details=details)]))
+    result.write = write(book, plan, now, target)
+    return result

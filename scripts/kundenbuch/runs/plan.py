@@ -1,0 +1,80 @@
+"""The outcome of a run as a value: cells to write, report sheets, rows to append.
+
+A dry run prints it, tests assert on it, and the writers (file and live Excel) apply
+it. Applying the same plan twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..book import schema
+from ..book.records import column_letter
+from ..reports.sheet import ReportSheet, format_value
+
+
+@dataclass(slots=True)    # not frozen: hundreds of thousands on a large first run
+class CellWrite:
+    """One "out" cell of a data table; None clears the cell."""
+    sheet: str
+    row: int
+    column: int
+    value: Any
+
+    @property
+    def address(self) -> str:
+        return f"{self.sheet}!{column_letter(self.column)}{self.row}"
+
+
+@dataclass
+class RowAppend:
+    """Rows appended to a table (Protokoll, generated Termine); field -> value."""
+    table: str
+    rows: list[dict]
+
+
+@dataclass
+class Plan:
+    cells: list[CellWrite] = field(default_factory=list)
+    sheets: list[ReportSheet] = field(default_factory=list)
+    appends: list[RowAppend] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.cells or self.sheets or any(a.rows for a in self.appends))
+
+    def extend(self, other: "Plan") -> "Plan":
+        self.cells += other.cells
+        self.sheets += other.sheets
+        self.appends += other.appends
+        return self
+
+    def describe(self) -> list[str]:
+        """German lines for --probelauf."""
+        lines = []
+        for write in self.cells:
+            lines.append(f"Zelle {write.address} ← {format_value(write.value)}")
+        for sheet in self.sheets:
+            lines.append(f"Blatt „{sheet.name}“ neu schreiben ({sheet.rows} Zeilen)")
+        for append in self.appends:
+            if append.rows:
+                lines.append(f"Tabelle „{append.table}“: {len(append.rows)} Zeile(n) "
+                             "anhängen")
+        return lines
+
+
+def changed_cells(record, values: dict) -> list[CellWrite]:
+    """Only cells whose value differs: a second run with the same data writes none.
+    (Runs for every invoice: record.has_column and the attributes read once.)"""
+    sheet, row, columns = record.sheet, record.row, record.columns
+    return [CellWrite(sheet, row, columns[name], value) for name, value in values.items()
+            if name in columns and record[name] != value]
+
+
+def protocol_row(when: datetime, kind: str, **values) -> dict:
+    """One row of the append-only Protokoll table."""
+    fields = {c.field for c in schema.PROTOKOLL.columns}
+    unknown = set(values) - fields
+    if unknown:
+        raise ValueError(f"unknown Protokoll fields: {sorted(unknown)}")
+    return {"zeitpunkt": when.strftime("%Y-%m-%d %H:%M:%S"), "art": kind, **values}

@@ -1,0 +1,55 @@
+"""The tiers run (`kundenbuch stufen`): ABC analysis, promise monitor and customer
+journey; tiers change in Kunden only when the user takes the proposals over."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..book import schema
+from ..book.reader import Book, read_book
+from ..reports.tier_analysis import report
+from ..rules.tiers import TierAnalysis, analyse
+from .apply import WriteResult, write
+from .plan import Plan, changed_cells
+
+
+def thanked_clients(protocol) -> set:
+    return {row["kundennr"] for row in protocol if row["art"] == "Dank" and row["kundennr"]}
+
+
+def analyse_book(book, stichtag: date) -> TierAnalysis:
+    return analyse(book.kunden, book.rechnungen, book.stufen, book.termine, book.settings,
+                   stichtag, thanked_clients(book.records.get(schema.PROTOKOLL.table, [])))
+
+
+def plan(book, analysis: TierAnalysis, now: datetime, version: str,
+         take_over: bool) -> Plan:
+    result = Plan(sheets=[report(analysis, now, version)])
+    if take_over:
+        for tier in analysis.clients:
+            result.cells += changed_cells(tier.client, {"stufe": tier.proposed,
+                                                        "umsatz_12_monate": tier.revenue})
+    return result
+
+
+@dataclass
+class TierResult:
+    book: Book
+    analysis: object
+    plan: Plan
+    write: WriteResult | None = None
+
+
+def run(path: Path, stichtag: date, now: datetime, uebernehmen: bool = False,
+        probelauf: bool = False, book: Book | None = None, target=None) -> TierResult:
+    """ABC analysis, promise monitor and customer journey; tiers change in Kunden only
+    with uebernehmen."""
+    from .. import __version__
+    book = book or read_book(path)
+    analysis = analyse_book(book, stichtag)
+    plan_ = plan(book, analysis, now, __version__, uebernehmen)
+    result = TierResult(book, analysis, plan_)
+    if not probelauf:
+        result.write = write(book, plan_, now, target)
+    return result
