@@ -19,8 +19,35 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_XLSX = REPO.parent / "shared" / "testdata" / "xlsx"
 
 
+SAMPLES_MISSING = ("die Beispieldateien aus ../shared/testdata liegen nicht neben diesem "
+                   "Klon; CI legt sie daneben und führt diesen Test aus")
+
+
 def sample_files() -> list[Path]:
     return sorted(SHARED_XLSX.glob("*.xls*")) if SHARED_XLSX.is_dir() else []
+
+
+def needs_samples():
+    """The third-party samples: in CI they must be there (a copy of shared/ lies beside
+    the clone); on a plain clone the tests that need them are skipped."""
+    if SHARED_XLSX.is_dir():
+        return
+    if os.environ.get("CI"):
+        pytest.fail("../shared/testdata fehlt in CI")
+    pytest.skip(SAMPLES_MISSING)
+
+
+def sample_file(name: str) -> Path:
+    needs_samples()
+    return SHARED_XLSX / name
+
+
+def each_sample(values: list) -> list:
+    """Parameters of a test run once per sample, or one skipped run without samples."""
+    if values or SHARED_XLSX.is_dir():
+        return [pytest.param(path, id=path.name) for path in values]
+    return [pytest.param(None, id="ohne-Beispiele",
+                         marks=pytest.mark.skip(reason=SAMPLES_MISSING))]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import SHARED_XLSX, sha256
+from conftest import sample_file, sha256
 
 
 def _not_zip(tmp_path, demo_path):
@@ -26,13 +26,13 @@ def _old_xls(tmp_path, demo_path):
 
 def _encrypted(tmp_path, demo_path):
     path = tmp_path / "geheim.xlsx"
-    shutil.copy(SHARED_XLSX / "poi_protected_passtika.xlsx", path)
+    shutil.copy(sample_file("poi_protected_passtika.xlsx"), path)
     return path, "Kennwort verschlüsselt"
 
 
 def _strict(tmp_path, demo_path):
     path = tmp_path / "strict.xlsx"
-    shutil.copy(SHARED_XLSX / "poi_sample.strict.xlsx", path)
+    shutil.copy(sample_file("poi_sample.strict.xlsx"), path)
     return path, "Strict Open XML"
 
 

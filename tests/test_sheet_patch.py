@@ -71,10 +71,11 @@ from kundenbuch.writer.rowscan import ScanError, Unusual, careful_scan, fast_sca
 from kundenbuch.writer.cutout import unchanged_but_written
 from kundenbuch.writer.verify import sheet_problems
 
-from conftest import sample_files
+from conftest import needs_samples, sample_files
 
 
 def sample_sheet_parts():
+    needs_samples()
     found = []
     for path in sample_files():
         try:

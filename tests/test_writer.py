@@ -20,7 +20,8 @@ from kundenbuch.reports.check_report import report_sheet
 from kundenbuch.book.reader import read_book
 from kundenbuch.writer import WriteRefused, apply_plan
 
-from conftest import libreoffice_csv, needs_libreoffice, sample_files, sha256, soffice, zip_parts
+from conftest import (each_sample, libreoffice_csv, needs_libreoffice, needs_samples, sample_files,
+                      sha256, soffice, zip_parts)
 
 NOW = datetime(2026, 11, 23, 9, 0)
 # Parts that list sheets and formats; everything else must stay byte-identical.
@@ -53,10 +54,11 @@ def report_plan():
 
 
 def test_samples_are_there():
+    needs_samples()
     assert len(readable_samples()) >= 6
 
 
-@pytest.mark.parametrize("sample", readable_samples(), ids=lambda p: p.name)
+@pytest.mark.parametrize("sample", each_sample(readable_samples()))
 def test_owned_sheet_into_sample_changes_nothing_else(sample, tmp_path):
     path = tmp_path / sample.name
     shutil.copy(sample, path)
@@ -83,7 +85,7 @@ def test_owned_sheet_into_sample_changes_nothing_else(sample, tmp_path):
         assert after_parts["xl/vbaProject.bin"] == before_parts["xl/vbaProject.bin"]
 
 
-@pytest.mark.parametrize("sample", readable_samples(), ids=lambda p: p.name)
+@pytest.mark.parametrize("sample", each_sample(readable_samples()))
 def test_sample_after_write_opens_in_libreoffice(sample, tmp_path):
     needs_libreoffice()
     path = tmp_path / sample.name
@@ -274,6 +276,7 @@ def test_parts_read_in_one_step_equal_what_zipfile_reads(tmp_path):
     """read_entry (one decompression into a buffer of the stored size) gives every
     entry of every sample exactly as zipfile does, and a damaged entry is noticed."""
     from kundenbuch.book.zipentries import read_entry
+    needs_samples()
     checked = 0
     for path in sample_files():
         try:
