@@ -19,7 +19,7 @@ from pathlib import Path
 import python_calamine
 from lxml import etree
 
-from ..checks.findings import FEHLER, WARNUNG, Finding
+from ..checks.findings import FEHLER, HINWEIS, WARNUNG, Finding
 from . import schema
 from .convert import choice_lookup, convert, converter, is_empty, serial_date, to_money
 from .grid_fallback import read_grid
@@ -49,6 +49,13 @@ class TableLocation:
     last_row: int                 # last data row (the header row when there is none)
     columns: dict                 # field -> 1-based column index
     extra_columns: dict = field(default_factory=dict)  # user header -> column index
+    # The table's last row as the file has it: less than last_row where rows typed
+    # directly below the table were taken in (the write extends the table to them).
+    table_last_row: int | None = None
+
+    @property
+    def grown(self) -> bool:
+        return self.table_last_row is not None and self.last_row > self.table_last_row
 
 
 @dataclass
@@ -291,7 +298,18 @@ def _read_table(spec, package, grids, findings):
             findings.append(Finding(FEHLER, sheet_info.name, "", f"Die Tabelle "
                                     f"„{spec.table}“ fehlt.", "struktur"))
         return None
-    top, bottom, left, right, _is_table = located
+    top, bottom, left, right, is_table = located
+    table_bottom = bottom
+    if is_table and not spec.owned:
+        bottom = _rows_typed_below(grid, bottom, left, right)
+        if bottom > table_bottom:
+            rows = (f"Zeile {bottom} unter der Tabelle „{spec.table}“ gehört"
+                    if bottom == table_bottom + 1 else
+                    f"Die Zeilen {table_bottom + 1} bis {bottom} unter der Tabelle "
+                    f"„{spec.table}“ gehören")
+            findings.append(Finding(HINWEIS, sheet_info.name, f"A{table_bottom + 1}",
+                                    f"{rows} jetzt zur Tabelle; der nächste Lauf, der "
+                                    "schreibt, erweitert sie.", "struktur"))
     _refuse_merged(merged, top, bottom, left, right, sheet_info.name, spec.table)
     headers = {}
     for col in range(left, right + 1):
@@ -309,7 +327,8 @@ def _read_table(spec, package, grids, findings):
             columns[column.field] = index
     for key, index in headers.items():
         extra[str(_cell(grid, top, index)).strip()] = index
-    location = TableLocation(sheet_info.name, top, bottom, columns, extra)
+    location = TableLocation(sheet_info.name, top, bottom, columns, extra,
+                             table_bottom if is_table else None)
     rows = _records(grid, top, bottom, spec, columns, sheet_info.name,
                     sheet_info.name in grids.raw_numbers, findings)
     _warn_rows_below(grid, bottom, columns, sheet_info.name, spec, findings)
@@ -411,6 +430,17 @@ def _refuse_merged(merged, top, bottom, left, right, sheet, table):
                 f"Im Blatt „{sheet}“ sind die Zellen {cell} verbunden; in der Tabelle "
                 f"„{table}“ ist das nicht erlaubt. Bitte in Excel die Verbindung aufheben "
                 "(Start › Verbinden und zentrieren).")
+
+
+def _rows_typed_below(grid, bottom: int, left: int, right: int) -> int:
+    """The last of the rows directly below a table that hold something in its columns
+    (LibreOffice, unlike Excel, does not grow a table when a row is typed below it);
+    up to the first empty row."""
+    row = bottom
+    while row < len(grid) and any(not is_empty(_cell(grid, row + 1, column))
+                                  for column in range(left, right + 1)):
+        row += 1
+    return row
 
 
 def _warn_rows_below(grid, bottom, columns, sheet, spec, findings):

@@ -108,6 +108,11 @@ def build_patch(book, plan: Plan, judge, background) -> Patch:
                                  styles, headers, judge)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
+            # Only now is it known which removed parts are written anew under the same
+            # name (a rels part another program listed in the content types, say).
+            patch.removed -= set(patch.parts)
+            if patch.removed:
+                set_content_types(patch.parts, current, {}, patch.removed)
             if styles.changed:
                 patch.parts[styles_part] = styles.to_bytes()
         except StyleError as exc:
@@ -175,16 +180,13 @@ def _report(book, report, styles, patch, current, original):
         patch.parts[sheet_rels] = sheet_drawing_rels(part, drawing)
         set_content_types(patch.parts, current, {drawing: CT_DRAWING,
                                                  **{c: CT_CHART for c, _ in charts}},
-                          patch.removed)
+                          set())
         patch.owned_parts |= {drawing, rels_path(drawing), *(c for c, _ in charts)}
-    elif patch.removed:
-        set_content_types(patch.parts, current, {}, patch.removed)
     patch.parts[part] = build_report_sheet(report, styles, drawing_rel)
     patch.built(part)
     patch.owned_parts.add(part)
     if report.charts:
         patch.owned_parts.add(sheet_rels)
-    patch.removed -= set(patch.parts)      # a part written anew is not removed
 
 
 def _taken(book, patch) -> set:
@@ -195,7 +197,10 @@ def _taken(book, patch) -> set:
 def appended_cells(book, plan) -> tuple[list[CellWrite], dict]:
     """Where appended rows go: the cells to write and each table's new last row.
     Several appends to one table stack up. Shared by the file and the live writer."""
-    writes, last_rows = [], {}
+    writes = []
+    # Rows the user typed directly below a table were read as its rows: it grows to them.
+    last_rows = {name: location.last_row for name, location in book.locations.items()
+                 if location.grown}
     rows_by_table = {}
     for append in plan.appends:
         rows_by_table.setdefault(append.table, []).extend(append.rows)
