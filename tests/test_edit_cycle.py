@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,7 @@ from kundenbuch.book.reader import read_book
 from kundenbuch.book.records import column_letter
 from kundenbuch.rules.amounts import gross
 
-from conftest import soffice
+from conftest import sha256, soffice
 
 CALC_EDIT = Path(__file__).with_name("calc_edit.py")
 SYSTEM_PYTHON = "/usr/bin/python3"       # the Python that python3-uno serves
@@ -170,3 +171,94 @@ def test_rows_typed_below_a_table_join_it_and_the_write_extends_the_table(cli, d
     assert [i["brutto"] for i in taken] == [Decimal("119.00"), Decimal("119.00")]
     table = openpyxl.load_workbook(demo_path)["Rechnungen"].tables["Rechnungen"]
     assert table.ref.endswith(str(second))
+
+
+def _month_end_process(book: Path, *extra) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kundenbuch", "monatsabschluss",
+                             str(book), "--stichtag", "2026-10-31", "--ohne-briefe", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_libreoffice_holding_the_book_stops_every_write(cli, demo_path):
+    lock = demo_path.with_name(f".~lock.{demo_path.name}#")
+    lock.write_text("Ada,host,ada,02.12.2026 10:00,file:///home/ada/.config/libreoffice;")
+    before = sha256(demo_path)
+    result = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31", "--ohne-briefe")
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert f"in LibreOffice geöffnet (Sperrdatei .~lock.{demo_path.name}#)" in message
+    assert sha256(demo_path) == before
+
+
+def test_two_runs_at_once_on_one_book_never_lose_a_result(demo_path):
+    """Started at the same moment, the second waits for the first and then runs on the
+    book the first wrote: both month-ends are in the Protokoll."""
+    runs = [_month_end_process(demo_path) for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    protocol = read_book(demo_path).records["Protokoll"]
+    assert sum(row["art"] == "Monatsabschluss" for row in protocol) == 2
+
+
+def test_a_run_that_finds_another_one_busy_refuses_after_a_few_seconds(demo_path):
+    from kundenbuch.runs.apply import LOCK_WAIT_SECONDS, run_lock_file
+    lock_path = run_lock_file(demo_path)
+    lock_path.parent.mkdir(exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, filelock; lock = filelock.FileLock(sys.argv[1]); "
+         "lock.acquire(); print('bereit', flush=True); sys.stdin.read()", str(lock_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "bereit"
+        before = sha256(demo_path)
+        started = time.monotonic()
+        out, err = _month_end_process(demo_path).communicate(timeout=120)
+        assert time.monotonic() - started >= LOCK_WAIT_SECONDS
+        assert "Ein anderer kundenbuch-Lauf arbeitet gerade" in " ".join(err.split())
+        assert sha256(demo_path) == before
+    finally:
+        holder.kill()
+        holder.wait()
+    # a holder that is gone (killed) blocks nothing
+    out, err = _month_end_process(demo_path).communicate(timeout=120)
+    assert "Geschrieben" in out, err
+
+
+def test_what_a_killed_run_left_is_removed_by_the_next_run(cli, demo_path):
+    temporary = demo_path.with_name(f".{demo_path.name}-k1ll3d.tmp")
+    temporary.write_bytes(b"half a zip")
+    staging = demo_path.parent / "briefe" / ".in-arbeit-k1ll3d"
+    staging.mkdir(parents=True)
+    (staging / "Rechnung_2026-0057_K-0011.docx").write_bytes(b"half a letter")
+    result = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31")
+    assert result.exit_code == 0, result.output
+    assert not temporary.exists() and not staging.exists()
+    assert not list(demo_path.parent.glob(".*.tmp"))
+
+
+def test_a_failed_write_leaves_no_letter(cli, demo_path, monkeypatch):
+    """Letters are made aside and move into briefe/ only once the workbook that lists
+    them is written."""
+    from kundenbuch import writer
+    from kundenbuch.writer.cells import PatchRefused
+
+    def refused(*args, **kwargs):
+        raise PatchRefused("zum Test verweigert")
+    monkeypatch.setattr(writer, "build_patch", refused)
+    result = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31")
+    assert result.exit_code == 2 and "zum Test verweigert" in result.output
+    letters = demo_path.parent / "briefe"
+    assert [p for p in letters.rglob("*") if p.is_file()] == []
+    assert not list(letters.glob(".in-arbeit-*"))
+
+
+def test_a_letter_made_again_never_overwrites_the_archived_one(cli, demo_path):
+    for _ in range(2):
+        result = cli("briefe", demo_path, "--stichtag", "2026-10-31", "--rechnung",
+                     "2026-0057")
+        assert result.exit_code == 0, result.output
+    folder = demo_path.parent / "briefe" / "2026-10"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "Rechnung_2026-0057_K-0011.docx", "Rechnung_2026-0057_K-0011_2.docx"]
+    archive = cli("archiv", "pruefen", demo_path)
+    assert archive.exit_code == 0 and "2 Dokumente geprüft, 0 Probleme" in archive.output

@@ -172,7 +172,7 @@ def _contents(folder: Path) -> dict:
     """Every file the run left, as its parts' contents (zip files) or its bytes."""
     result = {}
     for path in sorted(folder.rglob("*")):
-        if not path.is_file():
+        if not path.is_file() or path.name.endswith(".lock"):   # the run lock came later
             continue
         name = str(path.relative_to(folder))
         if path.suffix in (".xlsx", ".docx"):

@@ -6,7 +6,9 @@ What a letter says is decided in rules/letters.py; this module only turns letter
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 TEMPLATE_FOLDER = "vorlagen"
@@ -29,34 +31,80 @@ def template_folder(workbook: Path) -> Path:
     return folder
 
 
+STAGING_PREFIX = ".in-arbeit-"
+
+
 def letter_folder(workbook: Path, stichtag) -> Path:
     return Path(workbook).resolve().parent / LETTER_FOLDER / f"{stichtag:%Y-%m}"
+
+
+def staging_folder(workbook: Path) -> Path:
+    """Where a run's letters are made: they move into the month's folder only once the
+    workbook that lists them is written (a hidden folder in briefe/, on the same file
+    system, so that moving is renaming)."""
+    root = Path(workbook).resolve().parent / LETTER_FOLDER
+    root.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+
+
+def remove_stale_staging(workbook: Path) -> None:
+    """What a killed run left in briefe/ (called while the run holds the book's lock, so
+    no other run of this book is making letters)."""
+    root = Path(workbook).resolve().parent / LETTER_FOLDER
+    for folder in root.glob(STAGING_PREFIX + "*") if root.is_dir() else ():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_path(folder: Path, name: str, taken: set) -> Path:
+    """name in folder, or name_2, name_3 … where an archived letter has that name: a
+    letter once listed in the Protokoll is never overwritten."""
+    path = folder / name
+    stem, suffix = path.stem, path.suffix
+    number = 1
+    while path.exists() or path in taken:
+        number += 1
+        path = folder / f"{stem}_{number}{suffix}"
+    return path
+
+
+def move_into_place(files: list, staged: dict) -> None:
+    """Each staged file to its final path (a rename within one file system)."""
+    for _, final in files:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged[final], final)
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def render_letters(letters, templates: Path, folder: Path, pdf: bool = False,
-                   progress=None) -> tuple[list, str | None]:
-    """Render every letter into folder, and PDFs beside them if asked.
-    Returns (letter, path) pairs and why PDFs could not be made (None: they were)."""
+def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: bool = False,
+                   progress=None) -> tuple[list, dict, str | None]:
+    """Render every letter into staging, and PDFs beside them if asked. Returns the
+    (letter, final path in folder) pairs, final path -> staged file, and why PDFs
+    could not be made (None: they were)."""
     if not letters:           # docxtpl takes a while to import; not needed for none
-        return [], None
+        return [], {}, None
     from .render import girocode_png, render
-    files = []
+    files, staged = [], {}
     for letter in letters:
-        target = folder / letter.filename
+        final = free_path(folder, letter.filename, set(staged))
+        target = staging / final.name
         code = girocode_png(*letter.girocode) if letter.girocode else None
         render(templates / f"{letter.template}.docx", letter.context, target, code)
-        files.append((letter, target))
+        files.append((letter, final))
+        staged[final] = target
         if progress:
             progress()
+    problem = None
     if pdf:
         from .pdf import PdfUnavailable, convert
         try:
-            pdfs = convert([path for _, path in files])
-            files += [(letter, made) for (letter, _), made in zip(list(files), pdfs)]
+            pdfs = convert([staged[final] for _, final in files])
+            for (letter, final), made in zip(list(files), pdfs):
+                final_pdf = free_path(folder, made.name, set(staged))
+                files.append((letter, final_pdf))
+                staged[final_pdf] = made
         except PdfUnavailable as exc:
-            return files, str(exc)
-    return files, None
+            problem = str(exc)
+    return files, staged, problem

@@ -1,10 +1,16 @@
 """Where a run's plan goes: the closed file (the writer), or a target such as the
-workbook open in Excel (excel.LiveTarget)."""
+workbook open in Excel (excel.LiveTarget); and the lock that keeps two runs on one file
+from losing each other's work."""
 from __future__ import annotations
 
-from ..writer import WriteResult, apply_plan
+import functools
+from pathlib import Path
 
-__all__ = ["WriteResult", "check_writable", "write"]
+from ..writer import BACKUP_FOLDER, WriteRefused, WriteResult, apply_plan, temporary_pattern
+
+__all__ = ["WriteResult", "check_writable", "exclusive", "write"]
+
+LOCK_WAIT_SECONDS = 5
 
 
 def write(book, plan, now, target=None) -> WriteResult:
@@ -18,3 +24,67 @@ def check_writable(book, target=None) -> None:
     if target is None:
         from ..writer import check_writable as file_is_writable
         file_is_writable(book)
+
+
+def run_lock_file(path: Path) -> Path:
+    """In sicherung/, the folder kundenbuch keeps beside the book anyway, so that the
+    user's folder shows nothing new."""
+    path = Path(path).resolve()
+    return path.parent / BACKUP_FOLDER / f".{path.name}.lock"
+
+
+def remove_leftovers(path: Path) -> None:
+    """What a killed run of this book left: its temporary file beside the book and the
+    letters it was making. Only while holding the book's lock, when no other run of it
+    is writing them."""
+    from ..documents.letters import remove_stale_staging
+    path = Path(path).resolve()
+    for leftover in path.parent.glob(temporary_pattern(path)):
+        leftover.unlink(missing_ok=True)
+    remove_stale_staging(path)
+
+
+def exclusive(writes=lambda options: not options.get("probelauf")):
+    """A run on the file holds the book's lock from its records to the replace, so that
+    a second run on the same book waits, and refuses after LOCK_WAIT_SECONDS, instead of
+    both succeeding with one result lost. The operating system's lock (filelock: fcntl,
+    or msvcrt on Windows) goes with the process, so a killed run blocks nothing.
+    The book is read before the lock is taken, so that a file that cannot be read
+    leaves nothing behind (not even sicherung/), and read again only if another run
+    changed it meanwhile. writes(options): whether this call may write (a dry run
+    takes no lock)."""
+    def decorate(run):
+        @functools.wraps(run)
+        def locked_run(path, *args, **options):
+            if options.get("target") is not None or not writes(options):
+                return run(path, *args, **options)
+            from filelock import FileLock, Timeout
+
+            from ..book.reader import Fingerprint, read_book
+            if options.get("book") is None:
+                options["book"] = read_book(path)
+            lock_path = run_lock_file(path)
+            try:
+                lock_path.parent.mkdir(exist_ok=True)
+                lock = FileLock(lock_path, timeout=LOCK_WAIT_SECONDS)
+                lock.acquire()
+            except Timeout:
+                raise WriteRefused(
+                    f"Ein anderer kundenbuch-Lauf arbeitet gerade mit {Path(path).name} "
+                    f"(Sperre {BACKUP_FOLDER}/{lock_path.name}). Bitte warten, bis er "
+                    "fertig ist, und dann noch einmal starten; es wurde nichts "
+                    "geschrieben.") from None
+            except OSError as exc:
+                raise WriteRefused(
+                    f"{Path(path).name}: der Ordner {lock_path.parent} lässt sich nicht "
+                    f"anlegen oder beschreiben ({exc.strerror}); es wurde nichts "
+                    "geschrieben.") from None
+            try:
+                remove_leftovers(path)
+                if Fingerprint.of(Path(path)) != options["book"].fingerprint:
+                    options["book"] = read_book(path)      # written by the run before
+                return run(path, *args, **options)
+            finally:
+                lock.release()
+        return locked_run
+    return decorate

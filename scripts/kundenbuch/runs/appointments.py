@@ -10,7 +10,7 @@ from ..book import schema
 from ..book.reader import Book, read_book
 from ..reports.calendar_overview import report
 from ..rules.schedule import Overview, new_onboarding_rows, new_tax_rows, overview
-from .apply import WriteResult, write
+from .apply import WriteResult, exclusive, write
 from .plan import Plan, RowAppend
 
 
@@ -39,6 +39,7 @@ class CalendarResult:
     ics_events: int = 0
 
 
+@exclusive()
 def run(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
         steuertermine: int | None = None, probelauf: bool = False,
         book: Book | None = None, target=None) -> CalendarResult:

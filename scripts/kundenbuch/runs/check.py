@@ -10,7 +10,7 @@ from ..book.reader import Book, read_book
 from ..checks import run_checks
 from ..checks.findings import Finding, has_errors
 from ..reports.check_report import report_sheet
-from .apply import WriteResult, write
+from .apply import WriteResult, exclusive, write
 from .plan import Plan
 
 
@@ -27,6 +27,7 @@ class CheckResult:
         return has_errors(self.findings)
 
 
+@exclusive(writes=lambda options: options.get("schreiben"))
 def run(path: Path, stichtag: date, now: datetime,
         schreiben: bool = False, book: Book | None = None, target=None) -> CheckResult:
     """Check the workbook; with schreiben, also (re)write the Prüfbericht sheet."""

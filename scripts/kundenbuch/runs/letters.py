@@ -4,25 +4,40 @@ file); and the archive check (`kundenbuch archiv pruefen`)."""
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from ..book import schema
 from ..book.reader import Book, read_book
-from ..documents.letters import letter_folder, render_letters, sha256, template_folder
+from ..documents.letters import (letter_folder, move_into_place, render_letters, sha256,
+                                 staging_folder, template_folder)
 from ..rules import letters as letters_rules
 from ..rules import lock
-from .apply import WriteResult, check_writable, write
+from .apply import WriteResult, check_writable, exclusive, write
 from .plan import CellWrite, Plan, RowAppend, protocol_row
 
 
 @dataclass
 class LetterRun:
+    """A run's letters: made in a staging folder, moved to their paths in files only
+    once the workbook listing them is written (finish), else thrown away (discard)."""
     letters: list
-    files: list = field(default_factory=list)        # (letter, path)
+    files: list = field(default_factory=list)        # (letter, final path)
     pdf_problem: str | None = None
     plan: Plan = field(default_factory=Plan)
+    staged: dict = field(default_factory=dict)       # final path -> file made
+    staging: Path | None = None
+
+    def finish(self) -> None:
+        move_into_place(self.files, self.staged)
+        self.discard()
+
+    def discard(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
 
 
 def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=None,
@@ -60,11 +75,27 @@ def produce(book, letters, stichtag: date, now: datetime, pdf: bool = False,
     write-back (Begrüßt am, Mahnstufe, Gemahnt am) and one Protokoll row per file."""
     letter_run = LetterRun(letters)
     if letters:
-        letter_run.files, letter_run.pdf_problem = render_letters(
-            letters, template_folder(book.path), letter_folder(book.path, stichtag), pdf,
-            progress)
+        letter_run.staging = staging_folder(book.path)
+        try:
+            letter_run.files, letter_run.staged, letter_run.pdf_problem = render_letters(
+                letters, template_folder(book.path), letter_run.staging,
+                letter_folder(book.path, stichtag), pdf, progress)
+        except BaseException:
+            letter_run.discard()
+            raise
     letter_run.plan = _plan(book, letter_run, stichtag, now)
     return letter_run
+
+
+def write_with_letters(book, plan, now, target, letter_run: LetterRun):
+    """The write, then the letters into place; a failed write leaves no letter."""
+    try:
+        result = write(book, plan, now, target)
+    except BaseException:
+        letter_run.discard()
+        raise
+    letter_run.finish()
+    return result
 
 
 def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
@@ -83,7 +114,8 @@ def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
         rows.append(protocol_row(
             now, letter.protocol_kind, stichtag=stichtag, kundennr=letter.client["kundennr"],
             rechnungen=", ".join(str(i["rechnungsnr"]) for i in letter.invoices) or None,
-            datei=os.path.relpath(path, base).replace(os.sep, "/"), sha256=sha256(path)))
+            datei=os.path.relpath(path, base).replace(os.sep, "/"),
+            sha256=sha256(letter_run.staged[path])))
     if rows:
         plan.appends.append(RowAppend(schema.PROTOKOLL.table, rows))
     return plan
@@ -147,6 +179,7 @@ class LettersResult:
     write: WriteResult | None = None
 
 
+@exclusive()
 def run(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=None,
         pdf: bool = False, probelauf: bool = False, progress=None,
         book: Book | None = None, target=None) -> LettersResult:
@@ -161,7 +194,7 @@ def run(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=No
         return result
     check_writable(book, target)
     result.run = produce(book, letters, stichtag, now, pdf, progress)
-    result.write = write(book, result.run.plan, now, target)
+    result.write = write_with_letters(book, result.run.plan, now, target, result.run)
     return result
 
 

@@ -16,7 +16,7 @@ from ..reports.check_report import report_sheet
 from ..rules.amounts import euro
 from . import appointments, receivables, tiers
 from . import letters as letters_run
-from .apply import WriteResult, check_writable, write
+from .apply import WriteResult, check_writable, exclusive
 from .parallel import in_background
 from .plan import Plan, RowAppend, protocol_row
 
@@ -58,6 +58,7 @@ def rows_with_errors(findings) -> set:
     return rows
 
 
+@exclusive()
 def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
         pdf: bool = False, progress=None, book: Book | None = None,
         target=None, letters: bool = True) -> MonthEndResult:
@@ -95,5 +96,6 @@ def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
                + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
     plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
         now, "Monatsabschluss", stichtag=stichtag, details=details)]))
-    result.write = write(book, plan, now, target)
+    result.write = letters_run.write_with_letters(book, plan, now, target,
+                                                  result.letter_run)
     return result

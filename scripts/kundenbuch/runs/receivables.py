@@ -11,7 +11,7 @@ from ..book.reader import Book, read_book
 from ..checks.findings import Finding
 from ..reports.open_items import report
 from ..rules.receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
-from .apply import WriteResult, write
+from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
 
 DUNNING_KINDS = set(LEVEL_NAMES.values()) - {LEVEL_NAMES[0]}
@@ -81,6 +81,7 @@ class ReceivablesResult:
     write: WriteResult | None = None
 
 
+@exclusive()
 def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
         book: Book | None = None, target=None) -> ReceivablesResult:
     """Status, aging, interest and the dunning level due, written back unless probelauf."""

@@ -10,7 +10,7 @@ from ..book import schema
 from ..book.reader import Book, read_book
 from ..reports.tier_analysis import report
 from ..rules.tiers import TierAnalysis, analyse
-from .apply import WriteResult, write
+from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
 
 
@@ -41,6 +41,7 @@ class TierResult:
     write: WriteResult | None = None
 
 
+@exclusive()
 def run(path: Path, stichtag: date, now: datetime, uebernehmen: bool = False,
         probelauf: bool = False, book: Book | None = None, target=None) -> TierResult:
     """ABC analysis, promise monitor and customer journey; tiers change in Kunden only

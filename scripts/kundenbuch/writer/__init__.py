@@ -63,17 +63,22 @@ class WriteResult:
     parts: tuple = ()
 
 
-def lock_file(path: Path) -> Path:
-    return path.with_name("~$" + path.name)
+def lock_files(path: Path) -> dict:
+    """The lock file each spreadsheet program leaves beside a book it has open."""
+    return {"Excel": path.with_name("~$" + path.name),
+            "LibreOffice": path.with_name(f".~lock.{path.name}#")}
 
 
 def check_writable(book) -> None:
     """Refuse early (before letters are made) when the file cannot be written."""
     path = Path(book.path)
-    if lock_file(path).exists():
-        raise WriteRefused(f"{path.name} ist gerade in Excel geöffnet (Sperrdatei "
-                           f"{lock_file(path).name}). Bitte die Datei in Excel schließen "
-                           "und noch einmal starten.")
+    for program, lock in lock_files(path).items():
+        if lock.exists():
+            raise WriteRefused(
+                f"{path.name} ist gerade in {program} geöffnet (Sperrdatei {lock.name}). "
+                f"Bitte die Datei in {program} schließen und noch einmal starten. Ist "
+                f"{program} schon geschlossen (etwa nach einem Absturz), die Sperrdatei "
+                "löschen.")
     if Fingerprint.of(path) != book.fingerprint:
         raise WriteRefused(f"{path.name} wurde geändert, während kundenbuch lief. Bitte "
                            "noch einmal starten; es wurde nichts geschrieben.")
@@ -117,8 +122,14 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
     return WriteResult(True, backup, tuple(sorted(patch.parts)))
 
 
+def temporary_pattern(path: Path) -> str:
+    """The names of the temporary files a write of this book makes beside it."""
+    return f".{path.name}-*.tmp"
+
+
 def _write_temporary(path: Path, patch: Patch) -> Path:
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    prefix, suffix = temporary_pattern(path).split("*")
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     os.close(handle)
     temporary = Path(name)
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(temporary, "w") as target:
@@ -166,4 +177,5 @@ def backup_copy(path: Path, now: datetime, keep: int) -> Path:
     return target
 
 
-__all__ = ["apply_plan", "check_writable", "WriteRefused", "WriteResult", "BACKUP_FOLDER"]
+__all__ = ["apply_plan", "check_writable", "temporary_pattern", "WriteRefused", "WriteResult",
+           "BACKUP_FOLDER"]
