@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -262,3 +263,40 @@ def test_a_letter_made_again_never_overwrites_the_archived_one(cli, demo_path):
         "Rechnung_2026-0057_K-0011.docx", "Rechnung_2026-0057_K-0011_2.docx"]
     archive = cli("archiv", "pruefen", demo_path)
     assert archive.exit_code == 0 and "2 Dokumente geprüft, 0 Probleme" in archive.output
+
+
+def _pixels_of_colour(ppm: bytes, colour: tuple, tolerance: int = 24) -> int:
+    """How many pixels of a binary PPM (P6, as pdftoppm writes it) are near colour."""
+    header, _, rest = ppm.partition(b"\n255\n")
+    width, height = map(int, header.split()[1:3])
+    data = rest[:width * height * 3]
+    return sum(1 for i in range(0, len(data), 3)
+               if all(abs(data[i + k] - colour[k]) <= tolerance for k in range(3)))
+
+
+def test_charts_show_their_data_after_a_libreoffice_save(cli, demo_path, tmp_path):
+    """A book LibreOffice saved has no theme part; a chart whose series take their
+    colour from the theme then shows no bars. Rendered by LibreOffice, the Offene
+    Posten chart written into such a book has its blue bars."""
+    needs_calc()
+    assert cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31",
+               "--ohne-briefe").exit_code == 0
+    calc_edit(demo_path, [], tmp_path / "calc")                  # open and save only
+    with zipfile.ZipFile(demo_path) as package:
+        assert not [n for n in package.namelist() if n.startswith("xl/theme/")]
+    assert cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31",
+               "--ohne-briefe").exit_code == 0
+    out = tmp_path / "pdf"
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(out),
+                    str(demo_path)], check=True, capture_output=True, timeout=300)
+    pdf = out / f"{demo_path.stem}.pdf"
+    pages = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.splitlines()
+        if line.startswith("Pages:")))
+    page = next(n for n in range(1, pages + 1) if "Offene Beträge nach Alter" in subprocess.run(
+        ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+        capture_output=True, text=True).stdout)
+    picture = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "50",
+                              str(pdf)], capture_output=True).stdout
+    assert _pixels_of_colour(picture, (0x44, 0x72, 0xC4)) > 50

@@ -134,6 +134,12 @@ def test_module_names_are_english():
 # --- The restructuring of #16 changed no output -------------------------------------
 
 BASELINE = "660f9a9"     # main before the restructuring
+# What changed on purpose since BASELINE; a later change that alters the month-end's
+# output on purpose adds itself here.
+CHANGED_ON_PURPOSE = {
+    ".lock": "the run lock in sicherung/ (#17)",
+    ":xl/charts/": "series with their own colours (#17: a book without theme)",
+}
 MONTH_END = ("import sys\nfrom datetime import date, datetime\nfrom kundenbuch import api\n"
              "api.monatsabschluss(sys.argv[1], date(2026, 10, 31), "
              "datetime(2026, 11, 2, 9, 30))\n")
@@ -172,19 +178,25 @@ def _contents(folder: Path) -> dict:
     """Every file the run left, as its parts' contents (zip files) or its bytes."""
     result = {}
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.endswith(".lock"):   # the run lock came later
+        if not path.is_file():
             continue
         name = str(path.relative_to(folder))
         if path.suffix in (".xlsx", ".docx"):
             with zipfile.ZipFile(path) as package:
                 for part in package.namelist():
+                    if _changed_on_purpose(f"{name}:{part}"):
+                        continue
                     data = package.read(part)
                     for pattern in VARYING:
                         data = pattern.sub(b"~", data)
                     result[f"{name}:{part}"] = data
-        else:
+        elif not _changed_on_purpose(name):
             result[name] = path.read_bytes()
     return result
+
+
+def _changed_on_purpose(name: str) -> bool:
+    return any(mark in name for mark in CHANGED_ON_PURPOSE)
 
 
 def test_month_end_on_the_demo_gives_the_same_files_as_before_the_restructuring(tmp_path):

@@ -12,6 +12,11 @@ from ..book.ooxml import NS_PKG_REL, NS_REL
 from ..reports.sheet import ReportSheet
 
 REL_CHART = NS_REL + "/chart"
+# Every series gets its colour in the chart itself. Without one, the program takes it
+# from the workbook's theme, and a book LibreOffice saved has no theme part: its bars
+# came out invisible.
+BAR_COLOURS = ("4472C4", "A5A5A5", "70AD47")
+LINE_COLOUR = "ED7D31"
 CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
@@ -34,12 +39,19 @@ def _chart(spec, report: ReportSheet, sheet):
     categories = Reference(sheet, min_col=spec.category_column + 1, min_row=header_row + 1,
                            max_row=last)
     chart.set_categories(categories)
+    for series, colour in zip(chart.series, BAR_COLOURS * len(chart.series)):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     if spec.line_column is not None:
         line = LineChart()
         line.add_data(Reference(sheet, min_col=spec.line_column + 1, min_row=header_row,
                                 max_row=last), titles_from_data=True)
+        for series in line.series:
+            series.graphicalProperties.line.solidFill = LINE_COLOUR
+            series.graphicalProperties.line.width = 28575      # 2.25 pt in EMU
+            series.smooth = False
         line.y_axis.axId = 200
         line.y_axis.crosses = "max"
         line.y_axis.number_format = "0%"
