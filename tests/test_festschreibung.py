@@ -54,3 +54,58 @@ def test_invoice_document_locks_the_invoice(cli, demo_path):
     number = read_book(demo_path).rechnungen[-1]["rechnungsnr"]
     assert cli("briefe", demo_path, "--rechnung", number).exit_code == 0
     assert [r["rechnungen"] for r in locks(demo_path)] == [number]
+
+
+def _delete_and_edit_register_rows(path, delete: str, edit: str):
+    """A user removes one Festschreibung row and changes another's fingerprint."""
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Protokoll"]
+    header = [c.value for c in sheet[1]]
+    art, rechnungen, digest = (header.index(h) + 1 for h in ("Art", "Rechnungen", "SHA-256"))
+    for row in range(sheet.max_row, 1, -1):
+        if sheet.cell(row, art).value != "Festschreibung":
+            continue
+        if sheet.cell(row, rechnungen).value == delete:
+            for column in range(1, len(header) + 1):
+                sheet.cell(row, column).value = None
+        elif sheet.cell(row, rechnungen).value == edit:
+            sheet.cell(row, digest).value = "0" * 64
+    wb.save(path)
+
+
+def test_a_deleted_or_edited_register_row_is_an_error_naming_the_invoice(cli, demo_path):
+    """The copy of the register beside the backups remembers every lock: deleting a
+    Festschreibung row from the Protokoll no longer unlocks the invoice silently."""
+    cli("briefe", demo_path, "--stichtag", STICHTAG, "--art", "mahnung")
+    first, second = [r["rechnungen"] for r in locks(demo_path)][:2]
+    assert (demo_path.parent / "sicherung" / f".{demo_path.name}.festschreibung.json"
+            ).exists()
+    _delete_and_edit_register_rows(demo_path, delete=first, edit=second)
+    result = cli("pruefen", demo_path, "--stichtag", STICHTAG, "--json")
+    assert result.exit_code == 1
+    problems = [f["meldung"] for f in json.loads(result.stdout)
+                if f["regel"] == "lock_register_intact"]
+    assert any(f"Festschreibung der Rechnung {first} vom " in p and "fehlt im Protokoll" in p
+               for p in problems)
+    assert any(f"Rechnung {second} vom " in p and "wurde im Protokoll verändert" in p
+               for p in problems)
+    # a later write does not forget the lock that went missing
+    cli("monatsabschluss", demo_path, "--stichtag", STICHTAG, "--ohne-briefe")
+    again = cli("pruefen", demo_path, "--stichtag", STICHTAG, "--json")
+    assert any(f"Rechnung {first} vom " in f["meldung"] for f in json.loads(again.stdout)
+               if f["regel"] == "lock_register_intact")
+
+
+def test_every_command_that_changes_data_adds_its_protocol_row(cli, demo_path):
+    """forderungen, stufen --uebernehmen and termine --steuertermine change the tables:
+    each says so in the Protokoll; a second run that changes nothing adds nothing."""
+    for args, kind in ((("forderungen",), "Forderungen"),
+                       (("stufen", "--uebernehmen"), "Stufen"),
+                       (("termine", "--steuertermine", "2027"), "Termine")):
+        assert cli(*args, demo_path, "--stichtag", STICHTAG).exit_code in (0, 1)
+        rows = [r for r in read_book(demo_path).records["Protokoll"] if r["art"] == kind]
+        assert len(rows) == 1 and "Zellen geändert" in rows[0]["details"], kind
+    assert "Zeilen angehängt" in rows[0]["details"]                # the tax dates
+    cli("forderungen", demo_path, "--stichtag", STICHTAG)
+    assert sum(r["art"] == "Forderungen"
+               for r in read_book(demo_path).records["Protokoll"]) == 1

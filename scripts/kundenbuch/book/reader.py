@@ -23,6 +23,7 @@ from ..checks.findings import FEHLER, HINWEIS, WARNUNG, Finding
 from . import schema
 from .convert import choice_lookup, convert, converter, is_empty, serial_date, to_money
 from .grid_fallback import read_grid
+from .lock_register import read_register
 from .ooxml import DAMAGED, M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import NO_RAW_VALUES, BaseRate, Record, Settings, column_letter, split_cell
 from .zipentries import read_entry
@@ -69,6 +70,8 @@ class Book:
     base_rates: list
     read_findings: list           # structure and type problems found while reading
     error_cells: list             # (sheet, cell, error text)
+    # the Festschreibung register's copy beside the backups (book/lock_register.py)
+    lock_register: dict | None = None
 
     @property
     def kunden(self) -> list[Record]:
@@ -134,7 +137,7 @@ def build_book(path, package, fingerprint, grids, allow_empty=False) -> Book:
                          if r["gueltig_ab"] and r["prozent"] is not None),
                         key=lambda rate: rate.valid_from)
     return Book(Path(path), package, fingerprint, records, locations, settings, base_rates,
-                findings, [])
+                findings, [], read_register(path))
 
 
 class GivenGrids:

@@ -201,6 +201,9 @@ OFFENE_POSTEN = "Offene Posten"
 STUFENANALYSE = "Stufenanalyse"
 TERMINUEBERSICHT = "Terminübersicht"
 OWNED_SHEETS = (PRUEFBERICHT, OFFENE_POSTEN, STUFENANALYSE, TERMINUEBERSICHT)
+# The folder beside the book that kundenbuch keeps: backups, the run lock, the copy of
+# the Festschreibung register.
+BACKUP_FOLDER = "sicherung"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..book import schema
-from ..rules.lock import fingerprint, locks, parse, values_text
+from ..rules.lock import fingerprint, locks, parse, register_problems, values_text
 from . import at, check
 from .findings import FEHLER, Finding
 
@@ -29,3 +29,22 @@ def locked_invoice_changed(book, stichtag):
                  f"Rechnung {number} ist festgeschrieben (am {row['zeitpunkt']}) und wurde "
                  f"danach geändert: {'; '.join(changes) or 'Inhalt verändert'}. Bitte "
                  "zurückändern; Korrekturen sind eine Stornorechnung und eine neue Rechnung.")
+
+
+@check
+def lock_register_intact(book, stichtag):
+    """Deleting or editing a Festschreibung row would silently unlock an invoice: the
+    copy of the register beside the backups (book/lock_register.py) tells."""
+    kept = book.lock_register
+    if kept is None:
+        return
+    if kept == {} and locks(book.records.get(schema.PROTOKOLL.table, [])):
+        yield Finding(FEHLER, schema.PROTOKOLL.sheet, "", "Die Kopie des "
+                      "Festschreibungsregisters in sicherung/ ist beschädigt; ob Zeilen "
+                      "der Festschreibung fehlen, lässt sich nicht prüfen.")
+        return
+    for _number, problem in register_problems(kept, book.records.get(
+            schema.PROTOKOLL.table, [])):
+        yield Finding(FEHLER, schema.PROTOKOLL.sheet, "", f"{problem}. Bitte die Zeile "
+                      "aus der Sicherung in sicherung/ wiederherstellen; festgeschriebene "
+                      "Rechnungen bleiben festgeschrieben (GoBD).")

@@ -53,3 +53,26 @@ def locks(protocol) -> dict:
         if row["art"] == KIND and row["rechnungen"] and row["rechnungen"] not in found:
             found[str(row["rechnungen"])] = row
     return found
+
+
+def register(protocol) -> dict:
+    """The register as the Protokoll holds it: Rechnungsnr -> {"sha256", "zeitpunkt"}."""
+    return {number: {"sha256": str(row["sha256"] or ""), "zeitpunkt": str(row["zeitpunkt"])}
+            for number, row in locks(protocol).items()}
+
+
+def register_problems(kept: dict, protocol) -> list[tuple[str, str]]:
+    """(Rechnungsnr, German problem) for each lock the copy kept that the Protokoll no
+    longer holds as it was."""
+    now = register(protocol)
+    problems = []
+    for number, entry in sorted(kept.items()):
+        found = now.get(number)
+        if found is None:
+            problems.append((number, f"Die Festschreibung der Rechnung {number} vom "
+                                     f"{entry.get('zeitpunkt', '?')} fehlt im Protokoll"))
+        elif found["sha256"] != entry.get("sha256"):
+            problems.append((number, f"Die Festschreibung der Rechnung {number} vom "
+                                     f"{entry.get('zeitpunkt', '?')} wurde im Protokoll "
+                                     "verändert"))
+    return problems

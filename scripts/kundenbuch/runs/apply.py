@@ -13,10 +13,44 @@ __all__ = ["WriteResult", "check_writable", "exclusive", "write"]
 LOCK_WAIT_SECONDS = 5
 
 
-def write(book, plan, now, target=None) -> WriteResult:
+def write(book, plan, now, target=None, protocol: tuple | None = None) -> WriteResult:
+    """protocol: (kind, stichtag) of a run that keeps no Protokoll row of its own. If
+    it changes the user's data (cells of the tables, appended rows), one row says what
+    and when; the sheets kundenbuch owns are views, rewritten without a row, so that a
+    second run with the same result changes nothing."""
+    if protocol is not None and (plan.cells or any(a.rows for a in plan.appends)):
+        from .. import __version__
+        from ..book import schema
+        from .plan import RowAppend, protocol_row
+        kind, stichtag = protocol
+        rows = sum(len(a.rows) for a in plan.appends)
+        details = (f"{len(plan.cells)} Zellen geändert"
+                   + (f", {rows} Zeilen angehängt" if rows else "")
+                   + f", kundenbuch {__version__}")
+        plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
+            now, kind, stichtag=stichtag, details=details)]))
     if target is not None:
         return target.apply(book, plan, now)
-    return apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
+    result = apply_plan(book, plan, now, book.settings.get("sicherungen_behalten", 30))
+    if result.changed:
+        keep_lock_register(book, plan)
+    return result
+
+
+def keep_lock_register(book, plan) -> None:
+    """After a write: the copy of the Festschreibung register, grown by what the
+    Protokoll now holds (book/lock_register.py). No copy while nothing is locked."""
+    from collections import defaultdict
+
+    from ..book import schema
+    from ..book.lock_register import write_register
+    from ..rules.lock import register
+    rows = list(book.records.get(schema.PROTOKOLL.table, []))
+    rows += [defaultdict(lambda: None, row) for append in plan.appends
+             if append.table == schema.PROTOKOLL.table for row in append.rows]
+    kept = {**register(rows), **(book.lock_register or {})}
+    if kept and kept != book.lock_register:
+        write_register(book.path, kept)
 
 
 def check_writable(book, target=None) -> None:

@@ -54,7 +54,7 @@ def run(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
     result = CalendarResult(book, view, onboarding, taxes, plan_)
     if probelauf:
         return result
-    result.write = write(book, plan_, now, target)
+    result.write = write(book, plan_, now, target, protocol=("Termine", stichtag))
     if ics is not None:
         from ..book.records import Record
         from ..documents.ics import calendar

@@ -92,5 +92,5 @@ def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
     plan_ = plan(book, summary, now, __version__)
     result = ReceivablesResult(book, summary, plan_, list(base_rate_current(book, stichtag)))
     if not probelauf:
-        result.write = write(book, plan_, now, target)
+        result.write = write(book, plan_, now, target, protocol=("Forderungen", stichtag))
     return result

@@ -52,5 +52,5 @@ def run(path: Path, stichtag: date, now: datetime, uebernehmen: bool = False,
     plan_ = plan(book, analysis, now, __version__, uebernehmen)
     result = TierResult(book, analysis, plan_)
     if not probelauf:
-        result.write = write(book, plan_, now, target)
+        result.write = write(book, plan_, now, target, protocol=("Stufen", stichtag))
     return result

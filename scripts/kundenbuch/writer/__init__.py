@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..book import schema
 from ..book.reader import Fingerprint
 from ..book.zipentries import copy_entry, write_deflated
 from ..runs.plan import Plan
@@ -49,7 +50,7 @@ from .build import Patch, build_patch
 from .cells import PatchRefused
 from .verify import VerificationFailed, sheet_problems, verify_file, verify_parts
 
-BACKUP_FOLDER = "sicherung"
+BACKUP_FOLDER = schema.BACKUP_FOLDER
 
 
 class WriteRefused(Exception):
