@@ -24,6 +24,7 @@ from kundenbuch.book.records import column_letter
 from kundenbuch.rules.amounts import gross
 
 from conftest import sha256, soffice
+from excel_style import save_like_excel
 
 CALC_EDIT = Path(__file__).with_name("calc_edit.py")
 SYSTEM_PYTHON = "/usr/bin/python3"       # the Python that python3-uno serves
@@ -106,8 +107,12 @@ def typed_values(book_path: Path, edits: list) -> dict:
     return {(e["sheet"], e["cell"]): workbook[e["sheet"]][e["cell"]].value for e in edits}
 
 
-def test_three_turns_of_month_end_and_calc_edits_keep_every_typed_value(cli, demo_path,
-                                                                         tmp_path):
+@pytest.mark.parametrize("excel_layout", [False, True], ids=["libreoffice", "excel"])
+def test_three_turns_of_month_end_and_edits_keep_every_typed_value(cli, demo_path, tmp_path,
+                                                                   excel_layout):
+    """Typed in Calc and saved by it; in the "excel" variant the saved book is then laid
+    out anew as Excel's writer does (tests/excel_style.py): new part names and
+    relationship ids, shared strings only, Excel's extension namespaces."""
     needs_calc()
     typed = {}
     for turn, day in enumerate(TURNS, start=1):
@@ -118,6 +123,8 @@ def test_three_turns_of_month_end_and_calc_edits_keep_every_typed_value(cli, dem
         assert typed_values(demo_path, [{"sheet": s, "cell": c} for s, c in typed]) == typed
         edits = edits_for_turn(demo_path, turn, day + timedelta(days=25))
         calc_edit(demo_path, edits, tmp_path / f"calc{turn}")
+        if excel_layout:        # in the second month the user drags a tab to the front
+            save_like_excel(demo_path, first_tab="Terminübersicht" if turn == 2 else None)
         typed.update({key: value for key, value in typed_values(demo_path, edits).items()
                       if value is not None})
     result = cli("monatsabschluss", demo_path, "--stichtag", "2027-01-31")
@@ -136,6 +143,25 @@ def test_three_turns_of_month_end_and_calc_edits_keep_every_typed_value(cli, dem
     assert book.locations["Kunden"].last_row == max(c.row for c in book.kunden)
     bold = openpyxl.load_workbook(demo_path)["Kunden"][book.kunden[1].cell("nachname")]
     assert bold.font.b
+
+
+def test_the_excel_style_helper_lays_out_a_book_as_excel_does(demo_path, tmp_path):
+    """The helper itself: what it claims to imitate is in the file, and LibreOffice
+    reads the same cells as before."""
+    from conftest import libreoffice_csv
+    before = libreoffice_csv(demo_path, tmp_path / "vorher")
+    save_like_excel(demo_path)
+    with zipfile.ZipFile(demo_path) as package:
+        names = package.namelist()
+        types = package.read("[Content_Types].xml").decode()
+        sheet = package.read("xl/worksheets/sheet2.xml").decode()
+        rels = package.read("xl/_rels/workbook.xml.rels").decode()
+    assert names[0] == "[Content_Types].xml" and "xl/sharedStrings.xml" in names
+    assert '<Default Extension="xml"' in types and "/_rels/" not in types
+    assert 'mc:Ignorable="x14ac xr xr2 xr3"' in sheet and 'x14ac:dyDescent="0.25"' in sheet
+    assert 't="inlineStr"' not in sheet and 't="s"' in sheet
+    assert rels.index('Target="worksheets/sheet1.xml" Id="rId1"') < rels.index("styles")
+    assert libreoffice_csv(demo_path, tmp_path / "nachher") == before
 
 
 def test_rows_typed_below_a_table_join_it_and_the_write_extends_the_table(cli, demo_path):
