@@ -24,7 +24,7 @@ from kundenbuch.book.records import column_letter
 from kundenbuch.rules.amounts import gross
 
 from conftest import sha256, soffice
-from excel_style import save_like_excel
+from kundenbuch.runs.excel_layout import save_like_excel
 
 CALC_EDIT = Path(__file__).with_name("calc_edit.py")
 SYSTEM_PYTHON = "/usr/bin/python3"       # the Python that python3-uno serves

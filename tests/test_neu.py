@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -131,8 +132,11 @@ def test_benchmark_runs_and_reports_every_stage(cli, tmp_path):
                   "Monatsabschluss, erster Lauf", "Monatsabschluss, Folgelauf",
                   "Reines Lesen (calamine)",
                   "openpyxl laden + speichern, Mappe vor dem ersten Lauf",
-                  "openpyxl laden + speichern, Mappe vor dem Folgelauf"):
+                  "openpyxl laden + speichern, Mappe vor dem Folgelauf",
+                  "Monatsabschluss, Folgelauf, wie von Excel gespeichert"):
         assert f"| {stage} |" in text
+    saved_by_calc = "| Monatsabschluss, Folgelauf, von LibreOffice gespeichert |" in text
+    assert saved_by_calc == bool(shutil.which("soffice") or shutil.which("libreoffice"))
     for run in ("erster Lauf", "Folgelauf"):
         assert f"Monatsabschluss, {run} ≤ 1 s (" in text
     assert "Mahnbrief rendern" in text
@@ -167,9 +171,15 @@ def test_benchmark_judges_first_runs_by_5x_and_gross_by_12_seconds():
         Measurement("Monatsabschluss, erster Lauf", 11.5, 900),
         Measurement("Monatsabschluss, Folgelauf", 10.5, 900),
         Measurement("openpyxl laden + speichern, Mappe vor dem ersten Lauf", 55.0, 2000),
-        Measurement("openpyxl laden + speichern, Mappe vor dem Folgelauf", 110.0, 2500)])
+        Measurement("openpyxl laden + speichern, Mappe vor dem Folgelauf", 110.0, 2500),
+        Measurement("Monatsabschluss, Folgelauf, von LibreOffice gespeichert", 12.6, 900),
+        Measurement("Monatsabschluss, Folgelauf, wie von Excel gespeichert", 14.0, 900)])
     _judge(report)
     verdicts = dict(report.verdicts)
+    assert verdicts["Monatsabschluss, Folgelauf, von LibreOffice gespeichert ≤ 1.3× "
+                    "Folgelauf (1.20×)"] is True
+    assert verdicts["Monatsabschluss, Folgelauf, wie von Excel gespeichert ≤ 1.3× "
+                    "Folgelauf (1.33×)"] is False
     assert verdicts["Monatsabschluss, erster Lauf ≤ 12 s (11.50 s)"] is True
     assert verdicts["Monatsabschluss, Folgelauf ≤ 10 s (10.50 s)"] is False
     assert verdicts["Monatsabschluss, erster Lauf ≥ 5× schneller als openpyxl mit "

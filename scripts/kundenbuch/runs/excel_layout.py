@@ -26,6 +26,7 @@ rewrite (indexes stay as they are, which is what Excel does for styles in use).
 from __future__ import annotations
 
 import posixpath
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -181,7 +182,7 @@ def _shared_strings(parts: dict, names: dict, workbook_part: str, overrides: dic
             si.extend(list(inline))
             key = etree.tostring(si)
             if key not in index:
-                index[key] = len(sst)
+                index[key] = len(index)       # (len of an lxml element counts anew)
                 sst.append(si)
             cell.remove(inline)
             cell.set("t", "s")
@@ -190,7 +191,7 @@ def _shared_strings(parts: dict, names: dict, workbook_part: str, overrides: dic
         parts[part] = etree.tostring(sheet, xml_declaration=True, encoding="UTF-8",
                                      standalone=True)
     sst.set("count", str(count))
-    sst.set("uniqueCount", str(len(sst)))
+    sst.set("uniqueCount", str(len(index)))
     parts[sst_part] = etree.tostring(sst, xml_declaration=True, encoding="UTF-8",
                                      standalone=True)
 
@@ -226,14 +227,16 @@ def _renumber_rels(parts: dict, rels: str, names: dict) -> dict:
 def _excel_part(name: str, data: bytes, ids: dict, content_type: str) -> bytes:
     if not name.endswith(".xml"):
         return data
+    tag = re.search(rb"<(?:\w+:)?(worksheet|table)[\s>]", data[:400])
+    if tag:
+        data = _declared(data, EXTENSIONS[tag.group(1).decode()])
     root = etree.fromstring(data)
     for element in root.iter():
         for attribute, value in element.attrib.items():
             if attribute.startswith("{%s}" % REL) and value in ids:
                 element.set(attribute, ids[value])
     if root.tag == f"{M}worksheet":
-        root = _with_namespaces(root, {"mc": MC, "x14ac": X14AC, "xr": XR, "xr2": XR2,
-                                       "xr3": XR3}, "x14ac xr xr2 xr3")
+        _ignorable(root, "x14ac xr xr2 xr3")
         root.set("{%s}uid" % XR, _uid(name))
         for row in root.iter(f"{M}row"):
             cells = row.findall(f"{M}c")
@@ -243,7 +246,7 @@ def _excel_part(name: str, data: bytes, ids: dict, content_type: str) -> bytes:
                     row.set("spans", f"{min(columns)}:{max(columns)}")
             row.set("{%s}dyDescent" % X14AC, "0.25")
     elif root.tag == f"{M}table":
-        root = _with_namespaces(root, {"mc": MC, "xr": XR, "xr3": XR3}, "xr xr3")
+        _ignorable(root, "xr xr3")
         root.set("{%s}uid" % XR, _uid(name))
         for index, node in enumerate(root.iter(f"{M}autoFilter", f"{M}tableColumn")):
             attribute = "{%s}uid" % (XR if node.tag == f"{M}autoFilter" else XR3)
@@ -260,17 +263,25 @@ def _column(reference: str) -> int:
     return number
 
 
-def _with_namespaces(root, extra: dict, ignorable: str):
-    """The same element with Excel's extension namespaces declared and ignorable."""
-    nsmap = {**root.nsmap, **{k: v for k, v in extra.items() if v not in root.nsmap.values()}}
-    copy = etree.Element(root.tag, nsmap=nsmap)
-    for key, value in root.attrib.items():
-        copy.set(key, value)
-    copy.set("{%s}Ignorable" % MC, " ".join(dict.fromkeys(
-        (root.get("{%s}Ignorable" % MC, "") + " " + ignorable).split())))
-    copy.text = root.text
-    copy.extend(list(root))
-    return copy
+EXTENSIONS = {"worksheet": {"mc": MC, "x14ac": X14AC, "xr": XR, "xr2": XR2, "xr3": XR3},
+              "table": {"mc": MC, "xr": XR, "xr3": XR3}}
+
+
+def _declared(data: bytes, extra: dict) -> bytes:
+    """The root start tag with Excel's extension namespaces declared (in the text:
+    lxml cannot add a declaration to an element that exists, and moving every child to
+    a new root is slow on large sheets)."""
+    start = re.search(rb"<(?!\?)[^>]*", data)
+    head = start.group(0)
+    declarations = b"".join(b' xmlns:%s="%s"' % (prefix.encode(), uri.encode())
+                            for prefix, uri in extra.items()
+                            if b'xmlns:%s="' % prefix.encode() not in head)
+    return data[:start.end()] + declarations + data[start.end():]
+
+
+def _ignorable(root, prefixes: str) -> None:
+    root.set("{%s}Ignorable" % MC, " ".join(dict.fromkeys(
+        (root.get("{%s}Ignorable" % MC, "") + " " + prefixes).split())))
 
 
 def _write(path: Path, parts: dict, overrides: dict) -> None:
