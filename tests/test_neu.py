@@ -142,19 +142,29 @@ def test_benchmark_runs_and_reports_every_stage(cli, tmp_path):
     assert "Mahnbrief rendern" in text
 
 
+def _judged(size, first, follow_up, first_round_trip, follow_up_round_trip, **saved):
+    """The verdicts of a benchmark report with these seconds (saved: the follow-up run
+    on a book saved by another program, "libreoffice" and "excel")."""
+    from kundenbuch.runs.benchmark import SAVED_BY, Measurement, Report, _judge
+    report = Report(size, [
+        Measurement("Lesen", 1.0, None), Measurement("Reines Lesen (calamine)", 1.0, None),
+        Measurement("Monatsabschluss, erster Lauf", first, 900),
+        Measurement("Monatsabschluss, Folgelauf", follow_up, 900),
+        Measurement("openpyxl laden + speichern, Mappe vor dem ersten Lauf",
+                    first_round_trip, 2000),
+        Measurement("openpyxl laden + speichern, Mappe vor dem Folgelauf",
+                    follow_up_round_trip, 2500)]
+        + [Measurement(name, saved[key], 900) for name, key in zip(
+            SAVED_BY, ("libreoffice", "excel")) if key in saved])
+    _judge(report)
+    return report, dict(report.verdicts)
+
+
 def test_benchmark_compares_each_run_with_openpyxl_on_the_book_it_starts_from():
     """The follow-up run starts from the book the first run wrote (with its report
     sheets), so its factor is taken against openpyxl's round trip of that book, not of
     the fresh one."""
-    from kundenbuch.runs.benchmark import Measurement, Report, _judge
-    report = Report("mittel", [
-        Measurement("Lesen", 1.0, None), Measurement("Reines Lesen (calamine)", 1.0, None),
-        Measurement("Monatsabschluss, erster Lauf", 2.0, 100),
-        Measurement("Monatsabschluss, Folgelauf", 1.5, 100),
-        Measurement("openpyxl laden + speichern, Mappe vor dem ersten Lauf", 16.0, 400),
-        Measurement("openpyxl laden + speichern, Mappe vor dem Folgelauf", 18.0, 450)])
-    _judge(report)
-    verdicts = dict(report.verdicts)
+    report, verdicts = _judged("mittel", 2.0, 1.5, 16.0, 18.0)
     assert verdicts["Monatsabschluss, erster Lauf ≥ 5× schneller als openpyxl mit "
                     "derselben Mappe (8.0×)"] is True
     assert verdicts["Monatsabschluss, Folgelauf ≥ 10× schneller als openpyxl mit "
@@ -164,18 +174,9 @@ def test_benchmark_compares_each_run_with_openpyxl_on_the_book_it_starts_from():
 
 def test_benchmark_judges_first_runs_by_5x_and_gross_by_12_seconds():
     """The targets in force: a first run ≥ 5× openpyxl (it rewrites every invoice row),
-    a follow-up ≥ 10×; on groß the first run may take 12 s, a follow-up 10 s."""
-    from kundenbuch.runs.benchmark import Measurement, Report, _judge
-    report = Report("gross", [
-        Measurement("Lesen", 1.0, None), Measurement("Reines Lesen (calamine)", 1.0, None),
-        Measurement("Monatsabschluss, erster Lauf", 11.5, 900),
-        Measurement("Monatsabschluss, Folgelauf", 10.5, 900),
-        Measurement("openpyxl laden + speichern, Mappe vor dem ersten Lauf", 55.0, 2000),
-        Measurement("openpyxl laden + speichern, Mappe vor dem Folgelauf", 110.0, 2500),
-        Measurement("Monatsabschluss, Folgelauf, von LibreOffice gespeichert", 12.6, 900),
-        Measurement("Monatsabschluss, Folgelauf, wie von Excel gespeichert", 14.0, 900)])
-    _judge(report)
-    verdicts = dict(report.verdicts)
+    a follow-up ≥ 10×; on groß the first run may take 12 s, a follow-up 10 s; a book
+    saved by another program at most 1.3× the follow-up."""
+    _, verdicts = _judged("gross", 11.5, 10.5, 55.0, 110.0, libreoffice=12.6, excel=14.0)
     assert verdicts["Monatsabschluss, Folgelauf, von LibreOffice gespeichert ≤ 1.3× "
                     "Folgelauf (1.20×)"] is True
     assert verdicts["Monatsabschluss, Folgelauf, wie von Excel gespeichert ≤ 1.3× "

@@ -297,7 +297,6 @@ def _saved_by_other_programs(book: str, folder: Path, fresh, progress) -> dict:
     """Row name -> a copy of the book as the first run left it, saved by LibreOffice
     (where it is installed) and laid out as Excel saves it (runs/excel_layout.py)."""
     from ..documents.pdf import soffice
-    from .excel_layout import save_like_excel
     copies = {}
     program = soffice()
     if program:
@@ -311,7 +310,11 @@ def _saved_by_other_programs(book: str, folder: Path, fresh, progress) -> dict:
             copies[SAVED_BY[0]] = fresh("von-libreoffice", saved)
     progress("Mappe so anordnen, wie Excel speichert …")
     excel = fresh("wie-excel", Path(book))
-    save_like_excel(Path(excel))
+    # In a child process: lxml's copy of a large book would stay in this one's memory,
+    # and every later measured child starts as a copy of this process (fork).
+    subprocess.run(_python("-c", "import sys; from kundenbuch.runs.excel_layout import "
+                           "save_like_excel; save_like_excel(sys.argv[1])", excel),
+                   check=True, capture_output=True, timeout=900)
     copies[SAVED_BY[1]] = excel
     return copies
 
