@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..book import schema
+from ..book.lock_register import register_path
 from ..rules.lock import fingerprint, locks, parse, register_problems, values_text
 from . import at, check
 from .findings import FEHLER, Finding
@@ -47,4 +48,7 @@ def lock_register_intact(book, stichtag):
             schema.PROTOKOLL.table, [])):
         yield Finding(FEHLER, schema.PROTOKOLL.sheet, "", f"{problem}. Bitte die Zeile "
                       "aus der Sicherung in sicherung/ wiederherstellen; festgeschriebene "
-                      "Rechnungen bleiben festgeschrieben (GoBD).")
+                      "Rechnungen bleiben festgeschrieben (GoBD). Wurde eine ältere Fassung "
+                      "der ganzen Mappe zurückgeholt, fehlen ihr die Festschreibungen, die "
+                      "danach kamen; waren deren Dokumente nie verschickt, kann die Kopie "
+                      f"sicherung/{register_path(book.path).name} gelöscht werden.")
