@@ -326,3 +326,34 @@ def test_charts_show_their_data_after_a_libreoffice_save(cli, demo_path, tmp_pat
     picture = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "50",
                               str(pdf)], capture_output=True).stdout
     assert _pixels_of_colour(picture, (0x44, 0x72, 0xC4)) > 50
+
+
+@pytest.mark.parametrize("typed", ["gestern", "DE89 3704 0044 0532 0130 00", "JA"])
+def test_a_due_date_cell_holding_something_else_is_never_overwritten(cli, demo_path, typed):
+    """Fällig am is filled only where the cell is truly empty; what the user typed
+    there stays as typed and is a Fehler naming the cell (#18)."""
+    book = read_book(demo_path)
+    invoice = next(i for i in book.rechnungen if i["faellig_am"] is None)
+    cell = invoice.cell("faellig_am")
+    workbook = openpyxl.load_workbook(demo_path)
+    workbook["Rechnungen"][cell] = typed
+    workbook.save(demo_path)
+    result = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31")
+    assert "Geschrieben" in result.output, result.output
+    assert openpyxl.load_workbook(demo_path)["Rechnungen"][cell].value == typed
+    checked = cli("pruefen", demo_path, "--stichtag", "2026-10-31", "--json")
+    assert any(f["adresse"] == f"Rechnungen!{cell}" and f["schwere"] == "Fehler"
+               for f in json.loads(checked.stdout))
+
+
+def test_a_users_sheet_named_like_an_owned_one_in_another_case_is_never_overwritten(
+        cli, demo_path):
+    workbook = openpyxl.load_workbook(demo_path)
+    workbook.create_sheet("offene posten")["A1"] = "meine Notizen"
+    workbook.save(demo_path)
+    before = sha256(demo_path)
+    result = cli("forderungen", demo_path, "--stichtag", "2026-10-31")
+    assert result.exit_code == 2
+    assert "Das Blatt „offene posten“ heißt fast wie das Blatt „Offene Posten“" in " ".join(
+        result.output.split())
+    assert sha256(demo_path) == before

@@ -70,6 +70,14 @@ class Record(dict):
     def has_column(self, name) -> bool:
         return name in self.columns
 
+    def holds(self, name) -> bool:
+        """Whether the cell holds anything, also what could not be read as its type
+        ("gestern" in a date column): such a cell is the user's, never filled."""
+        if self[name] is not None:
+            return True
+        raw = self.raw.get(name)
+        return raw is not None and str(raw).strip() != ""
+
     def cell(self, name) -> str:
         """Cell address within the sheet, e.g. C14."""
         return f"{column_letter(self.columns[name])}{self.row}"

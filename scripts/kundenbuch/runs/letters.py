@@ -140,7 +140,7 @@ def _locks(book, letters, now, stichtag, plan, seen) -> list[dict]:
                                      kundennr=invoice["kundennr"], rechnungen=number,
                                      sha256=lock.fingerprint(text), details=text))
             key = (invoice.sheet, invoice.row, "faellig_am")
-            if invoice["faellig_am"] is None and due and key not in seen:
+            if not invoice.holds("faellig_am") and due and key not in seen:
                 seen.add(key)
                 plan.cells.append(CellWrite(invoice.sheet, invoice.row,
                                             invoice.columns["faellig_am"], due))

@@ -56,8 +56,8 @@ def invoice_values(state) -> dict:
     values = {"brutto": state.gross, "status": state.status,
               "tage_ueberfaellig": None if done else state.days_overdue,
               "verzugszinsen": None if done else state.interest}
-    if state.due_is_computed:
-        values["faellig_am"] = state.due
+    if state.due_is_computed and not state.invoice.holds("faellig_am"):
+        values["faellig_am"] = state.due       # filled when empty, and only then
     return values
 
 

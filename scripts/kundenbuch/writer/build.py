@@ -154,6 +154,11 @@ def _report(book, report, styles, patch, current, original):
     if report.name not in schema.OWNED_SHEETS:
         raise PatchRefused(f"„{report.name}“ ist kein Blatt, das kundenbuch gehört.")
     sheet = book.package.sheet(report.name)
+    if sheet is not None and sheet.name != report.name:
+        # Excel's sheet names ignore case: this is the user's own sheet, not ours.
+        raise PatchRefused(f"Das Blatt „{sheet.name}“ heißt fast wie das Blatt "
+                           f"„{report.name}“, das kundenbuch bei jedem Lauf neu schreibt. "
+                           "Bitte Ihr Blatt umbenennen; kundenbuch überschreibt es nicht.")
     if sheet is None:
         part = new_part_name(_taken(book, patch), "xl/worksheets/sheet{}.xml")
         add_sheet(patch.parts, current, book.package.workbook_part, report.name, part)
