@@ -26,13 +26,13 @@ def _old_xls(tmp_path, demo_path):
 
 def _encrypted(tmp_path, demo_path):
     path = tmp_path / "geheim.xlsx"
-    shutil.copy(sample_file("poi_protected_passtika.xlsx"), path)
+    shutil.copyfile(sample_file("poi_protected_passtika.xlsx"), path)
     return path, "Kennwort verschlüsselt"
 
 
 def _strict(tmp_path, demo_path):
     path = tmp_path / "strict.xlsx"
-    shutil.copy(sample_file("poi_sample.strict.xlsx"), path)
+    shutil.copyfile(sample_file("poi_sample.strict.xlsx"), path)
     return path, "Strict Open XML"
 
 

@@ -61,7 +61,7 @@ def test_samples_are_there():
 @pytest.mark.parametrize("sample", each_sample(readable_samples()))
 def test_owned_sheet_into_sample_changes_nothing_else(sample, tmp_path):
     path = tmp_path / sample.name
-    shutil.copy(sample, path)
+    shutil.copyfile(sample, path)     # a user's copy: writable, whatever the original
     before_parts, before_values = zip_parts(path), calamine_values(path)
     result = apply_plan(read_book(path, allow_empty=True), report_plan(), NOW)
     assert result.changed
@@ -89,7 +89,7 @@ def test_owned_sheet_into_sample_changes_nothing_else(sample, tmp_path):
 def test_sample_after_write_opens_in_libreoffice(sample, tmp_path):
     needs_libreoffice()
     path = tmp_path / sample.name
-    shutil.copy(sample, path)
+    shutil.copyfile(sample, path)     # a user's copy: writable, whatever the original
     before = libreoffice_csv(path, tmp_path / "vorher")
     apply_plan(read_book(path, allow_empty=True), report_plan(), NOW)
     after = libreoffice_csv(path, tmp_path / "nachher")

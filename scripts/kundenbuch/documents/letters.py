@@ -24,7 +24,13 @@ def template_folder(workbook: Path) -> Path:
         folder.mkdir(exist_ok=True)
         if REPO_TEMPLATES.is_dir() and REPO_TEMPLATES != folder:
             for template in REPO_TEMPLATES.glob("*.docx"):
-                shutil.copy(template, folder / template.name)
+                # under a temporary name first: a full disk leaves no empty template
+                partial = folder / f".{template.name}.tmp"
+                try:
+                    shutil.copy(template, partial)
+                    os.replace(partial, folder / template.name)
+                finally:
+                    partial.unlink(missing_ok=True)
         else:
             from .templates import write_templates
             write_templates(folder)

@@ -34,7 +34,9 @@ reports.sheet (what it is asked to write). Nothing from rules/, checks/ or docum
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -80,6 +82,10 @@ def check_writable(book) -> None:
                 f"Bitte die Datei in {program} schließen und noch einmal starten. Ist "
                 f"{program} schon geschlossen (etwa nach einem Absturz), die Sperrdatei "
                 "löschen.")
+    if not path.stat().st_mode & stat.S_IWUSR:
+        raise WriteRefused(f"{path.name} ist schreibgeschützt; kundenbuch ersetzt eine "
+                           "schreibgeschützte Mappe nicht. Bitte den Schreibschutz "
+                           "aufheben (Eigenschaften der Datei) und noch einmal starten.")
     if Fingerprint.of(path) != book.fingerprint:
         raise WriteRefused(f"{path.name} wurde geändert, während kundenbuch lief. Bitte "
                            "noch einmal starten; es wurde nichts geschrieben.")
@@ -88,6 +94,8 @@ def check_writable(book) -> None:
 def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> WriteResult:
     path = Path(book.path)
     check_writable(book)
+    # A linked workbook: the file it points to is replaced, so the link stays a link.
+    real = Path(os.path.realpath(path))
     package = book.package
     # One second thread compresses each sheet part while the next ones are built,
     # then (its queue keeps the order) writes the temporary file while this thread
@@ -99,7 +107,7 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
             raise WriteRefused(f"{path.name} bleibt unverändert: {exc}") from exc
         if not patch.parts and not patch.removed:
             return WriteResult(changed=False)
-        writing = pool.submit(_write_temporary, path, patch)
+        writing = pool.submit(_write_temporary, real, patch)
         try:
             verify_parts(path, patch, package.workbook_part,
                          sheet_parts={sheet.part for sheet in package.sheets},
@@ -113,7 +121,7 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
             raise failure
         verify_file(path, temporary, patch)
         backup = backup_copy(path, now, keep_backups)
-        os.replace(temporary, path)
+        os.replace(temporary, real)
     except VerificationFailed as exc:
         raise WriteRefused(f"{path.name} bleibt unverändert: die Prüfung der neuen Datei "
                            f"ist fehlgeschlagen ({exc}).") from exc
@@ -148,8 +156,18 @@ def _write_temporary(path: Path, patch: Patch) -> Path:
             if part not in seen:
                 _write_part(target, zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)),
                             data, patch)
-    shutil.copymode(path, temporary)
+    _like(temporary, path)
     return temporary
+
+
+def _like(made: Path, original: Path) -> None:
+    """What kundenbuch makes gets the original's permissions and, where it can (a run
+    as root), its owner: a run by another account must not hand the user's files to
+    that account."""
+    shutil.copymode(original, made)
+    if hasattr(os, "chown") and os.geteuid() == 0:
+        info = original.stat()
+        os.chown(made, info.st_uid, info.st_gid)
 
 
 def _write_part(target, info, data: bytes, patch: Patch) -> None:
@@ -162,16 +180,31 @@ def _write_part(target, info, data: bytes, patch: Patch) -> None:
 
 def backup_copy(path: Path, now: datetime, keep: int) -> Path:
     folder = path.parent / BACKUP_FOLDER
-    folder.mkdir(exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir()
+        _like(folder, path.parent)
     stamp = now.strftime("%Y-%m-%d_%H%M%S")
     target = folder / f"{path.stem}_{stamp}{path.suffix}"
     counter = 1
     while target.exists():
         counter += 1
         target = folder / f"{path.stem}_{stamp}_{counter}{path.suffix}"
-    shutil.copy2(path, target)
-    # The time stamp in the name sorts oldest first.
-    backups = sorted(folder.glob(f"{path.stem}_*{path.suffix}"))
+    # Copied under a temporary name and renamed when whole: a run killed meanwhile
+    # leaves no truncated backup under a backup's name.
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=folder)
+    os.close(handle)
+    try:
+        shutil.copy2(path, name)
+        _like(Path(name), path)
+        os.replace(name, target)
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
+    # Only this book's own backups (kundenbuch_2025.xlsx's start with the same stem);
+    # the time stamp in the name sorts oldest first.
+    own = re.compile(re.escape(path.stem) + r"_\d{4}-\d\d-\d\d_\d{6}(_\d+)?"
+                     + re.escape(path.suffix) + "$")
+    backups = sorted(p for p in folder.iterdir() if own.match(p.name))
     for old in backups[:-keep] if keep > 0 else []:
         if old != target:
             old.unlink()
