@@ -69,3 +69,22 @@ def test_a_run_as_root_leaves_file_and_backup_to_their_owner(demo_path):
         info = made.stat()
         assert (info.st_uid, info.st_gid) == (1234, 1234), made
     assert stat.S_IMODE(demo_path.stat().st_mode) == 0o640
+
+
+def test_rows_are_never_appended_over_a_cell_the_user_typed_below_a_table(cli, demo_path):
+    """The Protokoll grows at every run; a note typed below it stops the run, naming
+    the row, instead of being overwritten."""
+    import openpyxl
+    location = read_book(demo_path).locations["Protokoll"]
+    row = location.last_row + 1       # where the run's row would go (kundenbuch's own
+                                      # Protokoll takes in no typed rows)
+    workbook = openpyxl.load_workbook(demo_path)
+    workbook["Protokoll"].cell(row, 1, "Notiz: Steuerberater anrufen")
+    workbook.save(demo_path)
+    before = sha256(demo_path)
+    result = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31")   # 40 rows
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert f"Unter der Tabelle „Protokoll“ steht in Zeile {row}" in message
+    assert sha256(demo_path) == before
+    assert not [p for p in (demo_path.parent / "briefe").rglob("*") if p.is_file()]

@@ -53,6 +53,8 @@ class TableLocation:
     # The table's last row as the file has it: less than last_row where rows typed
     # directly below the table were taken in (the write extends the table to them).
     table_last_row: int | None = None
+    # The first row below the table holding something (rows appended stop there).
+    occupied_below: int | None = None
 
     @property
     def grown(self) -> bool:
@@ -330,11 +332,11 @@ def _read_table(spec, package, grids, findings):
             columns[column.field] = index
     for key, index in headers.items():
         extra[str(_cell(grid, top, index)).strip()] = index
+    below = _warn_rows_below(grid, bottom, columns, sheet_info.name, spec, findings)
     location = TableLocation(sheet_info.name, top, bottom, columns, extra,
-                             table_bottom if is_table else None)
+                             table_bottom if is_table else None, below)
     rows = _records(grid, top, bottom, spec, columns, sheet_info.name,
                     sheet_info.name in grids.raw_numbers, findings)
-    _warn_rows_below(grid, bottom, columns, sheet_info.name, spec, findings)
     return location, rows
 
 
@@ -446,13 +448,16 @@ def _rows_typed_below(grid, bottom: int, left: int, right: int) -> int:
     return row
 
 
-def _warn_rows_below(grid, bottom, columns, sheet, spec, findings):
+def _warn_rows_below(grid, bottom, columns, sheet, spec, findings) -> int | None:
+    """The first row below the table that holds something in its columns (None:
+    nothing there), named in a Warnung."""
     for row in range(bottom + 1, len(grid) + 1):
         if any(not is_empty(_cell(grid, row, c)) for c in columns.values()):
             findings.append(Finding(WARNUNG, sheet, f"A{row}", f"Zeile {row} steht unterhalb "
                                     f"der Tabelle „{spec.table}“ und wird nicht gelesen. "
                                     "Bitte die Tabelle erweitern.", "struktur"))
-            return
+            return row
+    return None
 
 
 def _settings(rows: list[Record], findings) -> Settings:

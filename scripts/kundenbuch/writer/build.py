@@ -223,6 +223,12 @@ def appended_cells(book, plan) -> tuple[list[CellWrite], dict]:
                                "ausschalten (Tabellenentwurf › Ergebniszeile).")
         records = book.records.get(spec.table, [])
         next_row = max([r.row for r in records] + [location.header_row]) + 1
+        blocked = location.occupied_below
+        if blocked is not None and blocked <= next_row + len(rows) - 1:
+            raise PatchRefused(f"Unter der Tabelle „{spec.table}“ steht in Zeile {blocked} "
+                               f"des Blatts „{spec.sheet}“ etwas; dorthin hängt kundenbuch "
+                               f"{len(rows)} Zeile(n) an und überschreibt nichts. Bitte "
+                               "diese Zeile weiter nach unten verschieben.")
         for offset, values in enumerate(rows):
             for field_name, value in values.items():
                 column = location.columns.get(field_name)
