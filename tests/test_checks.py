@@ -301,6 +301,11 @@ def test_own_iban_checked_and_required_for_invoices(make_book):
     assert ("own_bank_account", "Einstellungen!B11", "Warnung") in findings(path)
 
 
-def test_pay_day_must_be_a_day_of_the_month(make_book):
+def test_pay_day_must_be_a_day_of_the_month(make_book, cli):
+    """Out of its range a number setting is refused as the book is read (the limits in
+    the schema), naming its cell: computing with it would make dates overflow."""
     path = make_book(kunden=[client(1)], settings={"zahltag": 32})
-    assert ("payment_term_setting", "Einstellungen!B16", "Fehler") in findings(path)
+    result = cli("pruefen", path)
+    assert result.exit_code == 2
+    assert "Einstellung Zahltag (Einstellungen!B16): 32 geht nicht; erlaubt sind 1 bis 31" in (
+        " ".join(result.output.split()))

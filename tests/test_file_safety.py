@@ -8,6 +8,8 @@ import stat
 from datetime import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kundenbuch.book.reader import read_book
 from kundenbuch.runs.plan import Plan, RowAppend, protocol_row
@@ -88,3 +90,26 @@ def test_rows_are_never_appended_over_a_cell_the_user_typed_below_a_table(cli, d
     assert f"Unter der Tabelle „Protokoll“ steht in Zeile {row}" in message
     assert sha256(demo_path) == before
     assert not [p for p in (demo_path.parent / "briefe").rglob("*") if p.is_file()]
+
+
+INT_SETTINGS = ["zahltag", "zahlungsziel_tage", "frist_mahnung_tage", "sicherungen_behalten"]
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(INT_SETTINGS),
+       value=st.one_of(st.integers(max_value=-1), st.integers(min_value=3651,
+                                                              max_value=10 ** 15)))
+def test_an_absurd_number_in_the_settings_is_refused_naming_its_cell(cli, make_book, field,
+                                                                      value):
+    """Zahlungsziel Tage 10000000 or Zahltag −5 made dates overflow ("Unerwarteter
+    Fehler"); now the run refuses, names the setting and its cell, changes nothing."""
+    from kundenbuch.book import schema
+    path = make_book(settings={field: value})
+    before = sha256(path)
+    result = cli("monatsabschluss", path, "--stichtag", "2026-10-31", "--ohne-briefe")
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    name = next(s.name for s in schema.SETTINGS if s.field == field)
+    assert f"Einstellung {name} (Einstellungen!B" in message and "Unerwartet" not in message
+    assert sha256(path) == before

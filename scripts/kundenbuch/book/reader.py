@@ -475,6 +475,14 @@ def _settings(rows: list[Record], findings) -> Settings:
             severity = WARNUNG if value is not None else FEHLER
             findings.append(Finding(severity, record.sheet, cells[setting.field],
                                     f"Einstellung {setting.name}: {problem}.", "typ"))
+        if value is not None and setting.kind == schema.INT and not (
+                setting.limits[0] <= value <= setting.limits[1]):
+            # Refused, not reported: computing with it would make dates overflow, and
+            # a default in its place would write wrong due dates for good.
+            raise UnreadableWorkbook(
+                f"Einstellung {setting.name} (Einstellungen!{cells[setting.field]}): "
+                f"{value} geht nicht; erlaubt sind {setting.limits[0]} bis "
+                f"{setting.limits[1]}. Bitte korrigieren; die Mappe bleibt unverändert.")
         if value is not None:
             values[setting.field] = value
         elif not problem:

@@ -214,6 +214,9 @@ class Setting:
     default: object = None
     help: str = ""
     choices: tuple = ()
+    # smallest and largest whole number (INT settings): days and counts beyond ten
+    # years would only make dates overflow
+    limits: tuple = (0, 3650)
 
 
 # Days without appointment or invoice after which a client in a phase counts as dormant.
@@ -244,7 +247,8 @@ SETTINGS = (
     Setting("Bundesland", "bundesland", CHOICE, "NW",
             "Kürzel für Feiertage, z. B. BY, NW, BE", BUNDESLAENDER),
     Setting("Zahltag", "zahltag", INT, None,
-            "Tag im Monat, auf den Fälligkeiten fallen (leer = Zahlungsziel in Tagen)"),
+            "Tag im Monat, auf den Fälligkeiten fallen (leer = Zahlungsziel in Tagen)",
+            limits=(1, 31)),
     Setting("Zahlungsziel Tage", "zahlungsziel_tage", INT, 14,
             "Tage zwischen Rechnungsdatum und Fälligkeit"),
     Setting("Mahngebühr", "mahngebuehr", MONEY, 1.50,

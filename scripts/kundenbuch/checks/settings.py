@@ -53,18 +53,6 @@ def own_bank_account(book, stichtag):
                       "und Mahnungen brauchen eine Bankverbindung.")
 
 
-@check
-def payment_term_setting(book, stichtag):
-    day = book.settings["zahltag"]
-    if day is not None and not 1 <= day <= 31:
-        yield Finding(FEHLER, SHEET, _where(book, "zahltag"),
-                      f"Zahltag {day} ist kein Tag im Monat (1 bis 31).")
-    term = book.settings["zahlungsziel_tage"]
-    if term is not None and term < 0:
-        yield Finding(FEHLER, SHEET, _where(book, "zahlungsziel_tage"),
-                      "Zahlungsziel Tage darf nicht negativ sein.")
-
-
 def half_year_start(day: date) -> date:
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 
