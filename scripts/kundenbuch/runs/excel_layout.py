@@ -1,7 +1,9 @@
-"""Save a workbook the way Excel's writer lays out a package (a test helper).
+"""Save a workbook the way Excel's writer lays out a package (for the benchmark's row
+"wie von Excel gespeichert" and the edit-cycle tests; never used on a user's book).
 
-No Excel runs in CI, so this rewrites a book as Excel 16 (Microsoft 365) does when it
-saves, as far as that matters to a program that patches the package afterwards. What
+No Excel runs here or in CI, so this rewrites a book as Excel 16 (Microsoft 365) does
+when it saves, as far as that matters to a program that patches the package afterwards.
+Written by hand: no library imitates another program's save. What
 Excel does, read off the Excel-saved samples in ../shared/testdata/xlsx/
 (calamine_temperature-table.xlsx, calamine_picture.xlsx) and ECMA-376 Part 1 (§ 18.2,
 workbook; § 18.3, worksheet; § 18.4, shared strings; Part 2, the package):
