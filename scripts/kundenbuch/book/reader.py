@@ -442,17 +442,20 @@ def _rows_typed_below(grid, bottom: int, left: int, right: int) -> int:
     (LibreOffice, unlike Excel, does not grow a table when a row is typed below it);
     up to the first empty row."""
     row = bottom
-    while row < len(grid) and any(not is_empty(_cell(grid, row + 1, column))
-                                  for column in range(left, right + 1)):
+    while row < len(grid) and _holds_something(grid, row + 1, range(left, right + 1)):
         row += 1
     return row
+
+
+def _holds_something(grid, row: int, columns) -> bool:
+    return any(not is_empty(_cell(grid, row, column)) for column in columns)
 
 
 def _warn_rows_below(grid, bottom, columns, sheet, spec, findings) -> int | None:
     """The first row below the table that holds something in its columns (None:
     nothing there), named in a Warnung."""
     for row in range(bottom + 1, len(grid) + 1):
-        if any(not is_empty(_cell(grid, row, c)) for c in columns.values()):
+        if _holds_something(grid, row, columns.values()):
             findings.append(Finding(WARNUNG, sheet, f"A{row}", f"Zeile {row} steht unterhalb "
                                     f"der Tabelle „{spec.table}“ und wird nicht gelesen. "
                                     "Bitte die Tabelle erweitern.", "struktur"))

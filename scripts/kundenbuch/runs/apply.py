@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 
 from ..writer import BACKUP_FOLDER, WriteRefused, WriteResult, apply_plan, temporary_pattern
+from ..writer import check_writable as file_is_writable
 
 __all__ = ["WriteResult", "check_writable", "exclusive", "write"]
 
@@ -56,7 +57,6 @@ def keep_lock_register(book, plan) -> None:
 def check_writable(book, target=None) -> None:
     """Before letters are made: can the result be written at all?"""
     if target is None:
-        from ..writer import check_writable as file_is_writable
         file_is_writable(book)
 
 
