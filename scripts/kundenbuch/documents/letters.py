@@ -40,15 +40,19 @@ def template_folder(workbook: Path) -> Path:
 STAGING_PREFIX = ".in-arbeit-"
 
 
+def _letters_root(workbook: Path) -> Path:
+    return Path(workbook).resolve().parent / LETTER_FOLDER
+
+
 def letter_folder(workbook: Path, stichtag) -> Path:
-    return Path(workbook).resolve().parent / LETTER_FOLDER / f"{stichtag:%Y-%m}"
+    return _letters_root(workbook) / f"{stichtag:%Y-%m}"
 
 
 def staging_folder(workbook: Path) -> Path:
     """Where a run's letters are made: they move into the month's folder only once the
     workbook that lists them is written (a hidden folder in briefe/, on the same file
     system, so that moving is renaming)."""
-    root = Path(workbook).resolve().parent / LETTER_FOLDER
+    root = _letters_root(workbook)
     root.mkdir(exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
 
@@ -56,14 +60,15 @@ def staging_folder(workbook: Path) -> Path:
 def remove_stale_staging(workbook: Path) -> None:
     """What a killed run left in briefe/ (called while the run holds the book's lock, so
     no other run of this book is making letters)."""
-    root = Path(workbook).resolve().parent / LETTER_FOLDER
+    root = _letters_root(workbook)
     for folder in root.glob(STAGING_PREFIX + "*") if root.is_dir() else ():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def free_path(folder: Path, name: str, taken: set) -> Path:
-    """name in folder, or name_2, name_3 … where an archived letter has that name: a
-    letter once listed in the Protokoll is never overwritten."""
+def free_path(folder: Path, name: str, taken) -> Path:
+    """name in folder, or name_2, name_3 … where an archived letter has that name (or
+    one this run made, in taken): a letter once listed in the Protokoll is never
+    overwritten."""
     path = folder / name
     stem, suffix = path.stem, path.suffix
     number = 1
@@ -94,7 +99,7 @@ def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: b
     from .render import girocode_png, render
     files, staged = [], {}
     for letter in letters:
-        final = free_path(folder, letter.filename, set(staged))
+        final = free_path(folder, letter.filename, staged)
         target = staging / final.name
         code = girocode_png(*letter.girocode) if letter.girocode else None
         render(templates / f"{letter.template}.docx", letter.context, target, code)
@@ -108,7 +113,7 @@ def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: b
         try:
             pdfs = convert([staged[final] for _, final in files])
             for (letter, final), made in zip(list(files), pdfs):
-                final_pdf = free_path(folder, made.name, set(staged))
+                final_pdf = free_path(folder, made.name, staged)
                 files.append((letter, final_pdf))
                 staged[final_pdf] = made
         except PdfUnavailable as exc:
