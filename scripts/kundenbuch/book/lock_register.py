@@ -27,8 +27,8 @@ def register_path(book_path: Path) -> Path:
 
 
 def read_register(book_path: Path) -> dict | None:
-    """Rechnungsnr -> {"sha256", "zeitpunkt"}; None where there is no copy (yet) or it
-    cannot be read (then the check says so)."""
+    """Rechnungsnr -> {"sha256", "zeitpunkt"}; None where there is no copy (yet), {}
+    where it cannot be read (the check says so)."""
     path = register_path(book_path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
