@@ -19,6 +19,12 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_XLSX = REPO.parent / "shared" / "testdata" / "xlsx"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--alle-folterfaelle", action="store_true",
+                     help="alle Fälle der Folter-Suite (tests/torture.py), nicht nur jeden "
+                          "siebten; in CI immer")
+
+
 SAMPLES_MISSING = ("die Beispieldateien aus ../shared/testdata liegen nicht neben diesem "
                    "Klon; CI legt sie daneben und führt diesen Test aus")
 

@@ -15,6 +15,7 @@ from . import __version__, api
 from .book.ooxml import UnreadableWorkbook
 from .checks.findings import FEHLER, HINWEIS, WARNUNG
 from .rules.amounts import ZERO
+from .runs import oserrors
 from .writer import WriteRefused
 
 DEFAULT_BOOK = "kundenbuch.xlsx"
@@ -86,7 +87,18 @@ def fail(message: str, code: int = EXIT_FAILED):
     sys.exit(code)
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """Faults of the machine (a full disk, a read-only folder, missing permissions)
+    end a command with a German message naming the file, not as an internal error."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            fail(oserrors.explain(exc))
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", message="kundenbuch %(version)s",
                       help="Version zeigen und beenden.")
 @_help_option
@@ -127,7 +139,7 @@ def neu(pfad, demo, ueberschreiben):
     except (api.AlreadyExists, ValueError) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"{pfad} kann nicht geschrieben werden: {exc.strerror or exc}")
+        fail(f"{pfad} kann nicht geschrieben werden: {oserrors.reason(exc)}.")
     what = "Beispielmappe" if demo else "Neue Arbeitsmappe"
     console.print(f"{what} angelegt: [bold]{path}[/]")
 
@@ -339,7 +351,7 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"Die Kalenderdatei kann nicht geschrieben werden: {exc.strerror or exc}")
+        fail(f"Die Kalenderdatei kann nicht geschrieben werden: {oserrors.reason(exc)}.")
     view = result.overview
     table = Table(title=f"Termine ab {view.stichtag:%d.%m.%Y}", title_justify="left")
     for header in ("Datum", "Zeit", "Art", "Kunde", "Betreff"):

@@ -15,6 +15,10 @@ from . import schema
 
 EXCEL_EPOCH = date(1899, 12, 30)
 CENT = Decimal("0.01")
+# Dates and whole numbers a customer book can mean. Beyond them a value is a typo, and
+# the date arithmetic of the rules (due dates, reminders, years ahead) would overflow.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+LARGEST_INT = 100_000
 
 
 def is_empty(value) -> bool:
@@ -72,16 +76,24 @@ def _text(value, _choices):
 
 def _date(value, _choices):
     if type(value) is date:          # the common case, as calamine delivers it
-        return value, None
+        return _plausible(value)
     if isinstance(value, datetime):
-        return value.date(), None
+        return _plausible(value.date())
     if isinstance(value, date):
-        return value, None
+        return _plausible(value)
     number = _number(value)
     if number is not None and 1 <= number < 2958466:
-        return EXCEL_EPOCH + timedelta(days=int(number)), (
+        day, problem = _plausible(EXCEL_EPOCH + timedelta(days=int(number)))
+        return day, problem or (
             "ist eine Zahl im Datumsfeld; bitte die Zelle als Datum formatieren")
     return None, f"„{value}“ ist kein Datum; bitte als Datum eingeben, z. B. 31.12.2026"
+
+
+def _plausible(day: date):
+    if FIRST_DATE <= day <= LAST_DATE:
+        return day, None
+    return None, (f"„{day:%d.%m.%Y}“ liegt nicht zwischen {FIRST_DATE:%Y} und "
+                  f"{LAST_DATE:%Y}; bitte das Jahr prüfen")
 
 
 def _time(value, _choices):
@@ -121,6 +133,9 @@ def _int(value, _choices):
     number = _number(value)
     if number is None or not float(number).is_integer():
         return None, f"„{value}“ ist keine ganze Zahl"
+    if abs(number) > LARGEST_INT:
+        largest = f"{LARGEST_INT:,}".replace(",", ".")
+        return None, f"„{number:g}“ ist zu groß; erlaubt sind höchstens {largest}"
     return int(number), None
 
 

@@ -7,6 +7,7 @@ UnreadableWorkbook with a German message (exit code 2 at the command line).
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -150,6 +151,7 @@ def open_package(path: Path) -> Package:
 
 def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
     names = zf.namelist()
+    _check_entries(path, zf, names)
     root_rels = read_rels(zf, "")
     workbook_part = next((t for _, typ, t, _ in root_rels if typ and
                           typ.endswith("/officeDocument")), None)
@@ -176,6 +178,7 @@ def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
         typ, target = wb_rels.get(rid, ("", ""))
         if typ != REL_WORKSHEET:
             continue            # chart sheets and dialog sheets hold no tables
+        _missing_exactly(path, names, target)
         sheet = SheetInfo(node.get("name"), int(node.get("sheetId", "0")), rid, target,
                           rels_path(target), state=node.get("state", "visible"))
         for _, rtyp, table_part, _ in read_rels(zf, target):
@@ -186,6 +189,71 @@ def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
         sheets.append(sheet)
     macros = any(n.lower().endswith("vbaproject.bin") for n in names)
     return Package(path, names, workbook_part, sheets, tables, macros)
+
+
+CONTENT_TYPES = "[Content_Types].xml"
+_XML_PARTS = (".xml", ".rels", ".vml")
+_PROLOG_END = re.compile(rb"<[A-Za-z_]")
+
+
+def _check_entries(path: Path, zf: zipfile.ZipFile, names: list[str]) -> None:
+    """Refuse a package whose entries Excel would not write and kundenbuch would pass
+    on unreadable: names another program spells differently (other case, backslashes),
+    a missing content-type list, and XML with a DTD (entities can fetch files or blow
+    up to gigabytes; Office never writes one). Only the prolog of each XML part is
+    read, which is where a DTD must stand."""
+    refuse = f"Bitte {path.name} in Excel oder LibreOffice öffnen und neu speichern."
+    folded: dict[str, str] = {}
+    for name in names:
+        if "\\" in name:
+            raise UnreadableWorkbook(
+                f"In {path.name} heißt ein Teil „{name}“, mit Backslash statt Schrägstrich; "
+                f"so schreibt ihn kein Tabellenprogramm, andere lesen ihn nicht. {refuse}")
+        twin = folded.setdefault(name.casefold(), name)
+        if twin != name:
+            raise UnreadableWorkbook(
+                f"In {path.name} stehen die Teile „{twin}“ und „{name}“, die sich nur in "
+                f"der Groß- und Kleinschreibung unterscheiden. {refuse}")
+    looks_like_a_workbook = "_rels/.rels" in folded or any(
+        name.startswith("xl/") for name in folded)
+    if CONTENT_TYPES not in names and looks_like_a_workbook:
+        raise UnreadableWorkbook(
+            f"In {path.name} fehlt das Inhaltsverzeichnis {CONTENT_TYPES}"
+            + (f" (es heißt „{folded[CONTENT_TYPES.casefold()]}“)"
+               if CONTENT_TYPES.casefold() in folded else "")
+            + f"; ohne es öffnet kein Programm die Datei zuverlässig. {refuse}")
+    for name in names:
+        if name.lower().endswith(_XML_PARTS) and _has_dtd(zf, name):
+            raise UnreadableWorkbook(
+                f"Der Teil {name} in {path.name} enthält eine DTD (<!DOCTYPE …>), wie sie "
+                "Excel nie schreibt; darüber können Daten von außen nachgeladen werden. "
+                f"kundenbuch liest und kopiert so etwas nicht. {refuse}")
+
+
+def _has_dtd(zf: zipfile.ZipFile, name: str) -> bool:
+    with zf.open(name) as stream:
+        head = stream.read(4096)
+        while not _PROLOG_END.search(head) and len(head) < (1 << 20):
+            more = stream.read(65536)       # a long prolog (comments): read on
+            if not more:
+                break
+            head += more
+    found = _PROLOG_END.search(head)
+    prolog = head[:found.start()] if found else head
+    return b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper()
+
+
+def _missing_exactly(path: Path, names: list[str], part: str) -> None:
+    """A part a relationship names is there only under another spelling: refuse
+    (writing a new part under the name asked for would hide the user's one)."""
+    if part in names:
+        return
+    spelled = next((n for n in names if n.casefold() == part.casefold()), None)
+    if spelled is not None:
+        raise UnreadableWorkbook(
+            f"In {path.name} verweist die Arbeitsmappe auf den Teil „{part}“, er heißt "
+            f"aber „{spelled}“ (andere Groß- und Kleinschreibung). Bitte {path.name} in "
+            "Excel oder LibreOffice öffnen und neu speichern.")
 
 
 def _read_table(data: bytes, sheet: str, part: str) -> TableInfo:

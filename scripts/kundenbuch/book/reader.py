@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import math
 import os
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from lxml import etree
 from ..checks.findings import FEHLER, HINWEIS, WARNUNG, Finding
 from . import schema
 from .convert import choice_lookup, convert, converter, is_empty, serial_date, to_money
+from .extent import too_large
 from .grid_fallback import read_grid
 from .lock_register import read_register
 from .ooxml import DAMAGED, M, Package, TableInfo, UnreadableWorkbook, open_package
@@ -214,7 +216,8 @@ class _SheetGrids:
             by_size = sorted(present, key=lambda s: sizes.get(s.part, 0))
             self.size_order = [s.name for s in by_size]
             for sheet in [by_size[-1]] + by_size[:-1]:
-                self.pending[sheet.name] = self.submit(_read_sheet, self.path, sheet.name)
+                self.pending[sheet.name] = self.submit(_read_sheet, self.path, sheet.name,
+                                                       sheet.part)
 
     def conversion_order(self, specs):
         """Tables whose sheets are read first (the smaller ones) are converted first."""
@@ -224,11 +227,18 @@ class _SheetGrids:
     def get(self, sheet: str):
         if sheet not in self.cache:
             future = self.pending.pop(sheet, None)
-            outcome = future.result() if future else _read_sheet(self.path, sheet,
-                                                                 self.workbook)
+            outcome = future.result() if future else _read_sheet(
+                self.path, sheet, self.package.sheet(sheet).part, self.workbook)
             if isinstance(outcome, BaseException):
                 if isinstance(outcome, (KeyboardInterrupt, SystemExit)):
                     raise outcome
+                if isinstance(outcome, SheetTooLarge):
+                    raise UnreadableWorkbook(
+                        f"Das Blatt „{sheet}“ in {self.path.name} reicht bis zur Zelle "
+                        f"{outcome.corner}: so viele Zellen kann kundenbuch nicht lesen. "
+                        "Bitte in Excel oder LibreOffice auf diesem Blatt die Zeilen und "
+                        "Spalten hinter den eigenen Daten löschen (Strg+Ende springt zur "
+                        "letzten Zelle), speichern und noch einmal starten.")
                 outcome = self._fallback(sheet, outcome)
             self.cache[sheet] = outcome
         return self.cache[sheet]
@@ -247,10 +257,20 @@ class _SheetGrids:
                    for s in package.sheets)
 
 
-def _read_sheet(path, sheet, workbook=None):
+class SheetTooLarge(Exception):
+    def __init__(self, corner: str):
+        super().__init__(corner)
+        self.corner = corner
+
+
+def _read_sheet(path, sheet, part, workbook=None):
     """(grid, merged ranges) of one sheet, or the exception calamine raised (a Rust
-    panic is a BaseException)."""
+    panic is a BaseException), or SheetTooLarge before calamine would abort."""
     try:
+        with zipfile.ZipFile(path) as zf:
+            corner = too_large(zf, part)
+        if corner:
+            return SheetTooLarge(corner)
         workbook = workbook or python_calamine.CalamineWorkbook.from_path(str(path))
         data = workbook.get_sheet_by_name(sheet)
         return data.to_python(skip_empty_area=False), data.merged_cell_ranges or []
@@ -473,19 +493,22 @@ def _settings(rows: list[Record], findings) -> Settings:
             values[key] = record.raw.get("wert")     # the user's own settings stay
             continue
         cells[setting.field] = record.cell("wert") if record.has_column("wert") else ""
-        value, problem = convert(setting.kind, record.raw.get("wert"), setting.choices)
-        if problem:
-            severity = WARNUNG if value is not None else FEHLER
-            findings.append(Finding(severity, record.sheet, cells[setting.field],
-                                    f"Einstellung {setting.name}: {problem}.", "typ"))
-        if value is not None and setting.kind == schema.INT and not (
-                setting.limits[0] <= value <= setting.limits[1]):
+        raw = record.raw.get("wert")
+        whole = (raw if isinstance(raw, (int, float)) and not isinstance(raw, bool)
+                 and math.isfinite(raw) and float(raw).is_integer() else None)
+        if setting.kind == schema.INT and whole is not None and not (
+                setting.limits[0] <= whole <= setting.limits[1]):
             # Refused, not reported: computing with it would make dates overflow, and
             # a default in its place would write wrong due dates for good.
             raise UnreadableWorkbook(
                 f"Einstellung {setting.name} (Einstellungen!{cells[setting.field]}): "
-                f"{value} geht nicht; erlaubt sind {setting.limits[0]} bis "
+                f"{whole:.15g} geht nicht; erlaubt sind {setting.limits[0]} bis "
                 f"{setting.limits[1]}. Bitte korrigieren; die Mappe bleibt unverändert.")
+        value, problem = convert(setting.kind, raw, setting.choices)
+        if problem:
+            severity = WARNUNG if value is not None else FEHLER
+            findings.append(Finding(severity, record.sheet, cells[setting.field],
+                                    f"Einstellung {setting.name}: {problem}.", "typ"))
         if value is not None:
             values[setting.field] = value
         elif not problem:

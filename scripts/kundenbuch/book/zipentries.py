@@ -22,11 +22,32 @@ _DATA_DESCRIPTOR_FLAG = 0x08
 
 
 def copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The entry copied unchanged, once its content is proven whole: a damaged part
+    (its CRC-32 does not fit) raises zipfile.BadZipFile instead of being passed on."""
     try:
         raw = raw_bytes(source, info)
+    except (AttributeError, struct.error, ValueError):
+        target.writestr(info, source.read(info))     # ZipFile.read checks the CRC
+        return
+    _check_crc(info, raw)
+    try:
         _write_raw(target, info, raw)
     except (AttributeError, struct.error, ValueError):
         target.writestr(info, source.read(info))
+
+
+def _check_crc(info: zipfile.ZipInfo, raw: bytes) -> None:
+    if info.compress_type == zipfile.ZIP_STORED:
+        content = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x01:
+        try:
+            content = zlib.decompress(raw, -15, max(info.file_size, 1))
+        except zlib.error as exc:
+            raise zipfile.BadZipFile(f"{info.filename} lässt sich nicht entpacken") from exc
+    else:
+        return                  # other methods: zipfile refuses them when reading
+    if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+        raise zipfile.BadZipFile(f"Prüfsumme von {info.filename} stimmt nicht")
 
 
 @dataclass

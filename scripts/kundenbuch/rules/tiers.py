@@ -152,7 +152,8 @@ def analyse(clients, invoices, tier_records, appointments, settings, stichtag: d
             continue
         computed, share, cumulative = classes[number]
         proposed, reasons = computed, []
-        if referred.get(number, ZERO) >= uplift_from and referred[number] > 0 and names:
+        brought = referred.get(number, ZERO)
+        if brought >= uplift_from and brought > 0 and names:
             lifted = _lift(proposed, names)
             if lifted != proposed:
                 reasons.append(f"Empfehlungen brachten {euro(referred[number])} Umsatz: "

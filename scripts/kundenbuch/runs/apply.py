@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..writer import BACKUP_FOLDER, WriteRefused, WriteResult, apply_plan, temporary_pattern
 from ..writer import check_writable as file_is_writable
+from . import oserrors
 
 __all__ = ["WriteResult", "check_writable", "exclusive", "write"]
 
@@ -111,7 +112,7 @@ def exclusive(writes=lambda options: not options.get("probelauf")):
             except OSError as exc:
                 raise WriteRefused(
                     f"{Path(path).name}: der Ordner {lock_path.parent} lässt sich nicht "
-                    f"anlegen oder beschreiben ({exc.strerror}); es wurde nichts "
+                    f"anlegen oder beschreiben ({oserrors.reason(exc)}); es wurde nichts "
                     "geschrieben.") from None
             try:
                 remove_leftovers(path)

@@ -33,6 +33,7 @@ reports.sheet (what it is asked to write). Nothing from rules/, checks/ or docum
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -87,8 +88,18 @@ def check_writable(book) -> None:
                            "schreibgeschützte Mappe nicht. Bitte den Schreibschutz "
                            "aufheben (Eigenschaften der Datei) und noch einmal starten.")
     if Fingerprint.of(path) != book.fingerprint:
-        raise WriteRefused(f"{path.name} wurde geändert, während kundenbuch lief. Bitte "
-                           "noch einmal starten; es wurde nichts geschrieben.")
+        raise WriteRefused(_changed_meanwhile(path))
+
+
+def _changed_meanwhile(path: Path) -> str:
+    return (f"{path.name} wurde von einem anderen Programm geändert und gespeichert, "
+            "während kundenbuch lief; dessen Stand bleibt, kundenbuch hat nichts "
+            "geschrieben. Bitte noch einmal starten.")
+
+
+def _changed_on_disk(path: Path, fingerprint: Fingerprint) -> bool:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns) != (fingerprint.size, fingerprint.mtime_ns)
 
 
 def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> WriteResult:
@@ -115,12 +126,23 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
             failure = None
         except VerificationFailed as exc:
             failure = exc
-        temporary = writing.result()
+        try:
+            temporary = writing.result()
+        except zipfile.BadZipFile as exc:
+            raise WriteRefused(
+                f"{path.name} bleibt unverändert: ein Teil der Datei ist beschädigt ({exc}), "
+                "und kundenbuch kopiert nichts Beschädigtes in die neue Datei. Bitte die "
+                f"letzte Sicherung aus dem Ordner {BACKUP_FOLDER}/ nehmen oder die Datei "
+                "in Excel öffnen (es bietet die Reparatur an) und neu speichern.") from exc
     try:
         if failure is not None:
             raise failure
         verify_file(path, temporary, patch)
-        backup = backup_copy(path, now, keep_backups)
+        backup = backup_copy(path, now, keep_backups, book.fingerprint)
+        # The last look before the replace: another program's save since the backup
+        # changes size or time (the backup's content was checked in backup_copy).
+        if _changed_on_disk(path, book.fingerprint):
+            raise WriteRefused(_changed_meanwhile(path))
         os.replace(temporary, real)
     except VerificationFailed as exc:
         raise WriteRefused(f"{path.name} bleibt unverändert: die Prüfung der neuen Datei "
@@ -129,6 +151,10 @@ def apply_plan(book, plan: Plan, now: datetime, keep_backups: int = 30) -> Write
         if temporary.exists():
             temporary.unlink()
     return WriteResult(True, backup, tuple(sorted(patch.parts)))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def temporary_pattern(path: Path) -> str:
@@ -141,6 +167,16 @@ def _write_temporary(path: Path, patch: Patch) -> Path:
     handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     os.close(handle)
     temporary = Path(name)
+    try:
+        _fill_temporary(path, temporary, patch)
+    except BaseException:
+        temporary.unlink()
+        raise
+    _like(temporary, path)
+    return temporary
+
+
+def _fill_temporary(path: Path, temporary: Path, patch: Patch) -> None:
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(temporary, "w") as target:
         seen = set()
         for info in source.infolist():
@@ -156,8 +192,6 @@ def _write_temporary(path: Path, patch: Patch) -> Path:
             if part not in seen:
                 _write_part(target, zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)),
                             data, patch)
-    _like(temporary, path)
-    return temporary
 
 
 def _like(made: Path, original: Path) -> None:
@@ -178,7 +212,10 @@ def _write_part(target, info, data: bytes, patch: Patch) -> None:
         write_deflated(target, info, data, packed)
 
 
-def backup_copy(path: Path, now: datetime, keep: int) -> Path:
+def backup_copy(path: Path, now: datetime, keep: int,
+                expected: Fingerprint | None = None) -> Path:
+    """The book copied into sicherung/; with expected, only if the copy is the book as
+    it was read (else another program saved meanwhile: WriteRefused, no backup)."""
     folder = path.parent / BACKUP_FOLDER
     if not folder.is_dir():
         folder.mkdir()
@@ -195,6 +232,8 @@ def backup_copy(path: Path, now: datetime, keep: int) -> Path:
     os.close(handle)
     try:
         shutil.copy2(path, name)
+        if expected is not None and _sha256(Path(name)) != expected.sha256:
+            raise WriteRefused(_changed_meanwhile(path))
         _like(Path(name), path)
         os.replace(name, target)
     finally:

@@ -16,7 +16,7 @@ from .charts import CT_CHART, CT_DRAWING, chart_parts
 from .package_edit import (add_sheet, extend_table, new_part_name, owned_dependents,
                            set_content_types, sheet_drawing_rels)
 from .report import build_report_sheet
-from .styles import StyleBook, StyleError
+from .styles import StyleBook, StyleError, uses_style_beyond
 
 REL_STYLES = NS_REL + "/styles"
 
@@ -31,6 +31,8 @@ class Patch:
     # go then), and what was found wrong with them
     judged: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    # data sheets with cells whose format index lies beyond the book's list of formats
+    styles_beyond: list = field(default_factory=list)
     # part -> (its bytes, future of zipentries.Deflated): sheet parts compressed in a
     # second thread as soon as they are built; see writer._write_temporary.
     compressing: dict = field(default_factory=dict)
@@ -113,6 +115,8 @@ def build_patch(book, plan: Plan, judge, background) -> Patch:
             patch.removed -= set(patch.parts)
             if patch.removed:
                 set_content_types(patch.parts, current, {}, patch.removed)
+            if styles.xfs_appended:
+                _refuse_styles_beyond(book, patch, styles, original)
             if styles.changed:
                 patch.parts[styles_part] = styles.to_bytes()
         except StyleError as exc:
@@ -138,6 +142,8 @@ def _patch_and_judge(patch: Patch, source, sheet, by_row, styles, headers,
     own: the original and its scan are let go when it returns.)"""
     old = (source.result() if isinstance(source, Future) else
            read_entry(source, sheet.part))
+    if uses_style_beyond(old, styles.xf_count):
+        patch.styles_beyond.append(sheet.name)
     layout = scan_sheet(old, sheet.name)
     new = patch.parts[sheet.part] = patch_scanned(old, layout, by_row, styles,
                                                   sheet.name, headers)
@@ -148,6 +154,23 @@ def _patch_and_judge(patch: Patch, source, sheet, by_row, styles, headers,
     patch.built(sheet.part)
     patch.problems += judge(sheet.part, old, new, by_row, layout)
     patch.judged[sheet.part] = new
+
+
+def _refuse_styles_beyond(book, patch, styles, original) -> None:
+    """Formats appended to a style list that is shorter than the cells using it would
+    give those cells the new formats (a number shown, and read again, as a time)."""
+    beyond = list(patch.styles_beyond)
+    for sheet in book.package.sheets:
+        if (sheet.part not in patch.cells and sheet.name not in schema.OWNED_SHEETS
+                and sheet.part in book.package.parts
+                and uses_style_beyond(original(sheet.part), styles.xf_count)):
+            beyond.append(sheet.name)
+    if beyond:
+        raise PatchRefused(
+            f"Das Blatt „{beyond[0]}“ verwendet Zellformate, die in der Formatliste der "
+            f"Datei (xl/styles.xml, {styles.xf_count} Formate) fehlen; die Datei ist "
+            "beschädigt. Neue Formate bekämen dort eine falsche Bedeutung. Bitte die Datei "
+            "in Excel oder LibreOffice öffnen und neu speichern (das repariert die Liste).")
 
 
 def _report(book, report, styles, patch, current, original):
@@ -195,8 +218,11 @@ def _report(book, report, styles, patch, current, original):
 
 
 def _taken(book, patch) -> set:
-    """Part names in use after this patch (removed ones are free again)."""
-    return (set(book.package.parts) - patch.removed) | set(patch.parts)
+    """Part names in use after this patch (removed ones are free again). A sheet's part
+    counts even where the file lacks it: a new part under that name would take the
+    sheet's place."""
+    return ((set(book.package.parts) - patch.removed) | set(patch.parts)
+            | {sheet.part for sheet in book.package.sheets})
 
 
 def appended_cells(book, plan) -> tuple[list[CellWrite], dict]:

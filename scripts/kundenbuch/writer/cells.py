@@ -386,11 +386,15 @@ def _dimension(data, layout, by_row) -> bytes | None:
     ref = etree.fromstring(tag.replace(layout.prefix.encode(), b"", 1)
                            if layout.prefix else tag, PARSER).get("ref", "A1")
     first, _, last = ref.partition(":")
-    top, left = split_cell(first)
-    bottom, right = split_cell(last or first)
-    rows = [min(by_row), max(by_row), top, bottom]
-    columns = [left, right, min(min(values) for values in by_row.values()),
+    rows = [min(by_row), max(by_row)]
+    columns = [min(min(values) for values in by_row.values()),
                max(max(values) for values in by_row.values())]
+    try:
+        (top, left), (bottom, right) = split_cell(first), split_cell(last or first)
+        rows += [top, bottom]
+        columns += [left, right]
+    except ValueError:          # an empty or broken ref: the written cells decide
+        pass
     new_ref = (f"{column_letter(min(columns))}{min(rows)}:"
                f"{column_letter(max(columns))}{max(rows)}")
     return b"<" + layout.prefix.encode() + b'dimension ref="' + new_ref.encode() + b'"/>'

@@ -6,6 +6,8 @@ which leaves styles.xml byte-identical from then on.
 """
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ..book.ooxml import NS_MAIN, M, parse_xml
@@ -42,6 +44,11 @@ class StyleBook:
         self.root = parse_xml(data) if data else None
         self.changed = False
         self._cache = {}
+        xfs = self.root.find(M + "cellXfs") if self.root is not None else None
+        # How many cell formats the book had: a cell with a higher index is damaged,
+        # and would take the meaning of a format appended here.
+        self.xf_count = len(xfs) if xfs is not None else 0
+        self.xfs_appended = False
 
     def _section(self, tag, child_tag):
         if self.root is None:
@@ -113,6 +120,7 @@ class StyleBook:
                + (' applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
                   if wrap else "/>"))
         index = self._find_or_add("cellXfs", "xf", xml)
+        self.xfs_appended |= index >= self.xf_count
         self._cache[kind] = index
         return index
 
@@ -129,3 +137,24 @@ class StyleBook:
             return self.original
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8",
                               standalone=True)
+
+
+def uses_style_beyond(sheet: bytes, count: int) -> bool:
+    """Whether a cell of the sheet refers to a cell format at index count or higher
+    (one search that finds nothing in a sound book)."""
+    return _beyond(count).search(sheet) is not None
+
+
+def _beyond(count: int):
+    """A pattern for s="N" with N >= count, built digit by digit (regular expressions
+    cannot compare numbers)."""
+    digits = str(count)
+    longer = rf"[1-9]\d{{{len(digits)},}}"
+    same_length = [digits]
+    for at, digit in enumerate(digits):
+        if digit != "9":
+            rest = len(digits) - at - 1
+            same_length.append(digits[:at] + f"[{int(digit) + 1}-9]" + r"\d" * rest)
+    # A literal start (" s=") lets the search skip ahead quickly.
+    return re.compile(rb' s=["\'](?:' + "|".join([longer] + same_length).encode()
+                      + rb')["\']')
