@@ -3,8 +3,8 @@
 Each case takes a good book's bytes and returns the bytes of a damaged or unusual one,
 of the kinds a hostile user, a careless program or a broken disk produce: odd cell
 types, absurd settings, missing or renamed parts and headers, merged cells, 1904 dates,
-Strict, encryption, truncation, flipped bits, entities, huge dimensions, unusual but
-valid XML, broken styles, odd zip entries. The cases are fixed by a seed, so a failure
+Strict, encryption, truncation, flipped bits, entities, XML that is not well-formed,
+huge dimensions, unusual but valid XML, broken styles, odd zip entries. The cases are fixed by a seed, so a failure
 names a case that can be made again
 (`python tests/torture.py NAME BASE.xlsx OUT.xlsx`).
 
@@ -323,6 +323,26 @@ def _entity_cases(names: list[str]) -> list[Case]:
     return cases
 
 
+def _malformed_cases(names: list[str]) -> list[Case]:
+    """XML that is not well-formed under a fitting CRC (a program's bug, not a disk's)."""
+    cases = []
+    for name in names:
+        def unclosed(data, name=name):
+            parts = parts_of(data)
+            parts[name] = parts[name].rstrip()[:-3]          # the last end tag cut
+            return zip_of(parts)
+
+        def stray(data, name=name):
+            parts = parts_of(data)
+            xml = parts[name]
+            middle = xml.find(b">", len(xml) // 2) + 1
+            parts[name] = xml[:middle] + b"<&kaputt" + xml[middle:]
+            return zip_of(parts)
+        cases += [Case(f"unvollstaendig-{name}", "Kaputtes XML", unclosed),
+                  Case(f"fremdzeichen-{name}", "Kaputtes XML", stray)]
+    return cases
+
+
 def _dimension_cases() -> list[Case]:
     def dimension(ref):
         def make(data):
@@ -548,7 +568,8 @@ def cases(part_names: list[str], xml_part_names: list[str]) -> list[Case]:
     rng = random.Random(SEED)
     everything = (_cell_cases(rng, 190) + _setting_cases(rng, 45) + _part_cases(part_names)
                   + _header_cases(rng) + _merged_cases(rng, 20) + _format_cases(rng)
-                  + _entity_cases(xml_part_names) + _dimension_cases() + _odd_xml_cases()
+                  + _entity_cases(xml_part_names) + _malformed_cases(xml_part_names)
+                  + _dimension_cases() + _odd_xml_cases()
                   + _style_cases() + _zip_cases())
     names = [case.name for case in everything]
     assert len(names) == len(set(names)), "two cases share a name"

@@ -158,7 +158,7 @@ def _inspect(path: Path, zf: zipfile.ZipFile) -> Package:
     if workbook_part is None or workbook_part not in names:
         raise UnreadableWorkbook(
             f"Die Datei {path.name} ist eine Zip-Datei, aber keine Excel-Arbeitsmappe.")
-    workbook = parse_xml(zf.read(workbook_part))
+    workbook = parse_part(path, zf, workbook_part)
     if workbook.tag == "{%s}workbook" % NS_STRICT:
         raise UnreadableWorkbook(
             f"Die Datei {path.name} ist im Format „Strict Open XML“ gespeichert. Bitte in "
@@ -222,12 +222,27 @@ def _check_entries(path: Path, zf: zipfile.ZipFile, names: list[str]) -> None:
             + (f" (es heißt „{folded[CONTENT_TYPES.casefold()]}“)"
                if CONTENT_TYPES.casefold() in folded else "")
             + f"; ohne es öffnet kein Programm die Datei zuverlässig. {refuse}")
+    if CONTENT_TYPES in names:
+        parse_part(path, zf, CONTENT_TYPES)     # every write edits it: it must parse
     for name in names:
         if name.lower().endswith(_XML_PARTS) and _has_dtd(zf, name):
             raise UnreadableWorkbook(
                 f"Der Teil {name} in {path.name} enthält eine DTD (<!DOCTYPE …>), wie sie "
                 "Excel nie schreibt; darüber können Daten von außen nachgeladen werden. "
                 f"kundenbuch liest und kopiert so etwas nicht. {refuse}")
+
+
+def parse_part(path: Path, zf: zipfile.ZipFile, name: str):
+    """A part's XML, or UnreadableWorkbook naming the part and where its XML breaks."""
+    try:
+        return parse_xml(zf.read(name))
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        raise UnreadableWorkbook(
+            f"Der Teil {name} in {path.name} ist beschädigt: kein gültiges XML (Zeile "
+            f"{line}, Spalte {column}). Bitte die letzte Sicherung aus dem Ordner "
+            "sicherung/ nehmen oder die Datei in Excel öffnen (es bietet die Reparatur "
+            "an) und neu speichern.") from exc
 
 
 def _has_dtd(zf: zipfile.ZipFile, name: str) -> bool:

@@ -109,15 +109,23 @@ def read_book(path, allow_empty: bool = False) -> Book:
             f"Die Datei {path.name} kann nicht gelesen werden: {exc}") from exc
     with _SheetGrids(workbook, path, package) as grids:
         grids.prefetch([spec.sheet for spec in schema.ALL_TABLES])
-        # Error cells need the sheet XML itself; looked for while records are made.
-        errors = grids.submit(_error_cells, path, package)
+        # Error cells need the sheet XML itself: the sheets read for their tables are
+        # searched when they are read (their XML is at hand then), the others here,
+        # while records are made.
+        errors = grids.submit(_error_cells, path, package, set(grids.pending))
         book = build_book(path, package, fingerprint, grids, allow_empty)
         try:
-            book.error_cells = errors.result()
+            book.error_cells = _in_sheet_order(package, errors.result(),
+                                               grids.error_cells())
         except DAMAGED as exc:
             raise UnreadableWorkbook(f"Die Datei {path.name} ist beschädigt und kann "
                                      f"nicht gelesen werden ({type(exc).__name__}).") from exc
     return book
+
+
+def _in_sheet_order(package, *found: list) -> list:
+    order = {sheet.name: index for index, sheet in enumerate(package.sheets)}
+    return sorted((cell for cells in found for cell in cells), key=lambda c: order[c[0]])
 
 
 def build_book(path, package, fingerprint, grids, allow_empty=False) -> Book:
@@ -224,6 +232,15 @@ class _SheetGrids:
         rank = {name.casefold(): index for index, name in enumerate(self.size_order)}
         return sorted(specs, key=lambda spec: rank.get(spec.sheet.casefold(), -1))
 
+    def error_cells(self) -> list:
+        """The error cells of the sheets read for their tables (all of them by now)."""
+        found = []
+        for name in list(self.pending):
+            self.get(name)
+        for outcome in self.cache.values():
+            found += outcome[2] if len(outcome) > 2 else []
+        return found
+
     def get(self, sheet: str):
         if sheet not in self.cache:
             future = self.pending.pop(sheet, None)
@@ -241,7 +258,7 @@ class _SheetGrids:
                         "letzten Zelle), speichern und noch einmal starten.")
                 outcome = self._fallback(sheet, outcome)
             self.cache[sheet] = outcome
-        return self.cache[sheet]
+        return self.cache[sheet][:2]
 
     def _fallback(self, sheet, calamine_error):
         try:
@@ -264,16 +281,20 @@ class SheetTooLarge(Exception):
 
 
 def _read_sheet(path, sheet, part, workbook=None):
-    """(grid, merged ranges) of one sheet, or the exception calamine raised (a Rust
-    panic is a BaseException), or SheetTooLarge before calamine would abort."""
+    """(grid, merged ranges, error cells) of one sheet, or the exception calamine raised
+    (a Rust panic is a BaseException), or SheetTooLarge before calamine would abort.
+    The sheet's XML is decompressed once, for its extent and its error cells."""
     try:
         with zipfile.ZipFile(path) as zf:
-            corner = too_large(zf, part)
+            xml = read_entry(zf, part)
+        corner = too_large(xml)
         if corner:
             return SheetTooLarge(corner)
+        errors = _error_cells_in(sheet, xml)
+        del xml
         workbook = workbook or python_calamine.CalamineWorkbook.from_path(str(path))
         data = workbook.get_sheet_by_name(sheet)
-        return data.to_python(skip_empty_area=False), data.merged_cell_ranges or []
+        return data.to_python(skip_empty_area=False), data.merged_cell_ranges or [], errors
     except BaseException as exc:
         return exc
 
@@ -516,21 +537,27 @@ def _settings(rows: list[Record], findings) -> Settings:
     return Settings(values, cells)
 
 
-def _error_cells(path: Path, package: Package) -> list[tuple[str, str, str]]:
-    """Cells holding Excel error values (#DIV/0!, #REF! …), which calamine reads as '';
-    the sheets the program writes itself hold none."""
+def _error_cells(path: Path, package: Package, searched: set) -> list[tuple[str, str, str]]:
+    """Cells holding Excel error values (#DIV/0!, #REF! …), which calamine reads as '',
+    in the sheets not searched while read; the sheets the program writes itself hold
+    none."""
     found = []
     owned = set(schema.OWNED_SHEETS)
     with zipfile.ZipFile(path) as zf:
         for sheet in package.sheets:
-            if sheet.part not in package.parts or sheet.name in owned:
+            if (sheet.part not in package.parts or sheet.name in owned
+                    or sheet.name in searched):
                 continue
-            data = read_entry(zf, sheet.part)
-            if b't="e"' not in data and b"t='e'" not in data:
-                continue       # cheap pre-filter; the parse below decides
-            for _, cell in etree.iterparse(io.BytesIO(data), tag=M + "c"):
-                if cell.get("t") == "e":
-                    found.append((sheet.name, cell.get("r", ""),
-                                  cell.findtext(M + "v") or "#FEHLER"))
-                cell.clear()
+            found += _error_cells_in(sheet.name, read_entry(zf, sheet.part))
+    return found
+
+
+def _error_cells_in(sheet: str, data: bytes) -> list[tuple[str, str, str]]:
+    if b't="e"' not in data and b"t='e'" not in data:
+        return []              # cheap pre-filter; the parse below decides
+    found = []
+    for _, cell in etree.iterparse(io.BytesIO(data), tag=M + "c"):
+        if cell.get("t") == "e":
+            found.append((sheet, cell.get("r", ""), cell.findtext(M + "v") or "#FEHLER"))
+        cell.clear()
     return found

@@ -15,6 +15,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from xml.parsers import expat
 from dataclasses import dataclass
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")      # zipfile.structFileHeader
@@ -48,6 +49,18 @@ def _check_crc(info: zipfile.ZipInfo, raw: bytes) -> None:
         return                  # other methods: zipfile refuses them when reading
     if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
         raise zipfile.BadZipFile(f"Prüfsumme von {info.filename} stimmt nicht")
+    if info.filename.endswith((".xml", ".rels")) and len(content) <= WELL_FORMED_UP_TO:
+        try:
+            expat.ParserCreate().Parse(content, True)
+        except expat.ExpatError as exc:
+            raise zipfile.BadZipFile(f"{info.filename} ist kein gültiges XML "
+                                     f"(Zeile {exc.lineno}, Spalte {exc.offset})") from exc
+
+
+# XML parts up to this size are parsed once when copied (a few milliseconds each). A
+# larger one is a sheet of many rows, and parsing it would cost a second: there the
+# checksum must do (and calamine has parsed the sheets kundenbuch reads).
+WELL_FORMED_UP_TO = 8 << 20
 
 
 @dataclass
