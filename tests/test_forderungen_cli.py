@@ -86,7 +86,8 @@ def _worked_example_book(make_book, **settings):
 
 
 def test_interest_and_status_cells(cli, make_book):
-    path = _worked_example_book(make_book)
+    # An agreed due date: default the day after it (§ 286 Abs. 2 Nr. 1 BGB).
+    path = _worked_example_book(make_book, zahlungsziel_vereinbart="ja")
     assert cli("forderungen", path, "--stichtag", "2025-07-31").exit_code == 0
     first, second = read_book(path).rechnungen
     # default 31.5.–31.7.2025: 1 day + 30 days at 11.27 %, 31 days at 10.27 %

@@ -16,7 +16,10 @@ from kundenbuch.book.schema import BASISZINS_HISTORIE, STUFEN_DEFAULTS
 
 RATES = [BaseRate(date.fromisoformat(day), Decimal(str(p))) for day, p in BASISZINS_HISTORIE]
 TIERS = [Record("Stufen", i + 2, dict(row), {}) for i, row in enumerate(STUFEN_DEFAULTS)]
-TERMS = Terms(bundesland="NW", zahlungsziel_tage=14, mahngebuehr=Decimal("2.50"))
+# Agreed due dates: default the day after them, as the interest tests below assume (the
+# other ways into default are in test_verzug.py).
+TERMS = Terms(bundesland="NW", zahlungsziel_tage=14, mahngebuehr=Decimal("2.50"),
+              due_date_agreed=True)
 
 
 def client(kind="Gewerbe", **values):
@@ -125,15 +128,6 @@ def test_flat_fee_for_businesses_only_and_once():
     assert business.flat_fee == FLAT_FEE_BUSINESS == Decimal("40.00")
     assert consumer.flat_fee == Decimal("0.00")
     assert consumer.interest < business.interest
-
-
-def test_default_from_first_reminder_setting():
-    terms = Terms(verzug_ab="Erinnerung")
-    none_yet = state(date(2025, 7, 31), terms=terms)
-    assert none_yet.interest == 0 and none_yet.flat_fee == 0
-    reminded = state(date(2025, 7, 31), invoice(mahnstufe=1, gemahnt_am=date(2025, 7, 1)),
-                     terms=terms)
-    assert reminded.periods[0].first_day == date(2025, 7, 2)
 
 
 # --- dunning ladder --------------------------------------------------------------------

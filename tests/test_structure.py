@@ -1,5 +1,7 @@
-"""The package's shape: the import rule between its folders, and the restructuring of
-issue #16 that changed no output.
+"""The package's shape: the import rule between its folders and the module names.
+
+(The comparison of a month-end with the output before the restructuring of #16 was
+retired with #19, whose legal rules change the output on purpose.)
 
 The import rule (README, "Für Entwickler"): the pure folders rules/ and checks/ never
 reach a file format or an adapter, and reports/ builds sheets as data, not XML. A rule
@@ -8,18 +10,11 @@ that needs a file format is telling you it belongs in an adapter.
 from __future__ import annotations
 
 import ast
-import os
 import re
 import shutil
-import subprocess
 import sys
-import tarfile
-import zipfile
-from io import BytesIO
 from pathlib import Path
 
-import pytest
-from kundenbuch import api
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "scripts" / "kundenbuch"
@@ -129,82 +124,3 @@ def test_module_names_are_english():
     offenders = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
                  if german.search(p.stem) and p.stem not in allowed]
     assert offenders == []
-
-
-# --- The restructuring of #16 changed no output -------------------------------------
-
-BASELINE = "660f9a9"     # main before the restructuring
-# What changed on purpose since BASELINE; a later change that alters the month-end's
-# output on purpose adds itself here.
-CHANGED_ON_PURPOSE = {
-    ".lock": "the run lock in sicherung/ (#17)",
-    ".festschreibung.json": "the copy of the Festschreibung register (#17)",
-    ":xl/charts/": "series with their own colours (#17: a book without theme)",
-}
-MONTH_END = ("import sys\nfrom datetime import date, datetime\nfrom kundenbuch import api\n"
-             "api.monatsabschluss(sys.argv[1], date(2026, 10, 31), "
-             "datetime(2026, 11, 2, 9, 30))\n")
-# What legitimately differs between two runs of the same code: a letter's SHA-256 (its
-# zip carries the clock of the moment it was written) and the run's duration.
-VARYING = (re.compile(rb"<t>[0-9a-f]{64}</t>"), re.compile(rb"\d+\.\d s, kundenbuch"))
-
-
-def _baseline_scripts(target: Path) -> Path:
-    try:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar",
-                                  BASELINE, "scripts"], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        archive = None
-    if archive is None or archive.returncode != 0:
-        pytest.skip(f"der Vergleich braucht die Git-Geschichte mit {BASELINE} "
-                    "(hier nicht vorhanden, z. B. ein flacher Klon)")
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
-    return target / "scripts"
-
-
-def _month_end(scripts: Path, book: Path, folder: Path) -> Path:
-    folder.mkdir()
-    copy = folder / book.name
-    shutil.copy(book, copy)
-    shutil.copytree(REPO / "vorlagen", folder / "vorlagen")
-    done = subprocess.run([sys.executable, "-c", MONTH_END, str(copy)], cwd=folder,
-                          env={**os.environ, "PYTHONPATH": str(scripts)},
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return folder
-
-
-def _contents(folder: Path) -> dict:
-    """Every file the run left, as its parts' contents (zip files) or its bytes."""
-    result = {}
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        name = str(path.relative_to(folder))
-        if path.suffix in (".xlsx", ".docx"):
-            with zipfile.ZipFile(path) as package:
-                for part in package.namelist():
-                    if _changed_on_purpose(f"{name}:{part}"):
-                        continue
-                    data = package.read(part)
-                    for pattern in VARYING:
-                        data = pattern.sub(b"~", data)
-                    result[f"{name}:{part}"] = data
-        elif not _changed_on_purpose(name):
-            result[name] = path.read_bytes()
-    return result
-
-
-def _changed_on_purpose(name: str) -> bool:
-    return any(mark in name for mark in CHANGED_ON_PURPOSE)
-
-
-def test_month_end_on_the_demo_gives_the_same_files_as_before_the_restructuring(tmp_path):
-    old_scripts = _baseline_scripts(tmp_path / "vorher-code")
-    book = api.neu(tmp_path / "neu" / "kundenbuch.xlsx", with_demo=True)
-    before = _contents(_month_end(old_scripts, book, tmp_path / "vorher"))
-    after = _contents(_month_end(PACKAGE.parent, book, tmp_path / "nachher"))
-    assert sorted(after) == sorted(before)
-    assert [name for name in before if before[name] != after[name]] == []
-    assert any("/briefe/" in f"/{name}" for name in after)      # letters were made

@@ -365,6 +365,8 @@ def _read_table(spec, package, grids, findings):
     columns, extra = {}, {}
     for column in spec.columns:
         index = headers.pop(schema.header_key(column.header), None)
+        if index is None and column.optional:
+            continue                # read as empty: the rules know what empty means
         if index is None:
             findings.append(Finding(FEHLER, sheet_info.name, f"{column_letter(left)}{top}",
                                     f"Die Spalte „{column.header}“ fehlt in der Tabelle "
@@ -512,6 +514,7 @@ def _settings(rows: list[Record], findings) -> Settings:
         setting = schema.SETTINGS_BY_NAME.get(key)
         if setting is None:
             values[key] = record.raw.get("wert")     # the user's own settings stay
+            cells[key] = record.cell("einstellung")
             continue
         cells[setting.field] = record.cell("wert") if record.has_column("wert") else ""
         raw = record.raw.get("wert")

@@ -29,6 +29,8 @@ class Column:
     past_only: bool = False         # a date that cannot lie in the future
     number_format: str = ""         # overrides the kind's default format
     fills_empty: bool = False       # "in/out": the program fills it only where empty
+    # added in a later version: a book without it works as if it were empty (no Fehler)
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,16 @@ RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
            note="Datum der letzten Erinnerung oder Mahnung. " + _OUT),
     Column("Verzugszinsen", "verzugszinsen", MONEY, out=True, width=13,
            note="Gesetzliche Verzugszinsen bis zum Stichtag. " + _OUT),
+    # Added later, so at the end: older books have them there or not at all.
+    Column("Zahlungsziel vereinbart", "zahlungsziel_vereinbart", YESNO, choices=JANEIN,
+           width=12, optional=True,
+           note="ja = das Zahlungsziel ist mit dem Kunden vereinbart (§ 286 Abs. 2 Nr. 1 "
+                "BGB); leer = Einstellung „Zahlungsziel vereinbart“."),
+    Column("Verzugshinweis", "verzugshinweis", YESNO, choices=JANEIN, width=12,
+           optional=True,
+           note="ja = die Rechnung wies auf den Verzug 30 Tage nach Fälligkeit und Zugang "
+                "hin (§ 286 Abs. 3 BGB); leer = ja, wenn kundenbuch die Rechnung erstellt "
+                "hat."),
 ))
 
 TERMINE = TableSpec("Termine", "Termine", (
@@ -257,10 +269,13 @@ SETTINGS = (
             "Neue Zahlungsfrist in Erinnerungen und Mahnungen: Tage nach dem Briefdatum"),
     Setting("Mahngrenze", "mahngrenze", MONEY, 5.00,
             "Offene Beträge darunter werden nicht gemahnt"),
-    Setting("Verzugsbeginn", "verzugsbeginn", CHOICE, "Fälligkeit",
-            "Fälligkeit = Verzug ab dem Tag nach dem Zahlungsziel (§ 286 Abs. 2 BGB); "
-            "Erinnerung = erst ab dem Tag nach der ersten Zahlungserinnerung",
-            ("Fälligkeit", "Erinnerung")),
+    Setting("Zahlungsziel vereinbart", "zahlungsziel_vereinbart", YESNO, NO,
+            "ja = Zahlungsziele sind mit den Kunden vereinbart (Vertrag, AGB): Verzug ab "
+            "dem Tag danach (§ 286 Abs. 2 Nr. 1 BGB); nein = erst durch Mahnung oder 30 "
+            "Tage nach Fälligkeit und Zugang (§ 286 Abs. 1 und 3)", JANEIN),
+    Setting("Zugang nach Tagen", "zugang_nach_tagen", INT, 3,
+            "So viele Tage nach dem Briefdatum gilt ein Brief als zugegangen (auf den "
+            "nächsten Werktag verschoben, § 193 BGB)", limits=(0, 30)),
     Setting("Empfehlung Aufstieg ab", "empfehlung_aufstieg_ab", MONEY, 1000.00,
             "Bringen die von einem Kunden empfohlenen Kunden mindestens so viel Umsatz "
             "(12 Monate), steigt er eine Stufe auf"),

@@ -4,7 +4,7 @@ read_entry decompresses an entry in one step (see there). The standard library c
 only copy an entry by decompressing and compressing it again, which costs seconds on
 large workbooks and may change the compressed bytes; and it compresses a new entry
 only at the moment it writes it. Here an entry's compressed bytes are copied
-unchanged (copy_entry), and a new part can be compressed beforehand, in another
+unchanged (copy_entry, once its CRC and, for small XML, its syntax are checked), and a new part can be compressed beforehand, in another
 thread while the next part is being built (deflated), and written later
 (write_deflated). This does what ZipFile.writestr does internally, minus the
 compression. If the zipfile internals it relies on are ever missing, it falls back to
@@ -57,10 +57,11 @@ def _check_crc(info: zipfile.ZipInfo, raw: bytes) -> None:
                                      f"(Zeile {exc.lineno}, Spalte {exc.offset})") from exc
 
 
-# XML parts up to this size are parsed once when copied (a few milliseconds each). A
-# larger one is a sheet of many rows, and parsing it would cost a second: there the
-# checksum must do (and calamine has parsed the sheets kundenbuch reads).
-WELL_FORMED_UP_TO = 8 << 20
+# XML parts up to this size are parsed once when copied (milliseconds each). A larger
+# one is a sheet of many rows, and parsing it would cost a tenth of a second per 10 MB
+# on every run (measured on mittel): there the checksum must do, and calamine has
+# parsed the sheets kundenbuch reads.
+WELL_FORMED_UP_TO = 1 << 20
 
 
 @dataclass

@@ -53,6 +53,21 @@ def own_bank_account(book, stichtag):
                       "und Mahnungen brauchen eine Bankverbindung.")
 
 
+@check
+def retired_settings(book, stichtag):
+    """Verzugsbeginn (Fälligkeit/Erinnerung) went: § 286 BGB decides, with the facts the
+    new settings give."""
+    if schema.header_key("Verzugsbeginn") in book.settings.cells:
+        yield Finding(HINWEIS, SHEET, _where(book, schema.header_key("Verzugsbeginn")),
+                      "Die Einstellung „Verzugsbeginn“ gibt es nicht mehr; die Zeile kann "
+                      "weg. Der Verzug beginnt jetzt nach § 286 BGB am frühesten von: dem "
+                      "Tag nach einem vereinbarten Zahlungsziel (Einstellung „Zahlungsziel "
+                      "vereinbart“, je Rechnung die Spalte gleichen Namens), dem Tag nach "
+                      "Zugang einer Mahnung (Einstellung „Zugang nach Tagen“) und, bei "
+                      "Geschäftskunden oder mit Hinweis auf der Rechnung (Spalte "
+                      "„Verzugshinweis“), 30 Tage nach Fälligkeit und Zugang der Rechnung.")
+
+
 def half_year_start(day: date) -> date:
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 

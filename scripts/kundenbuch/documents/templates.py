@@ -33,7 +33,8 @@ PLACEHOLDERS = {
                  "girocode": "QR-Code für die Überweisung",
                  "verwendungszweck": "Verwendungszweck der Überweisung"},
 }
-DUNNING = {"posten": "Liste: rechnungsnr, rechnungsdatum, faellig, offen, zinsen, pauschale",
+DUNNING = {"posten": "Liste: rechnungsnr, rechnungsdatum, faellig, offen, zinsen, pauschale, "
+                     "verzug_seit, verzug_grund",
            "summe_offen": "", "summe_zinsen": "", "summe_pauschale": "", "gebuehren": "",
            "summe": "zu zahlender Gesamtbetrag", "frist": "neue Zahlungsfrist (Datum)",
            "stufe": "1 bis 4", "stufe_name": "Zahlungserinnerung … letzte Mahnung",
@@ -174,6 +175,11 @@ def _items_table(document):
     totals[0].text = "Summe"
     totals[3].text, totals[4].text, totals[5].text = (
         "{{ summe_offen|euro }}", "{{ summe_zinsen|euro }}", "{{ summe_pauschale|euro }}")
+    for line in ("{%p for p in posten if p.verzug_seit %}",
+                 "Rechnung {{ p.rechnungsnr }}: in Verzug seit {{ p.verzug_seit|datum }} "
+                 "({{ p.verzug_grund }}); ab diesem Tag laufen die Verzugszinsen.",
+                 "{%p endfor %}"):
+        document.add_paragraph(line)
     document.add_paragraph("{%p if gebuehren %}")
     document.add_paragraph("Mahngebühren: {{ gebuehren|euro }}")
     document.add_paragraph("{%p endif %}")

@@ -50,17 +50,21 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
         detail_rows.append([
             invoice["kundennr"], display_name(state.client), state.tier, state.number,
             invoice["rechnungsdatum"], state.effective_due, state.days_overdue, state.open,
+            state.default.since if state.default else None,
             state.interest, state.flat_fee, state.fees, LEVEL_NAMES[state.level_sent],
-            LEVEL_NAMES[state.next_level] if state.next_level else "", state.bucket])
+            LEVEL_NAMES[state.next_level] if state.next_level else "", state.bucket,
+            state.default.reason if state.default else ""])
         detail_links[(index, 3)] = sheet_link(invoice)
     details = ReportBlock([
         ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
         ReportColumn("Stufe", TEXT, 7), ReportColumn("Rechnungsnr", LINK, 13),
         ReportColumn("Rechnungsdatum", DATE, 14), ReportColumn("Fällig (Werktag)", DATE, 14),
         ReportColumn("Tage überfällig", INT, 13), ReportColumn("Offen", MONEY, 13),
+        ReportColumn("Verzug seit", DATE, 12),
         ReportColumn("Verzugszinsen", MONEY, 13), ReportColumn("Pauschale § 288", MONEY, 14),
         ReportColumn("Mahngebühren", MONEY, 13), ReportColumn("Letzter Brief", TEXT, 18),
-        ReportColumn("Fällig jetzt", TEXT, 18), ReportColumn("Altersklasse", TEXT, 13)],
+        ReportColumn("Fällig jetzt", TEXT, 18), ReportColumn("Altersklasse", TEXT, 13),
+        ReportColumn("Verzug, weil", TEXT, 60)],
         detail_rows, heading="Offene Rechnungen", links=detail_links)
     chart = ChartSpec("Offene Beträge nach Alter", block=0, category_column=0,
                       value_columns=[1], anchor="E3", y_title="Euro")

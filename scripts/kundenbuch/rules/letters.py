@@ -106,7 +106,11 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
         items = [{"rechnungsnr": s.number, "rechnungsdatum": s.invoice["rechnungsdatum"],
                   "faellig": s.effective_due, "offen": s.open,
                   "zinsen": s.interest if charged else ZERO,
-                  "pauschale": s.flat_fee if charged else ZERO} for s in states]
+                  "pauschale": s.flat_fee if charged else ZERO,
+                  # Mahnungen say since when and why interest runs (§ 286 BGB).
+                  "verzug_seit": s.default.since if charged and s.default else None,
+                  "verzug_grund": s.default.reason if charged and s.default else ""}
+                 for s in states]
         totals = {key: sum((i[key] for i in items), ZERO) for key in
                   ("offen", "zinsen", "pauschale")}
         fees = max(s.fees for s in states) if charged else ZERO

@@ -1,6 +1,18 @@
 """Invoice status, aging and the dunning ladder as of a Stichtag. Pure: no file I/O.
 
 Rules and their sources are in the README (section "Forderungen") and fachregeln.md.
+
+When default begins (§ 286 BGB): on the earliest of
+- the day after an agreed calendar due date (Abs. 2 Nr. 1): only where the due date was
+  agreed (the Rechnungen column "Zahlungsziel vereinbart", empty = the setting); a date
+  that only the invoice states is not agreed;
+- the day after receipt of a reminder sent on or after the due date (Abs. 1); receipt is
+  the letter date plus "Zugang nach Tagen", moved to a working day (§ 193). A level the
+  user typed (Mahnstufe, Gemahnt am) counts like a letter kundenbuch sent;
+- the day after the 30 days that follow due date and receipt of the invoice (Abs. 3):
+  always for business clients, for consumers only where the invoice pointed it out
+  (the column "Verzugshinweis", empty = ja where kundenbuch made the invoice document).
+The first day counted is the day after the event in each case (§ 187 Abs. 1 BGB).
 """
 from __future__ import annotations
 
@@ -20,7 +32,7 @@ BUCKETS = ("nicht fällig", "1–30 Tage", "31–60 Tage", "61–90 Tage", "> 90
 LEVEL_NAMES = {0: "keine", 1: "Zahlungserinnerung", 2: "1. Mahnung", 3: "2. Mahnung",
                4: "letzte Mahnung"}
 LAST_LEVEL = 4
-DEFAULT_FROM_DUE, DEFAULT_FROM_REMINDER = "Fälligkeit", "Erinnerung"
+THIRTY_DAYS = timedelta(days=30)         # § 286 Abs. 3 BGB
 # Used when a client has no tier or the Stufen table lacks the numbers.
 FALLBACK_REMINDER_DAYS, FALLBACK_INTERVAL_DAYS = 7, 14
 
@@ -33,15 +45,25 @@ class Terms:
     zahlungsziel_tage: int = 14
     mahngebuehr: Decimal = Decimal("1.50")
     mahngrenze: Decimal = Decimal("5.00")
-    verzug_ab: str = DEFAULT_FROM_DUE
+    due_date_agreed: bool = False       # Einstellungen "Zahlungsziel vereinbart"
+    receipt_days: int = 3               # Einstellungen "Zugang nach Tagen"
 
     @classmethod
     def from_settings(cls, settings) -> "Terms":
+        receipt = settings.get("zugang_nach_tagen", 3)
         return cls(settings.get("bundesland", "NW"), settings["zahltag"],
                    settings.get("zahlungsziel_tage", 14),
                    Decimal(settings.get("mahngebuehr", Decimal("1.50"))),
                    Decimal(settings.get("mahngrenze", Decimal("5.00"))),
-                   settings.get("verzugsbeginn", DEFAULT_FROM_DUE))
+                   settings.get("zahlungsziel_vereinbart") == schema.YES,
+                   3 if receipt is None else receipt)
+
+
+@dataclass(frozen=True)
+class Default:
+    """The first day in default and the rule that put the debtor there."""
+    since: date
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,7 @@ class InvoiceState:
     level_sent: int
     next_level: int                     # the letter due now; 0 = none
     fees: Decimal                       # dunning fees including the next letter
+    default: "Default | None" = None    # when and why default began (§ 286 BGB)
 
     @property
     def number(self) -> str:
@@ -156,12 +179,14 @@ def tier_rules(tiers, tier: str) -> TierRules:
 
 
 def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
-            first_reminders: dict | None = None) -> Summary:
-    """first_reminders: Rechnungsnr -> date of the first reminder (from the Protokoll),
-    needed when default begins with the first reminder."""
+            first_reminders: dict | None = None, documents_made=frozenset()) -> Summary:
+    """first_reminders: Rechnungsnr -> date of the first reminder (from the Protokoll);
+    documents_made: the Rechnungsnr whose invoice document kundenbuch produced (it
+    carries the notice of § 286 Abs. 3 BGB)."""
     by_number = {c["kundennr"]: c for c in clients if c["kundennr"]}
     states = [invoice_state(inv, by_number.get(inv["kundennr"]), tiers, base_rates, terms,
-                            stichtag, (first_reminders or {}).get(inv["rechnungsnr"]))
+                            stichtag, (first_reminders or {}).get(inv["rechnungsnr"]),
+                            inv["rechnungsnr"] in documents_made)
               for inv in invoices]
     summary = Summary(stichtag, states)
     for client in clients:
@@ -180,7 +205,8 @@ def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
 
 
 def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: date,
-                  first_reminder: date | None = None) -> InvoiceState:
+                  first_reminder: date | None = None,
+                  document_made: bool = False) -> InvoiceState:
     tier = tier_in_force(client)
     issued = invoice["rechnungsdatum"]
     due = invoice["faellig_am"]
@@ -206,7 +232,9 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     else:
         status = PARTLY_PAID if paid > ZERO else OPEN
     business = client is not None and client["kundenart"] == "Gewerbe"
-    default_start = _default_start(effective, terms, first_reminder, invoice)
+    default = default_begins(invoice, effective, terms, business, first_reminder,
+                             document_made)
+    default_start = default.since if default else None
     interest, periods = ZERO, []
     if default_start is not None and default_start <= stichtag:
         # A (partial) payment during default lowers the principal from its day on.
@@ -224,18 +252,46 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
                         still_open, status, overdue_days, interest, tuple(periods),
                         flat_fee, level_sent, next_level,
-                        _fees(next_level, level_sent, terms))
+                        _fees(next_level, level_sent, terms),
+                        default if in_default else None)
 
 
-def _default_start(effective, terms, first_reminder, invoice) -> date | None:
-    """The first day in default (§ 286 BGB)."""
+def _said(value, otherwise: bool) -> bool:
+    """A ja/nein input column: empty means the default given."""
+    return otherwise if value is None else value == schema.YES
+
+
+def received(sent: date, terms: Terms) -> date:
+    """The day a letter counts as received: its date plus "Zugang nach Tagen", moved to
+    the next working day (§ 193 BGB)."""
+    return next_working_day(sent + timedelta(days=terms.receipt_days), terms.bundesland)
+
+
+def default_begins(invoice, effective: date | None, terms: Terms, business: bool,
+                   first_reminder: date | None = None,
+                   document_made: bool = False) -> Default | None:
+    """The first day in default under § 286 BGB: the earliest of the three rules that
+    apply (see the module's docstring), or None while none does."""
     if effective is None:
         return None
-    if terms.verzug_ab == DEFAULT_FROM_REMINDER:
-        reminder = first_reminder or (invoice["gemahnt_am"] if invoice["mahnstufe"] == 1
-                                      else None)
-        return reminder + timedelta(days=1) if reminder else None
-    return effective + timedelta(days=1)
+    day = timedelta(days=1)
+    candidates = []
+    if _said(invoice.get("zahlungsziel_vereinbart"), terms.due_date_agreed):
+        candidates.append(Default(effective + day, f"vereinbartes Zahlungsziel "
+                                  f"{effective:%d.%m.%Y}, § 286 Abs. 2 Nr. 1 BGB"))
+    reminder = first_reminder or (invoice["gemahnt_am"] if invoice["mahnstufe"] else None)
+    if reminder is not None and reminder >= effective:
+        receipt = received(reminder, terms)
+        candidates.append(Default(receipt + day, f"Mahnung vom {reminder:%d.%m.%Y}, "
+                                  f"zugegangen am {receipt:%d.%m.%Y}, § 286 Abs. 1 BGB"))
+    notice = _said(invoice.get("verzugshinweis"), document_made)
+    issued = invoice["rechnungsdatum"]
+    if (business or notice) and issued is not None:
+        start = max(effective, received(issued, terms))
+        end = next_working_day(start + THIRTY_DAYS, terms.bundesland)
+        candidates.append(Default(end + day, f"30 Tage nach Fälligkeit und Zugang der "
+                                  f"Rechnung, am {end:%d.%m.%Y}, § 286 Abs. 3 BGB"))
+    return min(candidates, key=lambda c: c.since, default=None)
 
 
 def _next_level(invoice, client, tiers, tier, terms, stichtag, effective, still_open,

@@ -15,8 +15,10 @@ from ..documents.letters import (letter_folder, move_into_place, render_letters,
                                  staging_folder, template_folder)
 from ..rules import letters as letters_rules
 from ..rules import lock
+from ..rules.receivables import LEVEL_NAMES
 from .apply import WriteResult, check_writable, exclusive, write
 from .plan import CellWrite, Plan, RowAppend, protocol_row
+from .receivables import first_reminders
 
 
 @dataclass
@@ -110,6 +112,7 @@ def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
                                             value))
     base = Path(book.path).resolve().parent
     rows = _locks(book, letter_run.letters, now, stichtag, plan, seen)
+    rows += _typed_reminders(book, letter_run.letters, now)
     for letter, path in letter_run.files:
         rows.append(protocol_row(
             now, letter.protocol_kind, stichtag=stichtag, kundennr=letter.client["kundennr"],
@@ -119,6 +122,29 @@ def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
     if rows:
         plan.appends.append(RowAppend(schema.PROTOKOLL.table, rows))
     return plan
+
+
+def _typed_reminders(book, letters, now) -> list[dict]:
+    """A reminder the user typed (Mahnstufe, Gemahnt am) into the Protokoll before a
+    letter overwrites Gemahnt am: default may have begun with its receipt (§ 286 Abs. 1
+    BGB), and the next run must still know its date."""
+    known = first_reminders(book.records.get(schema.PROTOKOLL.table, []))
+    rows, done = [], set()
+    for letter in letters:
+        if letter.template not in letters_rules.DUNNING_TEMPLATES.values():
+            continue
+        for invoice in letter.invoices:
+            number, typed = invoice["rechnungsnr"], invoice["gemahnt_am"]
+            if (typed is None or not invoice["mahnstufe"] or number in done
+                    or (number in known and known[number] <= typed)):
+                continue
+            done.add(number)
+            rows.append(protocol_row(
+                now, LEVEL_NAMES[invoice["mahnstufe"]], stichtag=typed,
+                kundennr=invoice["kundennr"], rechnungen=number,
+                details="von Hand eingetragen (Mahnstufe und Gemahnt am); festgehalten, "
+                        "bevor der neue Brief Gemahnt am überschreibt"))
+    return rows
 
 
 def _locks(book, letters, now, stichtag, plan, seen) -> list[dict]:

@@ -10,6 +10,7 @@ from ..book import schema
 from ..book.reader import Book, read_book
 from ..checks.findings import Finding
 from ..reports.open_items import report
+from ..rules.letters import PROTOCOL_KIND
 from ..rules.receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
@@ -31,6 +32,13 @@ def first_reminders(protocol) -> dict:
     return found
 
 
+def invoice_documents(protocol) -> set:
+    """The Rechnungsnr whose invoice document kundenbuch made (the Protokoll lists them):
+    those carry the notice of § 286 Abs. 3 BGB."""
+    return {number.strip() for row in protocol if row["art"] == PROTOCOL_KIND["rechnung"]
+            for number in str(row["rechnungen"] or "").split(",") if number.strip()}
+
+
 def _date_of(timestamp) -> date | None:
     try:
         return datetime.strptime(str(timestamp)[:10], "%Y-%m-%d").date()
@@ -45,9 +53,10 @@ def computable(invoice) -> bool:
 
 
 def summarize(book, stichtag: date) -> Summary:
+    protocol = book.records.get(schema.PROTOKOLL.table, [])
     return compute([i for i in book.rechnungen if computable(i)], book.kunden, book.stufen,
                    book.base_rates, Terms.from_settings(book.settings), stichtag,
-                   first_reminders(book.records.get(schema.PROTOKOLL.table, [])))
+                   first_reminders(protocol), invoice_documents(protocol))
 
 
 def invoice_values(state) -> dict:

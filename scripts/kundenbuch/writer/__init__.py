@@ -9,9 +9,10 @@ Order of a write: refuse if Excel holds the file or it changed since it was read
 build the changed parts (a second thread decompresses the largest sheet to patch
 meanwhile and compresses each sheet part as soon as it is built: zlib releases the
 GIL), each data sheet verified against its original as soon as it is patched; write
-them to a temporary file in the same folder (in that thread) while the other changed
-parts are verified; verify the written file; back up the original into sicherung/;
-replace atomically.
+them to a temporary file in the same folder (in that thread, each copied part proven
+whole on the way) while the other changed parts are verified; verify the written file;
+back up the original into sicherung/ (the copy must be the book as read); look at its
+size and time once more (another program may have saved it); replace atomically.
 
 The parts, in the order a write uses them:
 - build: a plan into the set of changed parts; nothing is written there.
