@@ -23,7 +23,8 @@ def test_demo_written_back(cli, demo_path):
     for old, new in zip(before.rechnungen, book.rechnungen):
         expected = (old["netto"] * (100 + old["ust_satz"]) / 100).quantize(Decimal("0.01"))
         assert new["brutto"] == expected
-        assert new["status"] in ("offen", "teilbezahlt", "bezahlt", "überfällig", "storniert")
+        assert new["status"] in ("offen", "teilbezahlt", "bezahlt", "überfällig", "storniert",
+                                 "Verzugsschaden")
         if old["faellig_am"]:
             assert new["faellig_am"] == old["faellig_am"]       # typed dates stay
         else:
@@ -98,7 +99,9 @@ def test_interest_and_status_cells(cli, make_book):
     assert second["status"] == "überfällig"          # paid only on 5.8.
     assert second["faellig_am"] == date(2025, 7, 15)  # filled: 1.7. + 14 days
     assert cli("forderungen", path, "--stichtag", "2025-08-05").exit_code == 0
-    assert read_book(path).rechnungen[1]["status"] == "bezahlt"
+    # Paid on 5.8., in default since 16.7.: the interest until 4.8. and the flat fee
+    # stay owed (§ 288 BGB).
+    assert read_book(path).rechnungen[1]["status"] == "Verzugsschaden"
 
 
 def test_due_date_once_filled_is_never_moved(cli, make_book):

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kundenbuch.rules.interest import FLAT_FEE_BUSINESS
-from kundenbuch.rules.receivables import (CANCELLED, OPEN, OVERDUE, PAID, PARTLY_PAID, Terms,
-                                    compute, due_date, invoice_state)
+from kundenbuch.rules.receivables import (CANCELLED, LATE_DAMAGES, OPEN, OVERDUE, PAID,
+                                          PARTLY_PAID, Terms, compute, due_date,
+                                          invoice_state)
 from kundenbuch.book.records import BaseRate, Record
 from kundenbuch.book.schema import BASISZINS_HISTORIE, STUFEN_DEFAULTS
 
@@ -79,7 +80,7 @@ def test_bavaria_assumption_day_moves_the_due_date_there_only():
 def test_statuses():
     day = date(2025, 6, 30)
     assert state(day, invoice(storniert="ja")).status == CANCELLED
-    assert state(day, invoice(bezahlt_am=date(2025, 5, 20),
+    assert state(day, invoice(bezahlt_am=date(2025, 5, 16),       # on the due date
                               bezahlt_betrag=Decimal("1000.00"))).status == PAID
     assert state(date(2025, 5, 10), invoice(bezahlt_am=date(2025, 5, 8),
                                             bezahlt_betrag=Decimal("300"))).status == PARTLY_PAID
@@ -100,7 +101,7 @@ def test_payment_after_the_stichtag_counts_as_still_open_then():
     paid_later = invoice(bezahlt_am=date(2025, 8, 1), bezahlt_betrag=Decimal("1000.00"))
     then = state(date(2025, 7, 31), paid_later)
     assert then.status == OVERDUE and then.open == Decimal("1000.00")
-    assert state(date(2025, 8, 1), paid_later).status == PAID
+    assert state(date(2025, 8, 1), paid_later).status == LATE_DAMAGES   # paid late
 
 
 def test_worked_example_through_an_invoice():
@@ -167,11 +168,12 @@ def test_no_letter_for_blocked_paid_or_small_amounts(blocked):
 
 
 def test_fees_first_reminder_free_then_each_letter():
-    assert state(date(2025, 6, 30)).fees == 0                       # reminder due
+    consumer = client("Privat")                  # no flat fee to set them off against
+    assert state(date(2025, 6, 30), cl=consumer).fees == 0           # reminder due
     second = invoice(mahnstufe=1, gemahnt_am=date(2025, 6, 1))
-    assert state(date(2025, 6, 30), second).fees == Decimal("2.50")  # 1. Mahnung due
+    assert state(date(2025, 6, 30), second, consumer).fees == Decimal("2.50")  # 1. Mahnung
     third = invoice(mahnstufe=2, gemahnt_am=date(2025, 6, 20))
-    assert state(date(2025, 7, 30), third).fees == Decimal("5.00")
+    assert state(date(2025, 7, 30), third, consumer).fees == Decimal("5.00")
 
 
 def test_summary_buckets_and_letters_per_client():

@@ -64,7 +64,9 @@ QUELLEN = ("Empfehlung", "Website", "Netzwerk", "Messe", "Bestand", "Sonstiges")
 PHASEN = ("Erstkontakt", "Vertrauen", "Bedarfsanalyse", "Empfehlung", "Vertrag",
           "Umsetzung", "Betreuung", "Inaktiv")
 STUFEN = ("A", "B", "C")
-STATUS = ("offen", "teilbezahlt", "bezahlt", "überfällig", "storniert")
+# "Verzugsschaden": the principal is paid, but late: interest and the flat fee of
+# § 288 BGB stay owed (unless waived).
+STATUS = ("offen", "teilbezahlt", "bezahlt", "überfällig", "storniert", "Verzugsschaden")
 TERMINARTEN = ("Beratung", "Jahrescheck", "Rückruf", "Lieferfrist", "Steuertermin",
                "Fahrt", "Sonstiges")
 NEWSLETTER = ("Print", "E-Mail", "keiner")
@@ -130,7 +132,8 @@ RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
     Column("Brutto", "brutto", MONEY, out=True, width=12,
            note="Netto plus Umsatzsteuer. " + _OUT),
     Column("Status", "status", CHOICE, choices=STATUS, out=True, width=12,
-           note="offen, teilbezahlt, bezahlt, überfällig oder storniert. " + _OUT),
+           note="offen, teilbezahlt, bezahlt, überfällig, storniert oder Verzugsschaden "
+                "(spät bezahlt: Zinsen und Pauschale sind noch offen). " + _OUT),
     Column("Tage überfällig", "tage_ueberfaellig", INT, out=True, width=10,
            note="Tage nach dem Fälligkeitsdatum am Stichtag. " + _OUT),
     Column("Mahnstufe", "mahnstufe", CHOICE, choices=(0, 1, 2, 3, 4), out=True, width=10,
@@ -150,6 +153,10 @@ RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
            note="ja = die Rechnung wies auf den Verzug 30 Tage nach Fälligkeit und Zugang "
                 "hin (§ 286 Abs. 3 BGB); leer = ja, wenn kundenbuch die Rechnung erstellt "
                 "hat."),
+    Column("Verzugsschaden erlassen", "verzugsschaden_erlassen", YESNO, choices=JANEIN,
+           width=12, optional=True,
+           note="ja = Zinsen und Pauschale, die nach später Zahlung noch offen sind, werden "
+                "nicht verlangt (die Rechnung gilt als bezahlt)."),
 ))
 
 TERMINE = TableSpec("Termine", "Termine", (
@@ -267,6 +274,9 @@ SETTINGS = (
             "Gebühr ab der 1. Mahnung; die Zahlungserinnerung ist kostenlos"),
     Setting("Frist Mahnung Tage", "frist_mahnung_tage", INT, 10,
             "Neue Zahlungsfrist in Erinnerungen und Mahnungen: Tage nach dem Briefdatum"),
+    Setting("Pauschale anrechnen", "pauschale_anrechnen", YESNO, YES,
+            "ja = Gewerbekunden im Verzug zahlen den höheren Betrag von 40 € Pauschale und "
+            "Mahngebühren, nicht beide (§ 288 Abs. 5 Satz 3 BGB); nein = beides", JANEIN),
     Setting("Mahngrenze", "mahngrenze", MONEY, 5.00,
             "Offene Beträge darunter werden nicht gemahnt"),
     Setting("Zahlungsziel vereinbart", "zahlungsziel_vereinbart", YESNO, NO,

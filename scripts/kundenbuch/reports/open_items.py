@@ -66,10 +66,29 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
         ReportColumn("Fällig jetzt", TEXT, 18), ReportColumn("Altersklasse", TEXT, 13),
         ReportColumn("Verzug, weil", TEXT, 60)],
         detail_rows, heading="Offene Rechnungen", links=detail_links)
+    blocks = [total, by_tier, by_client, details]
+    if summary.late_damages:
+        late_rows, late_links = [], {}
+        for index, state in enumerate(summary.late_damages):
+            invoice = state.invoice
+            late_rows.append([invoice["kundennr"], display_name(state.client), state.number,
+                              invoice["bezahlt_am"], state.default.since, state.interest,
+                              state.flat_fee, state.fees,
+                              state.interest + state.flat_fee + state.fees])
+            late_links[(index, 2)] = sheet_link(invoice)
+        blocks.append(ReportBlock([
+            ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+            ReportColumn("Rechnungsnr", LINK, 13), ReportColumn("Bezahlt am", DATE, 12),
+            ReportColumn("Verzug seit", DATE, 12), ReportColumn("Verzugszinsen", MONEY, 13),
+            ReportColumn("Pauschale § 288", MONEY, 14), ReportColumn("Mahngebühren", MONEY, 13),
+            ReportColumn("Noch offen", MONEY, 13)], late_rows,
+            heading="Verzugsschaden: spät bezahlt, Zinsen und Pauschale noch offen "
+                    "(erlassen: Spalte „Verzugsschaden erlassen“ in Rechnungen)",
+            links=late_links))
     chart = ChartSpec("Offene Beträge nach Alter", block=0, category_column=0,
                       value_columns=[1], anchor="E3", y_title="Euro")
     return ReportSheet(
-        schema.OFFENE_POSTEN, [total, by_tier, by_client, details],
+        schema.OFFENE_POSTEN, blocks,
         title=[f"Offene Posten – Stichtag {summary.stichtag:%d.%m.%Y}",
                f"Stand {now:%d.%m.%Y %H:%M} · kundenbuch {version} · offen "
                f"{format_value(summary.open_total)}, davon überfällig "

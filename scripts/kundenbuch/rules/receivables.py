@@ -13,6 +13,12 @@ When default begins (§ 286 BGB): on the earliest of
   always for business clients, for consumers only where the invoice pointed it out
   (the column "Verzugshinweis", empty = ja where kundenbuch made the invoice document).
 The first day counted is the day after the event in each case (§ 187 Abs. 1 BGB).
+
+What may be charged (§ 288 BGB): interest from that day; a business debtor also owes the
+40 € flat fee once, set off against the dunning fees (Abs. 5 Satz 3: the larger of the
+two, not both, unless "Pauschale anrechnen" is nein). The first reminder is free. Paid
+late in full, the interest up to the day before the payment and the flat fee stay owed:
+the status "Verzugsschaden", until the user waives it ("Verzugsschaden erlassen").
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ from .interest import (FLAT_FEE_BUSINESS, SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
                        default_interest)
 from .workdays import next_working_day
 
-OPEN, PARTLY_PAID, PAID, OVERDUE, CANCELLED = schema.STATUS
+OPEN, PARTLY_PAID, PAID, OVERDUE, CANCELLED, LATE_DAMAGES = schema.STATUS
 BUCKETS = ("nicht fällig", "1–30 Tage", "31–60 Tage", "61–90 Tage", "> 90 Tage")
 LEVEL_NAMES = {0: "keine", 1: "Zahlungserinnerung", 2: "1. Mahnung", 3: "2. Mahnung",
                4: "letzte Mahnung"}
@@ -47,6 +53,7 @@ class Terms:
     mahngrenze: Decimal = Decimal("5.00")
     due_date_agreed: bool = False       # Einstellungen "Zahlungsziel vereinbart"
     receipt_days: int = 3               # Einstellungen "Zugang nach Tagen"
+    flat_fee_covers_fees: bool = True   # Einstellungen "Pauschale anrechnen"
 
     @classmethod
     def from_settings(cls, settings) -> "Terms":
@@ -56,7 +63,8 @@ class Terms:
                    Decimal(settings.get("mahngebuehr", Decimal("1.50"))),
                    Decimal(settings.get("mahngrenze", Decimal("5.00"))),
                    settings.get("zahlungsziel_vereinbart") == schema.YES,
-                   3 if receipt is None else receipt)
+                   3 if receipt is None else receipt,
+                   settings.get("pauschale_anrechnen") != schema.NO)
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,11 @@ class Summary:
     @property
     def open_items(self) -> list[InvoiceState]:
         return [s for s in self.invoices if s.open > ZERO and s.status != CANCELLED]
+
+    @property
+    def late_damages(self) -> list[InvoiceState]:
+        """Paid late in full: interest and flat fee still owed (§ 288 BGB)."""
+        return [s for s in self.invoices if s.status == LATE_DAMAGES]
 
     @property
     def open_total(self) -> Decimal:
@@ -221,7 +234,17 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     still_open = max(ZERO, total - paid)
     level_sent = invoice["mahnstufe"] or 0
     cancelled = invoice["storniert"] == schema.YES
+    business = client is not None and client["kundenart"] == "Gewerbe"
+    default = default_begins(invoice, effective, terms, business, first_reminder,
+                             document_made)
+    default_start = default.since if default else None
     if cancelled or still_open <= ZERO:     # paid, or a credit note (Netto <= 0)
+        if not cancelled and total > ZERO:
+            late = _late_damages(invoice, client, tier, due, computed, effective, total,
+                                 paid, paid_on, level_sent, default, business, base_rates,
+                                 terms)
+            if late is not None:
+                return late
         status = CANCELLED if cancelled else PAID
         fees = _fees(0, level_sent, terms)
         return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
@@ -231,10 +254,6 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
         status = OVERDUE
     else:
         status = PARTLY_PAID if paid > ZERO else OPEN
-    business = client is not None and client["kundenart"] == "Gewerbe"
-    default = default_begins(invoice, effective, terms, business, first_reminder,
-                             document_made)
-    default_start = default.since if default else None
     interest, periods = ZERO, []
     if default_start is not None and default_start <= stichtag:
         # A (partial) payment during default lowers the principal from its day on.
@@ -252,8 +271,37 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
                         still_open, status, overdue_days, interest, tuple(periods),
                         flat_fee, level_sent, next_level,
-                        _fees(next_level, level_sent, terms),
+                        _charged(_fees(next_level, level_sent, terms), flat_fee, terms),
                         default if in_default else None)
+
+
+def _late_damages(invoice, client, tier, due, computed, effective, total, paid, paid_on,
+                  level_sent, default, business, base_rates, terms) -> InvoiceState | None:
+    """Paid in full, but after default began: the interest up to the day before the
+    payment and the flat fee stay owed (§§ 286, 288 BGB), unless the user waived them
+    (Rechnungen column "Verzugsschaden erlassen"). None when nothing is owed."""
+    waived = invoice.get("verzugsschaden_erlassen") == schema.YES
+    if waived or default is None or paid_on is None or paid_on <= default.since:
+        return None
+    surcharge = SURCHARGE_BUSINESS if business else SURCHARGE_CONSUMER
+    interest, periods = default_interest(default.since, paid_on - timedelta(days=1),
+                                         [(default.since, total)], base_rates, surcharge)
+    flat_fee = FLAT_FEE_BUSINESS if business else ZERO
+    if interest <= ZERO and flat_fee <= ZERO:
+        return None
+    fees = _charged(_fees(0, level_sent, terms), flat_fee, terms)
+    return InvoiceState(invoice, client, tier, due, computed, effective, total, paid, ZERO,
+                        LATE_DAMAGES, None, interest, tuple(periods), flat_fee, level_sent,
+                        0, fees, default)
+
+
+def _charged(fees: Decimal, flat_fee: Decimal, terms: Terms) -> Decimal:
+    """Dunning fees still charged beside the flat fee: § 288 Abs. 5 Satz 3 BGB sets the
+    flat fee off against other costs of collection, so a business debtor pays the larger
+    of the two, not both (unless the setting "Pauschale anrechnen" is nein)."""
+    if flat_fee <= ZERO or not terms.flat_fee_covers_fees:
+        return fees
+    return max(ZERO, fees - flat_fee)
 
 
 def _said(value, otherwise: bool) -> bool:
