@@ -6,9 +6,10 @@ with signal 6 (no Python exception, no message). So the reader measures the rect
 from the sheet's XML first and refuses a sheet too large to hold, naming the far cell.
 
 Measured by hand on the raw XML (no parser: the part may be 100 MB): the last row
-number near the end of the part, the number of rows, and the column references of two
-letters or more (beyond column Z; rare in a book of tables, so cheap to collect). The dimension element is not trusted: it is
-whatever the writing program put there.
+number near the end of the part (or the number of rows, where they carry none), and
+the column references of two letters or more (beyond column Z; rare in a book of
+tables, so cheap to collect). The dimension element is not trusted: it is whatever the
+writing program put there.
 """
 from __future__ import annotations
 
