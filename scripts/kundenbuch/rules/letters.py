@@ -193,12 +193,18 @@ def annual_check_letters(promises, protocol, settings, stichtag, skip_rows=froze
     return letters
 
 
+def invoice_documents(protocol) -> set:
+    """The Rechnungsnr whose invoice document kundenbuch made (the Protokoll lists them):
+    those carry the notice of § 286 Abs. 3 BGB."""
+    return {number.strip() for row in protocol if row["art"] == PROTOCOL_KIND["rechnung"]
+            for number in str(row["rechnungen"] or "").split(",") if number.strip()}
+
+
 def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None,
                     skip_rows=frozenset()):
     """Invoices dated in the Stichtag's month (up to it) that were not issued yet; or
     exactly the one asked for."""
-    issued = {n.strip() for row in protocol if row["art"] == PROTOCOL_KIND["rechnung"]
-              for n in str(row["rechnungen"] or "").split(",")}
+    issued = invoice_documents(protocol)
     by_number = {c["kundennr"]: c for c in clients}
     small_business = settings.get("kleinunternehmer") == schema.YES
     letters = []

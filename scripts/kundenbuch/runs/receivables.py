@@ -10,7 +10,7 @@ from ..book import schema
 from ..book.reader import Book, read_book
 from ..checks.findings import Finding
 from ..reports.open_items import report
-from ..rules.letters import PROTOCOL_KIND
+from ..rules.letters import invoice_documents
 from ..rules.receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
@@ -30,13 +30,6 @@ def first_reminders(protocol) -> dict:
             if number and day and (number not in found or day < found[number]):
                 found[number] = day
     return found
-
-
-def invoice_documents(protocol) -> set:
-    """The Rechnungsnr whose invoice document kundenbuch made (the Protokoll lists them):
-    those carry the notice of § 286 Abs. 3 BGB."""
-    return {number.strip() for row in protocol if row["art"] == PROTOCOL_KIND["rechnung"]
-            for number in str(row["rechnungen"] or "").split(",") if number.strip()}
 
 
 def _date_of(timestamp) -> date | None:
