@@ -11,6 +11,7 @@ through the API (as typing would: dates as date serials with a date format), and
 saves the book in its own xlsx writer ("Calc MS Excel 2007 XML"), replacing it.
 """
 import json
+import os
 import subprocess
 import sys
 import time
@@ -51,7 +52,8 @@ def _date_format(document) -> int:
 
 
 def edit(book: Path, edits: list, profile: Path) -> None:
-    pipe = f"kundenbuch_test_{profile.name}"
+    # The process id in the name: two test runs at once must not share one LibreOffice.
+    pipe = f"kundenbuch_test_{os.getpid()}_{profile.name}"
     office = subprocess.Popen(
         ["soffice", f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
          "--invisible", "--norestore", f"--accept=pipe,name={pipe};urp;"])
