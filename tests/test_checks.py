@@ -175,19 +175,6 @@ def test_long_payment_term_between_businesses(make_book):
     assert ("long_business_payment_term", "Rechnungen!H3", "Warnung") not in found
 
 
-def test_claims_close_to_limitation(make_book):
-    path = make_book(kunden=[client(1)], rechnungen=[
-        invoice(1, rechnungsdatum=date(2023, 5, 2)),                 # open, ends 31.12.2026
-        invoice(2, rechnungsdatum=date(2023, 5, 3), bezahlt_am=date(2023, 6, 1),
-                bezahlt_betrag=595.0)])
-    assert "claims_near_limitation" not in rules(path)      # still months away
-    found = findings(path, date(2026, 11, 20))
-    assert ("claims_near_limitation", "Rechnungen!C2", "Warnung") in found
-    assert ("claims_near_limitation", "Rechnungen!C3", "Warnung") not in found
-    assert ("claims_near_limitation", "Rechnungen!C2", "Warnung") in findings(
-        path, date(2027, 2, 1))            # by then already time-barred
-
-
 def test_base_rate_table_older_than_half_year(make_book):
     path = make_book(kunden=[client(1)],
                      basiszins=[{"gueltig_ab": date(2026, 1, 1), "prozent": 1.27}])
@@ -302,10 +289,17 @@ def test_own_iban_checked_and_required_for_invoices(make_book):
 
 
 def test_pay_day_must_be_a_day_of_the_month(make_book, cli):
-    """Out of its range a number setting is refused as the book is read (the limits in
-    the schema), naming its cell: computing with it would make dates overflow."""
+    """Out of its range a number setting is a Fehler at its cell in `pruefen`, among all
+    other findings; a command that computes dates refuses it (the limits in the
+    schema): a default in its place would write wrong due dates for good."""
     path = make_book(kunden=[client(1)], settings={"zahltag": 32})
-    result = cli("pruefen", path)
-    assert result.exit_code == 2
+    result = cli("pruefen", path, "--json")
+    assert result.exit_code == 1
+    found = json.loads(result.output)
+    assert {"schwere": "Fehler", "adresse": "Einstellungen!B16"} in [
+        {k: f[k] for k in ("schwere", "adresse")} for f in found]
+    assert any("32 geht nicht; erlaubt sind 1 bis 31" in f["meldung"] for f in found)
+    refused = cli("forderungen", path, "--stichtag", "2026-06-20")
+    assert refused.exit_code == 2
     assert "Einstellung Zahltag (Einstellungen!B16): 32 geht nicht; erlaubt sind 1 bis 31" in (
-        " ".join(result.output.split()))
+        " ".join(refused.output.split()))

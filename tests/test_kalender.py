@@ -38,10 +38,10 @@ def test_quarterly_vat_and_income_tax_dates_of_a_year():
 
 def test_monthly_with_extension_one_month_later():
     found = {d.title: d.original for d in tax_deadlines(2026, settings(
-        ust_voranmeldung="monatlich", dauerfristverlaengerung="ja"))}
+        voranmeldung="monatlich", dauerfristverlaengerung="ja"))}
     assert found["USt-Voranmeldung 01/2026"] == date(2026, 3, 10)
     assert found["USt-Voranmeldung 11/2025"] == date(2026, 1, 10)
-    assert len([t for t in found if t.startswith("USt")]) == 12
+    assert len([t for t in found if t.startswith("USt-Voranmeldung")]) == 12
 
 
 def test_small_business_files_no_vat_returns():
@@ -56,11 +56,14 @@ def test_trade_tax_on_sunday_moves_to_monday():
     assert found["GewSt-Vorauszahlung Q1/2026"].day == date(2026, 2, 16)   # 15.2. Sunday
 
 
-@pytest.mark.parametrize("state, expected", [("BY", date(2025, 8, 18)),
-                                             ("NW", date(2025, 8, 15))])
-def test_assumption_day_is_a_holiday_in_bavaria_only(state, expected):
-    assert next_working_day(date(2025, 8, 15), state) == expected
-    assert (holiday_name(date(2025, 8, 15), state) is not None) == (state == "BY")
+@pytest.mark.parametrize("state, local, expected", [
+    ("BY", ((8, 15),), date(2025, 8, 18)),      # a Bavarian municipality that keeps it
+    ("BY", (), date(2025, 8, 15)),               # one that does not (or not said)
+    ("NW", (), date(2025, 8, 15))])
+def test_assumption_day_counts_only_where_feiertage_zusaetzlich_lists_it(state, local,
+                                                                         expected):
+    assert next_working_day(date(2025, 8, 15), state, local) == expected
+    assert (holiday_name(date(2025, 8, 15), state, local) is not None) == bool(local)
 
 
 def test_reformation_day_depends_on_the_state():
@@ -117,8 +120,64 @@ def test_every_state_has_the_holidays_the_library_gives():
     from kundenbuch.book.schema import BUNDESLAENDER
     from kundenbuch.rules.workdays import _holidays
     for state in BUNDESLAENDER + ("",):
-        categories = ("public", "catholic") if state == "BY" else ("public",)
         for year in (2024, 2026, 2027):
             expected = holidays.country_holidays("DE", subdiv=state or None, years=year,
-                                                 language="de", categories=categories)
+                                                 language="de")
             assert dict(_holidays(state, year)) == dict(expected), (state, year)
+
+
+# --- Lohnsteuer, Sondervorauszahlung, local holidays (fachregeln.md, Calendar) ------------
+
+@pytest.mark.parametrize("period, expected", [
+    ("monatlich", [date(2027, m, 10) for m in range(1, 13)]),
+    ("vierteljährlich", [date(2027, 1, 10), date(2027, 4, 10), date(2027, 7, 10),
+                         date(2027, 10, 10)]),
+    ("jährlich", [date(2027, 1, 10)]),
+    ("keine", [])])
+def test_lohnsteuer_anmeldung_on_the_10th_after_each_period_section_41a_estg(period,
+                                                                             expected):
+    found = [d for d in tax_deadlines(2027, settings(lohnsteuer_anmeldung=period))
+             if d.title.startswith("Lohnsteuer")]
+    assert [d.original for d in found] == expected
+    if period == "jährlich":
+        # 10.1.2027 is a Sunday: the return for 2026 is due on Monday 11.1.
+        assert [(d.title, d.day) for d in found] == [("Lohnsteuer-Anmeldung 2026",
+                                                      date(2027, 1, 11))]
+
+
+def test_lohnsteuer_anmeldung_is_off_by_default():
+    assert not [d for d in tax_deadlines(2027, settings()) if "Lohnsteuer" in d.title]
+
+
+def test_sondervorauszahlung_is_labelled_only_for_monthly_filers_with_extension():
+    monthly = [d for d in tax_deadlines(2026, settings(
+        voranmeldung="monatlich", dauerfristverlaengerung="ja"))
+        if "Sondervorauszahlung" in d.title]
+    assert [(d.original, d.title) for d in monthly] == [(date(2026, 2, 10),
+        "USt-Sondervorauszahlung 2026 (Dauerfristverlängerung, § 48 UStDV)")]
+    for other in (settings(voranmeldung="vierteljährlich", dauerfristverlaengerung="ja"),
+                  settings(voranmeldung="monatlich"),
+                  settings(voranmeldung="monatlich", dauerfristverlaengerung="ja",
+                           kleinunternehmer="ja")):
+        assert not [d for d in tax_deadlines(2026, other) if "Sondervoraus" in d.title]
+
+
+def test_feiertage_zusaetzlich_move_tax_dates_too():
+    # GewSt Q3/2025 on Friday 15.8.2025: in a municipality keeping Mariä Himmelfahrt
+    # it is due on Monday 18.8.
+    def gewst(**values):
+        found = {d.title: d for d in tax_deadlines(2025, settings(
+            gewst_vorauszahlung="ja", bundesland="BY", **values))}
+        return found["GewSt-Vorauszahlung Q3/2025"].day
+    assert gewst() == date(2025, 8, 15)
+    assert gewst(feiertage_zusaetzlich="15.08.") == date(2025, 8, 18)
+    # Augsburg's Friedensfest on Friday 8.8.2025 moves a payment deadline
+    assert next_working_day(date(2025, 8, 8), "BY", ((8, 8),)) == date(2025, 8, 11)
+
+
+def test_feiertage_zusaetzlich_is_read_as_day_and_month():
+    from kundenbuch.rules.workdays import parse_local_holidays
+    assert parse_local_holidays("15.08.; 08.08.") == (((8, 15), (8, 8)), [])
+    assert parse_local_holidays("15.8, 15.08.2026") == (((8, 15),), [])
+    assert parse_local_holidays("31.02.; Himmelfahrt") == ((), ["31.02.", "Himmelfahrt"])
+    assert parse_local_holidays(None) == ((), [])

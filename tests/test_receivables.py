@@ -67,9 +67,12 @@ def test_due_date_on_weekend_or_holiday_moves_to_next_working_day(due, stichtag,
     assert result.status == (OVERDUE if days else OPEN)
 
 
-def test_bavaria_assumption_day_moves_the_due_date_there_only():
+def test_bavaria_assumption_day_moves_the_due_date_where_it_is_a_local_holiday():
     due = date(2025, 8, 15)                       # a Friday
-    bavaria = state(date(2025, 8, 18), invoice(faellig_am=due), terms=Terms(bundesland="BY"))
+    bavaria = state(date(2025, 8, 18), invoice(faellig_am=due),
+                    terms=Terms(bundesland="BY", local_holidays=((8, 15),)))
+    not_said = state(date(2025, 8, 18), invoice(faellig_am=due), terms=Terms(bundesland="BY"))
+    assert not_said.effective_due == date(2025, 8, 15)
     berlin = state(date(2025, 8, 18), invoice(faellig_am=due), terms=Terms(bundesland="BE"))
     assert bavaria.effective_due == date(2025, 8, 18)
     assert berlin.effective_due == date(2025, 8, 15)

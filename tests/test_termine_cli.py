@@ -81,3 +81,46 @@ def test_appointment_checks_in_pruefen(cli, make_book):
     assert ("trip_without_km", "Termine!H7", "Warnung") in found
     assert ("missed_delivery_deadline", "Termine!A8", "Fehler") in found
     assert result.exit_code == 1
+
+
+def test_tax_dates_with_payroll_extension_and_a_local_holiday_in_a_bavarian_book(cli,
+                                                                                make_book):
+    path = make_book(settings={"bundesland": "Bayern", "feiertage_zusaetzlich": "15.08.",
+                               "lohnsteuer_anmeldung": "monatlich",
+                               "voranmeldung": "monatlich", "dauerfristverlaengerung": "ja",
+                               "gewst_vorauszahlung": "ja"})
+    result = cli("termine", path, "--stichtag", "2025-01-02", "--steuertermine", "2025")
+    assert result.exit_code == 0, result.output
+    tax = {t["betreff"]: t["datum"] for t in read_book(path).termine
+           if t["art"] == "Steuertermin"}
+    assert len([t for t in tax if t.startswith("Lohnsteuer-Anmeldung")]) == 12
+    assert tax["Lohnsteuer-Anmeldung 07/2025"] == date(2025, 8, 11)    # 10.8. a Sunday
+    assert tax["USt-Sondervorauszahlung 2025 (Dauerfristverlängerung, § 48 UStDV)"] == (
+        date(2025, 2, 10))
+    assert tax["GewSt-Vorauszahlung Q3/2025"] == date(2025, 8, 18)     # 15.8. local holiday
+
+
+def test_a_bavarian_book_without_local_holidays_gets_a_hint(cli, make_book):
+    path = make_book(settings={"bundesland": "BY"})
+    found = json.loads(cli("pruefen", path, "--stichtag", "2026-01-10", "--json").output)
+    hint = [f for f in found if f["regel"] == "local_holiday_setting"]
+    assert [f["schwere"] for f in hint] == ["Hinweis"]
+    assert "Feiertage zusätzlich" in hint[0]["meldung"] and "15.08." in hint[0]["meldung"]
+    listed = make_book("mit.xlsx", settings={"bundesland": "BY",
+                                              "feiertage_zusaetzlich": "15.08."})
+    found = json.loads(cli("pruefen", listed, "--stichtag", "2026-01-10", "--json").output)
+    assert not [f for f in found if f["regel"] == "local_holiday_setting"]
+    broken = make_book("kaputt.xlsx", settings={"feiertage_zusaetzlich": "15.08.; Kirmes"})
+    found = json.loads(cli("pruefen", broken, "--stichtag", "2026-01-10", "--json").output)
+    assert [(f["schwere"], "Kirmes" in f["meldung"]) for f in found
+            if f["regel"] == "local_holiday_setting"] == [("Fehler", True)]
+
+
+def test_a_book_with_the_older_setting_name_ust_voranmeldung_still_counts(cli, make_book):
+    import openpyxl
+    path = make_book(settings={"voranmeldung": "monatlich"})
+    book = openpyxl.load_workbook(path)
+    row = next(r for r in book["Einstellungen"].iter_rows() if r[0].value == "Voranmeldung")
+    row[0].value = "USt-Voranmeldung"
+    book.save(path)
+    assert read_book(path).settings["voranmeldung"] == "monatlich"

@@ -622,6 +622,12 @@ def print_receivables(summary) -> None:
     table.add_row("[bold]Summe[/]", f"[bold]{format_value(summary.open_total)}[/]")
     console.print(table)
     console.print(f"Davon überfällig: [bold]{format_value(summary.overdue_total)}[/]")
+    barred = [s for s in summary.open_items if s.time_barred]
+    if barred:
+        console.print(f"[yellow]Verjährt[/] (keine Mahnung mehr, §§ 195, 199 BGB): "
+                      + ", ".join(f"{s.number} seit {s.time_barred:%d.%m.%Y}"
+                                  for s in barred[:TERMINAL_ROWS])
+                      + (" …" if len(barred) > TERMINAL_ROWS else ""), highlight=False)
     letters = summary.letters_due()
     if not letters:
         console.print("Keine Zahlungserinnerung oder Mahnung fällig.")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import math
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from . import schema
 
 EXCEL_EPOCH = date(1899, 12, 30)
 CENT = Decimal("0.01")
+FLOAT_NOISE = Decimal("1e-9")
 # Dates and whole numbers a customer book can mean. Beyond them a value is a typo, and
 # the date arithmetic of the rules (due dates, reminders, years ahead) would overflow.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
@@ -26,14 +27,19 @@ def is_empty(value) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def _money_of_float(value: float) -> Decimal:
-    return Decimal(repr(value)).quantize(CENT)
+def money_parts(value: float) -> tuple[Decimal, bool]:
+    """(euros rounded half up to cents, whether the value had more than two decimals).
+    Through repr to avoid 0.1 noise, and rounded to 1e-9 first: a sum Excel stored as
+    0.30000000000000004 has two decimals, not seventeen. Cached: the same prices come
+    back again and again."""
+    exact = Decimal(repr(value)).quantize(FLOAT_NOISE)
+    money = exact.quantize(CENT, rounding=ROUND_HALF_UP)    # kaufmännisch
+    return money, money != exact
 
 
 def to_money(value) -> Decimal:
-    """Euros as Decimal with two places; floats go through repr to avoid 0.1 noise.
-    Cached: the same prices come back again and again."""
-    return _money_of_float(float(value))
+    """Euros as Decimal with two places, rounded half up (kaufmännisch)."""
+    return money_parts(float(value))[0]
 
 
 def serial_date(kind: str, value):
@@ -117,9 +123,15 @@ def _money(value, _choices):
     if number is None:
         return None, f"„{value}“ ist kein Betrag; bitte als Zahl eingeben, z. B. 1234,56"
     try:
-        return to_money(number), None
+        money, more_decimals = money_parts(float(number))
     except InvalidOperation:
         return None, f"„{value}“ ist kein gültiger Betrag"
+    if more_decimals:
+        shown = f"{money:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        typed = f"{number:.15g}".replace(".", ",")
+        return money, (f"Betrag „{typed}“ hat mehr als zwei Nachkommastellen; gerechnet "
+                       f"wird mit {shown} € (kaufmännisch gerundet)")
+    return money, None
 
 
 def _float(value, _choices):

@@ -12,7 +12,7 @@ import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from schwifty import IBAN
 
@@ -151,7 +151,7 @@ def _invoices(rng, count, clients, stichtag):
         net = Decimal(price) * Decimal(rng.choice((1, 1, 1, 2, 3))) / Decimal(
             rng.choice((1, 1, 2)))
         rate = 7 if "Schulung" in service and rng.random() < 0.2 else 19
-        gross = (net * (100 + rate) / 100).quantize(Decimal("0.01"))
+        gross = (net * (100 + rate) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
         due = issued + timedelta(days=14)
         invoice = {"rechnungsnr": f"{issued.year}-{per_year[issued.year]:04d}",
                    "kundennr": client["kundennr"], "rechnungsdatum": issued,
@@ -171,7 +171,7 @@ def _invoices(rng, count, clients, stichtag):
             invoice["bezahlt_betrag"] = float(gross)
         elif roll < 0.03 + paid_share + partly_share:
             invoice["bezahlt_am"] = min(issued + timedelta(days=rng.randint(5, 25)), stichtag)
-            invoice["bezahlt_betrag"] = float((gross / 2).quantize(Decimal("0.01")))
+            invoice["bezahlt_betrag"] = float((gross / 2).quantize(Decimal("0.01"), ROUND_HALF_UP))
         if index == count - 1:
             invoice["mahnsperre"] = schema.YES
         invoices.append(invoice)

@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..checks.findings import FEHLER, HINWEIS, WARNUNG, Finding
 from . import schema
-from .convert import choice_lookup, convert, converter, is_empty, serial_date, to_money
+from .convert import choice_lookup, convert, converter, is_empty, money_parts, serial_date
 from .extent import too_large
 from .grid_fallback import read_grid
 from .lock_register import read_register
@@ -94,9 +94,11 @@ class Book:
         return self.records.get(schema.STUFEN_TABELLE.table, [])
 
 
-def read_book(path, allow_empty: bool = False) -> Book:
+def read_book(path, allow_empty: bool = False, refuse_settings: bool = True) -> Book:
     """Read the workbook; an empty one is refused unless allow_empty (for writer tests
-    on foreign files)."""
+    on foreign files). A setting every date depends on that cannot be used (a day count
+    out of its range, an unknown Bundesland) is refused too, unless refuse_settings is
+    false: `pruefen` lists it as a Fehler among all the others."""
     path = Path(path)
     package = open_package(path)
     fingerprint = Fingerprint.of(path)
@@ -113,7 +115,7 @@ def read_book(path, allow_empty: bool = False) -> Book:
         # searched when they are read (their XML is at hand then), the others here,
         # while records are made.
         errors = grids.submit(_error_cells, path, package, set(grids.pending))
-        book = build_book(path, package, fingerprint, grids, allow_empty)
+        book = build_book(path, package, fingerprint, grids, allow_empty, refuse_settings)
         try:
             book.error_cells = _in_sheet_order(package, errors.result(),
                                                grids.error_cells())
@@ -128,7 +130,8 @@ def _in_sheet_order(package, *found: list) -> list:
     return sorted((cell for cells in found for cell in cells), key=lambda c: order[c[0]])
 
 
-def build_book(path, package, fingerprint, grids, allow_empty=False) -> Book:
+def build_book(path, package, fingerprint, grids, allow_empty=False,
+               refuse_settings=True) -> Book:
     """Records from sheet grids: shared by the file reader and the live Excel reader."""
     found_in = {spec.table: [] for spec in schema.ALL_TABLES}
     read = {}
@@ -143,7 +146,13 @@ def build_book(path, package, fingerprint, grids, allow_empty=False) -> Book:
     if not locations and not allow_empty and grids.all_empty(package):
         raise UnreadableWorkbook(f"Die Arbeitsmappe {Path(path).name} ist leer. "
                                  "Eine neue legt „kundenbuch neu“ an.")
-    settings = _settings(records.pop(schema.EINSTELLUNGEN.table, []), findings)
+    unusable: list[Finding] = []
+    settings = _settings(records.pop(schema.EINSTELLUNGEN.table, []), findings, unusable)
+    if unusable and refuse_settings:
+        # Computing with a default in its place would write wrong due dates for good.
+        raise UnreadableWorkbook(" ".join(f.message.replace(":", f" ({f.address}):", 1)
+                                          for f in unusable)
+                                 + " Bitte korrigieren; die Mappe bleibt unverändert.")
     base_rates = sorted((BaseRate(r["gueltig_ab"], Decimal(str(r["prozent"])))
                          for r in records.pop(schema.BASISZINS.table, [])
                          if r["gueltig_ab"] and r["prozent"] is not None),
@@ -448,6 +457,11 @@ def _records(grid, top, bottom, spec, columns, sheet, raw_numbers, findings):
 _SLOW = object()          # a cell the column's fast way does not take
 
 
+def _fast_money(value: float):
+    money, more_decimals = money_parts(value)
+    return _SLOW if more_decimals else money
+
+
 def _fast_column(column, raw: list, raw_numbers: bool) -> list:
     """Converted values, with _SLOW where the converter must decide."""
     kind, slow = column.kind, _SLOW
@@ -457,7 +471,8 @@ def _fast_column(column, raw: list, raw_numbers: bool) -> list:
         return [v if type(v) is date else None if v == "" else slow for v in raw]
     if kind == schema.MONEY:
         # Beyond 10^15 € a Decimal cannot be rounded to cents; the converter reports it.
-        return [to_money(v) if type(v) is float and -1e15 < v < 1e15 else None if v == ""
+        # Amounts with more than two decimals go the slow way too, for their Warnung.
+        return [_fast_money(v) if type(v) is float and -1e15 < v < 1e15 else None if v == ""
                 else slow for v in raw]
     if kind == schema.CHOICE:
         numeric, lookup = choice_lookup(tuple(column.choices))
@@ -506,7 +521,9 @@ def _warn_rows_below(grid, bottom, columns, sheet, spec, findings) -> int | None
     return None
 
 
-def _settings(rows: list[Record], findings) -> Settings:
+def _settings(rows: list[Record], findings, unusable) -> Settings:
+    """The settings with their defaults. Settings every date depends on that cannot be
+    used go to `unusable` (and `findings`) as Fehler; their default stands in."""
     values = {s.field: s.default for s in schema.SETTINGS}
     cells = {}
     for record in rows:
@@ -522,13 +539,19 @@ def _settings(rows: list[Record], findings) -> Settings:
                  and math.isfinite(raw) and float(raw).is_integer() else None)
         if setting.kind == schema.INT and whole is not None and not (
                 setting.limits[0] <= whole <= setting.limits[1]):
-            # Refused, not reported: computing with it would make dates overflow, and
-            # a default in its place would write wrong due dates for good.
-            raise UnreadableWorkbook(
-                f"Einstellung {setting.name} (Einstellungen!{cells[setting.field]}): "
-                f"{whole:.15g} geht nicht; erlaubt sind {setting.limits[0]} bis "
-                f"{setting.limits[1]}. Bitte korrigieren; die Mappe bleibt unverändert.")
+            _unusable(findings, unusable, record, cells[setting.field],
+                      f"Einstellung {setting.name}: {whole:.15g} geht nicht; erlaubt sind "
+                      f"{setting.limits[0]} bis {setting.limits[1]}.")
+            continue
+        if setting.field == "bundesland":
+            raw = schema.bundesland_code(raw)
         value, problem = convert(setting.kind, raw, setting.choices)
+        if problem and setting.field == "bundesland":
+            # Every due date and tax date depends on the Land's holidays.
+            _unusable(findings, unusable, record, cells[setting.field],
+                      f"Einstellung Bundesland: {problem} (oder der volle Name, z. B. "
+                      "Bayern).")
+            continue
         if problem:
             severity = WARNUNG if value is not None else FEHLER
             findings.append(Finding(severity, record.sheet, cells[setting.field],
@@ -538,6 +561,12 @@ def _settings(rows: list[Record], findings) -> Settings:
         elif not problem:
             values[setting.field] = None if setting.kind != schema.YESNO else setting.default
     return Settings(values, cells)
+
+
+def _unusable(findings, unusable, record, cell, message) -> None:
+    finding = Finding(FEHLER, record.sheet, cell, message, "einstellung")
+    findings.append(finding)
+    unusable.append(finding)
 
 
 def _error_cells(path: Path, package: Package, searched: set) -> list[tuple[str, str, str]]:

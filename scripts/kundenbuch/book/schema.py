@@ -264,16 +264,18 @@ SETTINGS = (
     Setting("Kleinunternehmer", "kleinunternehmer", YESNO, NO,
             "ja = keine Umsatzsteuer ausweisen (§ 19 UStG)", JANEIN),
     Setting("Bundesland", "bundesland", CHOICE, "NW",
-            "Kürzel für Feiertage, z. B. BY, NW, BE", BUNDESLAENDER),
+            "Für Feiertage: Kürzel oder Name, z. B. BY oder Bayern", BUNDESLAENDER),
     Setting("Zahltag", "zahltag", INT, None,
             "Tag im Monat, auf den Fälligkeiten fallen (leer = Zahlungsziel in Tagen)",
             limits=(1, 31)),
     Setting("Zahlungsziel Tage", "zahlungsziel_tage", INT, 14,
-            "Tage zwischen Rechnungsdatum und Fälligkeit"),
+            "Tage zwischen Rechnungsdatum und Fälligkeit; mit Gewerbekunden mehr als 60 "
+            "nur ausdrücklich vereinbart (§ 271a BGB)", limits=(0, 365)),
     Setting("Mahngebühr", "mahngebuehr", MONEY, 1.50,
             "Gebühr ab der 1. Mahnung; die Zahlungserinnerung ist kostenlos"),
     Setting("Frist Mahnung Tage", "frist_mahnung_tage", INT, 10,
-            "Neue Zahlungsfrist in Erinnerungen und Mahnungen: Tage nach dem Briefdatum"),
+            "Neue Zahlungsfrist in Erinnerungen und Mahnungen: Tage nach dem Briefdatum",
+            limits=(1, 365)),
     Setting("Pauschale anrechnen", "pauschale_anrechnen", YESNO, YES,
             "ja = Gewerbekunden im Verzug zahlen den höheren Betrag von 40 € Pauschale und "
             "Mahngebühren, nicht beide (§ 288 Abs. 5 Satz 3 BGB); nein = beides", JANEIN),
@@ -294,11 +296,18 @@ SETTINGS = (
     *(Setting(f"Ruhend {phase} (Tage)", f"ruhend_{phase.lower()}", INT, days,
               f"Kunden in der Phase {phase} ohne Termin oder Rechnung so lange gelten als "
               "ruhend") for phase, days in PHASE_STALE_DAYS.items()),
-    Setting("USt-Voranmeldung", "ust_voranmeldung", CHOICE, "vierteljährlich",
+    Setting("Voranmeldung", "voranmeldung", CHOICE, "vierteljährlich",
             "Zeitraum der Umsatzsteuer-Voranmeldung (für Kleinunternehmer entfällt sie)",
             ("monatlich", "vierteljährlich", "keine")),
     Setting("Dauerfristverlängerung", "dauerfristverlaengerung", YESNO, NO,
-            "ja = Voranmeldungen einen Monat später fällig", JANEIN),
+            "ja = Voranmeldungen einen Monat später fällig; monatlich mit "
+            "Sondervorauszahlung am 10.02. (§§ 46–48 UStDV)", JANEIN),
+    Setting("Lohnsteuer-Anmeldung", "lohnsteuer_anmeldung", CHOICE, "keine",
+            "Nur mit Angestellten: Zeitraum der Lohnsteuer-Anmeldung, fällig am 10. nach "
+            "dem Zeitraum (§ 41a EStG)", ("monatlich", "vierteljährlich", "jährlich", "keine")),
+    Setting("Feiertage zusätzlich", "feiertage_zusaetzlich", TEXT, None,
+            "Örtliche Feiertage am Sitz als Tag.Monat, z. B. 15.08. (Mariä Himmelfahrt in "
+            "den meisten bayerischen Gemeinden) oder 08.08. (Augsburg); getrennt durch ;"),
     Setting("ESt-Vorauszahlung", "est_vorauszahlung", YESNO, YES,
             "Einkommensteuer-Vorauszahlungen am 10.3., 10.6., 10.9., 10.12.", JANEIN),
     Setting("GewSt-Vorauszahlung", "gewst_vorauszahlung", YESNO, NO,
@@ -312,6 +321,30 @@ SETTINGS = (
 )
 
 SETTINGS_BY_NAME = {header_key(s.name): s for s in SETTINGS}
+# Older names a book may still have; they mean the same setting.
+SETTING_ALIASES = {"USt-Voranmeldung": "Voranmeldung"}
+SETTINGS_BY_NAME.update({header_key(old): SETTINGS_BY_NAME[header_key(new)]
+                         for old, new in SETTING_ALIASES.items()})
+
+# The Länder by their full names too ("Bayern" = "BY"), umlauts also as ae/oe/ue.
+BUNDESLAND_NAMES = {
+    "Baden-Württemberg": "BW", "Bayern": "BY", "Berlin": "BE", "Brandenburg": "BB",
+    "Bremen": "HB", "Hamburg": "HH", "Hessen": "HE", "Mecklenburg-Vorpommern": "MV",
+    "Niedersachsen": "NI", "Nordrhein-Westfalen": "NW", "Rheinland-Pfalz": "RP",
+    "Saarland": "SL", "Sachsen": "SN", "Sachsen-Anhalt": "ST", "Schleswig-Holstein": "SH",
+    "Thüringen": "TH", "NRW": "NW"}
+
+
+def bundesland_code(value):
+    """The two-letter code for a Land typed as code or full name; else the value."""
+    if not isinstance(value, str):
+        return value
+    key = value.strip().casefold().replace(" ", "-")
+    for name, code in BUNDESLAND_NAMES.items():
+        name = name.casefold()
+        if key in (name, name.replace("ü", "ue"), "freistaat-" + name, "land-" + name):
+            return code
+    return value
 
 # The base-rate history of § 247 BGB (fachregeln.md); users add later half-years.
 BASISZINS_HISTORIE = (

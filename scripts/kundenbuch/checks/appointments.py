@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..rules.schedule import TAX_KIND, is_free_day
+from ..rules.workdays import holiday_place
 from . import at, check
 from .findings import FEHLER, WARNUNG
 
@@ -27,10 +28,10 @@ def overlapping_appointments(book, stichtag):
 
 @check
 def appointment_on_free_day(book, stichtag):
-    state = book.settings.get("bundesland", "NW")
+    state, local = holiday_place(book.settings)
     for item in book.termine:
         if item["datum"] and item["art"] != TAX_KIND:
-            reason = is_free_day(item["datum"], state)
+            reason = is_free_day(item["datum"], state, local)
             if reason:
                 yield at(item, "datum", WARNUNG, f"Termin am {item['datum']:%d.%m.%Y} fällt "
                          f"auf {reason if reason == 'Sonntag' else 'einen Feiertag: ' + reason}.")

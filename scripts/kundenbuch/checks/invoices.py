@@ -5,13 +5,15 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ..book import schema
 from ..rules.amounts import ZERO, euro, invoice_gross, open_amount
+from ..rules.receivables import Terms, due_date, limitation_ends
+from ..rules.small_business import exemption, service_year
 from . import at, check
-from .findings import FEHLER, HINWEIS, WARNUNG
+from .findings import FEHLER, HINWEIS, WARNUNG, Finding
 
 SMALL_INVOICE_LIMIT = Decimal("250.00")      # § 33 UStDV
 B2B_TERM_DAYS = 60                           # § 271a BGB
-LIMITATION_WARN_DAYS = 120                   # warn this long before §§ 195/199 strike
 
 
 _RUNNING_NUMBER = re.compile(r"(.*?)(\d+)")
@@ -83,38 +85,92 @@ def paid_amount_without_date(book, stichtag):
 
 @check
 def small_business_with_vat(book, stichtag):
-    if book.settings["kleinunternehmer"] != "ja":
+    """§ 19 UStG, § 14c UStG: no VAT while the exemption holds, VAT once it ended."""
+    exempt = exemption(book.rechnungen, book.settings)
+    if not exempt.applies:
         return
     for invoice in book.rechnungen:
-        if invoice["ust_satz"]:
+        if exempt.contradicts(invoice):
             yield at(invoice, "ust_satz", FEHLER, "Als Kleinunternehmer (§ 19 UStG) darf "
                      "keine Umsatzsteuer ausgewiesen werden; ausgewiesene Steuer wird "
-                     "trotzdem geschuldet (§ 14c UStG). USt-Satz 0 eintragen.")
+                     "trotzdem geschuldet (§ 14c UStG). USt-Satz 0 eintragen, oder, wenn "
+                     "die Regelung nicht mehr gilt, die Einstellung Kleinunternehmer auf "
+                     "nein setzen. Diese Rechnung wird so nicht erstellt.")
+        elif (exempt.must_show_vat(invoice) and not invoice["ust_satz"]
+              and invoice["storniert"] != schema.YES and (invoice["netto"] or ZERO) > ZERO):
+            year = service_year(invoice)
+            why = (f"der Umsatz {year - 1} lag über 25.000 €"
+                   if year in exempt.lost_years else
+                   f"mit Rechnung {exempt.crossing[year]['rechnungsnr']} übersteigt der "
+                   f"Umsatz {year} 100.000 €")
+            yield at(invoice, "ust_satz", WARNUNG, f"Kleinunternehmerregelung gilt hier nicht "
+                     f"mehr ({why}, § 19 Abs. 1 UStG): diese Rechnung muss Umsatzsteuer "
+                     "ausweisen (USt-Satz 19 oder 7).")
+
+
+@check
+def small_business_thresholds(book, stichtag):
+    """At the setting Kleinunternehmer: the limits of § 19 Abs. 1 UStG for this year."""
+    exempt = exemption(book.rechnungen, book.settings)
+    if not exempt.applies:
+        return
+    where = book.settings.cells.get("kleinunternehmer", "")
+    sheet = schema.EINSTELLUNGEN.sheet
+    year = stichtag.year
+    before = exempt.previous_year_over(year)
+    if before is not None:
+        yield Finding(WARNUNG, sheet, where, f"Umsatz {year - 1}: {euro(before)} netto, mehr "
+                      f"als 25.000 €. Die Kleinunternehmerregelung gilt {year} nicht mehr "
+                      "(§ 19 Abs. 1 UStG): Rechnungen ab 01.01."
+                      f"{year} mit Umsatzsteuer stellen, Einstellung auf nein setzen.")
+    elif year in exempt.crossing:
+        crossing = exempt.crossing[year]
+        yield Finding(WARNUNG, sheet, where, f"Mit Rechnung {crossing['rechnungsnr']} "
+                      f"übersteigt der Umsatz {year} 100.000 €: ab dieser Rechnung gilt die "
+                      "Kleinunternehmerregelung nicht mehr (§ 19 Abs. 1 UStG), sie und "
+                      "alle späteren brauchen Umsatzsteuer.")
 
 
 @check
 def invoice_mandatory_content(book, stichtag):
-    """§ 14 Abs. 4 UStG; small invoices up to 250 € gross need less (§ 33 UStDV)."""
+    """§ 14 Abs. 4 UStG; small invoices up to 250 € gross need less (§ 33 UStDV), and a
+    Kleinunternehmer invoice only what § 34a UStDV asks: no service date."""
+    exempt = exemption(book.rechnungen, book.settings)
     for invoice in book.rechnungen:
         if not invoice["leistung"] and invoice.has_column("leistung"):
             yield at(invoice, "leistung", FEHLER, "Leistung fehlt: Art und Umfang der "
                      "Leistung sind Pflichtangabe (§ 14 Abs. 4 UStG).")
         total = invoice_gross(invoice)
         small = total is not None and total <= SMALL_INVOICE_LIMIT
-        if not invoice["leistungsdatum"] and invoice.has_column("leistungsdatum") and not small:
+        exempt_invoice = exempt.applies and not exempt.must_show_vat(invoice)
+        if (not invoice["leistungsdatum"] and invoice.has_column("leistungsdatum")
+                and not small and not exempt_invoice):
             yield at(invoice, "leistungsdatum", FEHLER, "Leistungsdatum fehlt: Pflicht ab "
                      "250 € brutto (§ 14 Abs. 4 UStG; darunter Kleinbetragsrechnung).")
 
 
+def _computed_due(invoice, terms: Terms) -> date | None:
+    """Fällig am as typed, else as kundenbuch computes it (Zahlungsziel, Zahltag)."""
+    if invoice["faellig_am"]:
+        return invoice["faellig_am"]
+    return due_date(invoice["rechnungsdatum"], terms) if invoice["rechnungsdatum"] else None
+
+
 @check
 def long_business_payment_term(book, stichtag):
+    """§ 271a BGB: more than 60 days between businesses only when expressly agreed; the
+    computed due date counts too (a Zahltag can push it past 60 days)."""
     kinds = {c["kundennr"]: c["kundenart"] for c in book.kunden}
+    terms = Terms.from_settings(book.settings)
     for invoice in book.rechnungen:
-        issued, due = invoice["rechnungsdatum"], invoice["faellig_am"]
-        if (issued and due and kinds.get(invoice["kundennr"]) == "Gewerbe"
-                and (due - issued).days > B2B_TERM_DAYS):
+        issued = invoice["rechnungsdatum"]
+        if not issued or kinds.get(invoice["kundennr"]) != "Gewerbe":
+            continue
+        due = _computed_due(invoice, terms)
+        if due and (due - issued).days > B2B_TERM_DAYS:
+            typed = "" if invoice["faellig_am"] else " (berechnet aus Zahlungsziel/Zahltag)"
             yield at(invoice, "faellig_am", WARNUNG, f"Zahlungsziel {(due - issued).days} "
-                     "Tage: mehr als 60 Tage zwischen Unternehmen gelten nur, wenn "
+                     f"Tage{typed}: mehr als 60 Tage zwischen Unternehmen gelten nur, wenn "
                      "ausdrücklich vereinbart (§ 271a BGB).")
 
 
@@ -127,22 +183,23 @@ def due_before_issued(book, stichtag):
                      f"Rechnungsdatum {issued:%d.%m.%Y}.")
 
 
-def limitation_end(invoice) -> date | None:
-    """§§ 195, 199 BGB: three years from the end of the year the claim arose."""
-    arose = invoice["faellig_am"] or invoice["rechnungsdatum"]
-    return date(arose.year + 3, 12, 31) if arose else None
-
-
 @check
 def claims_near_limitation(book, stichtag):
+    """§§ 195, 199 BGB: three years from the end of the year the claim became due;
+    warned through the whole last year, and once barred."""
+    terms = Terms.from_settings(book.settings)
     for invoice in book.rechnungen:
-        end = limitation_end(invoice)
-        if end is None or open_amount(invoice) <= ZERO:
+        due = _computed_due(invoice, terms)
+        if due is None or open_amount(invoice) <= ZERO:
             continue
+        end = limitation_ends(due)
+        where = "faellig_am" if invoice.has_column("faellig_am") else "rechnungsdatum"
         if end < stichtag:
-            yield at(invoice, "rechnungsdatum", WARNUNG, f"Die offene Forderung ist seit "
-                     f"{end + timedelta(days=1):%d.%m.%Y} verjährt (§§ 195, 199 BGB).")
-        elif (end - stichtag).days <= LIMITATION_WARN_DAYS:
-            yield at(invoice, "rechnungsdatum", WARNUNG, f"Die offene Forderung verjährt mit "
-                     f"Ablauf des {end:%d.%m.%Y}; vorher gerichtlich mahnen "
-                     "(Mahnbescheid hemmt die Verjährung).")
+            yield at(invoice, where, WARNUNG, f"Die offene Forderung (fällig "
+                     f"{due:%d.%m.%Y}) ist seit {end + timedelta(days=1):%d.%m.%Y} verjährt "
+                     "(§§ 195, 199 BGB); kundenbuch mahnt sie nicht mehr.")
+        elif end.year == stichtag.year:
+            yield at(invoice, where, WARNUNG, f"Die offene Forderung (fällig "
+                     f"{due:%d.%m.%Y}) verjährt mit Ablauf des {end:%d.%m.%Y} (§§ 195, 199 "
+                     "BGB). Nur ein Mahnbescheid oder eine Klage vorher hemmt die "
+                     "Verjährung (§ 204 BGB).")

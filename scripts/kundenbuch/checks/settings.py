@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..book import schema
+from ..rules.receivables import FALLBACK_INTERVAL_DAYS, FALLBACK_REMINDER_DAYS
+from ..rules.workdays import parse_local_holidays
 from . import check
 from .clients import iban_problem
 from .findings import FEHLER, HINWEIS, WARNUNG, Finding
@@ -66,6 +68,62 @@ def retired_settings(book, stichtag):
                       "Zugang einer Mahnung (Einstellung „Zugang nach Tagen“) und, bei "
                       "Geschäftskunden oder mit Hinweis auf der Rechnung (Spalte "
                       "„Verzugshinweis“), 30 Tage nach Fälligkeit und Zugang der Rechnung.")
+
+
+@check
+def long_payment_term_setting(book, stichtag):
+    """§ 271a BGB: more than 60 days between businesses only when expressly agreed;
+    warned at the setting as soon as it is set, not only on computed invoices."""
+    days = book.settings.get("zahlungsziel_tage")
+    if days is not None and days > 60 and any(c["kundenart"] == "Gewerbe"
+                                              for c in book.kunden):
+        yield Finding(WARNUNG, SHEET, _where(book, "zahlungsziel_tage"), f"Zahlungsziel "
+                      f"{days} Tage: mit Gewerbekunden gilt ein Zahlungsziel über 60 Tage nur, "
+                      "wenn es ausdrücklich vereinbart ist (§ 271a BGB).")
+
+
+@check
+def local_holiday_setting(book, stichtag):
+    """Feiertage zusätzlich: day.month entries; Bavaria's 15.08. is local (README)."""
+    text = book.settings.get("feiertage_zusaetzlich")
+    _, bad = parse_local_holidays(text)
+    for part in bad:
+        yield Finding(FEHLER, SHEET, _where(book, "feiertage_zusaetzlich"), "Einstellung "
+                      f"Feiertage zusätzlich: „{part}“ ist kein Tag.Monat; bitte z. B. "
+                      "„15.08.; 08.08.“ eintragen. Bis dahin zählt dieser Eintrag nicht.")
+    if book.settings.get("bundesland") == "BY" and not text:
+        yield Finding(HINWEIS, SHEET, _where(book, "bundesland"), "Bayern: Mariä "
+                      "Himmelfahrt (15.08.) ist nur in Gemeinden mit überwiegend katholischer "
+                      "Bevölkerung Feiertag, das Friedensfest (08.08.) nur in Augsburg. "
+                      "kundenbuch zählt sie nur, wenn die Einstellung „Feiertage zusätzlich“ "
+                      "sie nennt (z. B. 15.08.); das verschiebt Fälligkeiten und "
+                      "Steuertermine.")
+
+
+@check
+def missing_bundesland(book, stichtag):
+    """An empty Bundesland: only the nationwide holidays move due dates and tax dates."""
+    if "bundesland" in book.settings.cells and not book.settings.get("bundesland"):
+        yield Finding(WARNUNG, SHEET, _where(book, "bundesland"), "Bundesland fehlt: "
+                      "Fälligkeiten und Steuertermine verschieben sich dann nur an "
+                      "bundesweiten Feiertagen. Bitte Kürzel oder Namen eintragen, z. B. NW "
+                      "oder Nordrhein-Westfalen.")
+
+
+@check
+def tier_day_counts(book, stichtag):
+    """Erinnerung nach Tagen and Mahnabstand Tage: a day count, not negative."""
+    if not _has(book, schema.STUFEN_TABELLE):
+        return
+    for tier in book.stufen:
+        for field, label, fallback in (
+                ("erinnerung_nach_tagen", "Erinnerung nach Tagen", FALLBACK_REMINDER_DAYS),
+                ("mahnabstand_tage", "Mahnabstand Tage", FALLBACK_INTERVAL_DAYS)):
+            days = tier[field]
+            if days is not None and not 0 <= days <= 365:
+                yield Finding(FEHLER, tier.sheet, tier.cell(field), f"{label} von Stufe "
+                              f"{tier['stufe']}: {days} geht nicht; erlaubt sind 0 bis 365 "
+                              f"Tage. Bis dahin gelten {fallback} Tage.")
 
 
 def half_year_start(day: date) -> date:

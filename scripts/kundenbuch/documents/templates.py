@@ -232,16 +232,22 @@ def build_invoice() -> Document:
     document.add_paragraph().add_run(SUBJECTS["rechnung"]).bold = True
     document.add_paragraph("{{ empfaenger.anrede }},")
     document.add_paragraph("für unsere Leistung berechnen wir Ihnen:")
-    table = document.add_table(rows=4, cols=2)
-    table.style = "Table Grid"
+    # A Kleinunternehmer invoice shows what § 34a UStDV asks: no VAT breakdown, and a
+    # service date only where one was typed.
     rows = (("Leistung", "{{ rechnung.leistung }}"),
+            ("{%tr if rechnung.leistungsdatum %}", None),
             ("Leistungsdatum", "{{ rechnung.leistungsdatum|datum }}"),
+            ("{%tr endif %}", None),
+            ("{%tr if not kleinunternehmer %}", None),
             ("Nettobetrag", "{{ rechnung.netto|euro }}"),
-            ("{% if kleinunternehmer %}Umsatzsteuer{% else %}Umsatzsteuer "
-             "{{ rechnung.ust_satz }} %{% endif %}",
-             "{% if kleinunternehmer %}–{% else %}{{ rechnung.ust|euro }}{% endif %}"))
+            ("Umsatzsteuer {{ rechnung.ust_satz }} %", "{{ rechnung.ust|euro }}"),
+            ("{%tr endif %}", None))
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
     for row, (label, value) in zip(table.rows, rows):
-        row.cells[0].text, row.cells[1].text = label, value
+        row.cells[0].text = label
+        if value is not None:
+            row.cells[1].text = value
     paragraph = document.add_paragraph()
     paragraph.add_run("Rechnungsbetrag: {{ rechnung.brutto|euro }}").bold = True
     for line in ("{%p if kleinunternehmer %}",

@@ -18,6 +18,12 @@ def _bucket_columns():
         ReportColumn("Summe", MONEY, 13)]
 
 
+def _due_now(state) -> str:
+    if state.time_barred:
+        return "nichts (verjährt)"
+    return LEVEL_NAMES[state.next_level] if state.next_level else ""
+
+
 def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
     items = sorted(summary.open_items, key=lambda s: (-(s.days_overdue or 0), s.number))
     count = {b: sum(1 for s in items if s.bucket == b) for b in BUCKETS}
@@ -52,7 +58,7 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
             invoice["rechnungsdatum"], state.effective_due, state.days_overdue, state.open,
             state.default.since if state.default else None,
             state.interest, state.flat_fee, state.fees, LEVEL_NAMES[state.level_sent],
-            LEVEL_NAMES[state.next_level] if state.next_level else "", state.bucket,
+            _due_now(state), state.bucket,
             state.default.reason if state.default else ""])
         detail_links[(index, 3)] = sheet_link(invoice)
     details = ReportBlock([
@@ -67,6 +73,17 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
         ReportColumn("Verzug, weil", TEXT, 60)],
         detail_rows, heading="Offene Rechnungen", links=detail_links)
     blocks = [total, by_tier, by_client, details]
+    barred = [s for s in items if s.time_barred]
+    if barred:
+        blocks.append(ReportBlock([
+            ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+            ReportColumn("Rechnungsnr", LINK, 13), ReportColumn("Fällig am", DATE, 12),
+            ReportColumn("Offen", MONEY, 13), ReportColumn("Verjährt seit", DATE, 13)],
+            [[s.invoice["kundennr"], display_name(s.client), s.number, s.due, s.open,
+              s.time_barred] for s in barred],
+            heading="Verjährt: keine Mahnung mehr, Zinsen und Gebühren entfallen "
+                    "(§§ 195, 199, 217 BGB)",
+            links={(index, 2): sheet_link(s.invoice) for index, s in enumerate(barred)}))
     if summary.late_damages:
         late_rows, late_links = [], {}
         for index, state in enumerate(summary.late_damages):

@@ -15,7 +15,8 @@ from ..book.records import display_name
 from .amounts import ZERO, cents, gross
 from .receivables import LEVEL_NAMES, Terms, due_date
 from .schedule import PLAN_NOTE, onboarding_plan
-from .workdays import next_working_day
+from .small_business import exemption
+from .workdays import holiday_place, next_working_day
 
 KINDS = ("begruessung", "dank", "mahnung", "jahrescheck", "rechnung")
 DUNNING_TEMPLATES = {1: "zahlungserinnerung", 2: "mahnung_1", 3: "mahnung_2",
@@ -92,7 +93,7 @@ def _base(settings, client, stichtag, subject) -> dict:
 
 def _deadline(settings, stichtag) -> date:
     days = settings.get("frist_mahnung_tage", 10)
-    return next_working_day(stichtag + timedelta(days=days), settings.get("bundesland", "NW"))
+    return next_working_day(stichtag + timedelta(days=days), *holiday_place(settings))
 
 
 def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset()) -> list:
@@ -203,10 +204,11 @@ def invoice_documents(protocol) -> set:
 def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None,
                     skip_rows=frozenset()):
     """Invoices dated in the Stichtag's month (up to it) that were not issued yet; or
-    exactly the one asked for."""
+    exactly the one asked for. A Kleinunternehmer invoice showing VAT while the exemption
+    holds is left out (checks/invoices.py names it as a Fehler)."""
     issued = invoice_documents(protocol)
     by_number = {c["kundennr"]: c for c in clients}
-    small_business = settings.get("kleinunternehmer") == schema.YES
+    exempt = exemption(invoices, settings)
     letters = []
     for invoice in invoices:
         nr, issued_on = invoice["rechnungsnr"], invoice["rechnungsdatum"]
@@ -219,21 +221,25 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
               or issued_on > stichtag):
             continue
         client = by_number.get(invoice["kundennr"])
-        if client is None or invoice["netto"] is None or (invoice.sheet, invoice.row) in skip_rows:
-            continue
+        if (client is None or invoice["netto"] is None or exempt.contradicts(invoice)
+                or (invoice.sheet, invoice.row) in skip_rows):
+            continue            # a self-contradicting invoice is never produced (§ 14c UStG)
         total = gross(invoice["netto"], invoice["ust_satz"])
         due = invoice["faellig_am"]
         if due is None:
             due = due_date(issued_on, Terms.from_settings(settings))
         purpose = f"Rechnung {nr}"
+        exempt_invoice = exempt.applies and not exempt.must_show_vat(invoice)
+        # § 14 Abs. 4 UStG: without a typed service date, the service was on the invoice
+        # date; a Kleinunternehmer invoice states none then (§ 34a UStDV).
+        service_day = invoice["leistungsdatum"] or (None if exempt_invoice else issued_on)
         context = {**_base(settings, client, issued_on, f"Rechnung {nr}"),
-                   "rechnung": {"nr": nr, "datum": issued_on,
-                                "leistungsdatum": invoice["leistungsdatum"] or issued_on,
+                   "rechnung": {"nr": nr, "datum": issued_on, "leistungsdatum": service_day,
                                 "leistung": invoice["leistung"] or "",
                                 "netto": invoice["netto"], "ust_satz": invoice["ust_satz"] or 0,
                                 "ust": total - invoice["netto"], "brutto": total,
                                 "faellig": due},
-                   "kleinunternehmer": small_business,
+                   "kleinunternehmer": exempt_invoice,
                    "privat": client["kundenart"] == "Privat",
                    "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose}
         name = re.sub(r"[^\w.-]+", "-", str(nr))

@@ -19,6 +19,14 @@ What may be charged (§ 288 BGB): interest from that day; a business debtor also
 two, not both, unless "Pauschale anrechnen" is nein). The first reminder is free. Paid
 late in full, the interest up to the day before the payment and the flat fee stay owed:
 the status "Verzugsschaden", until the user waives it ("Verzugsschaden erlassen").
+
+Limitation (§§ 195, 199 BGB): a payment claim arises when it is due, so the three years
+run from the end of the year of the due date (Fällig am, or the computed one where it is
+empty; the due date as agreed, not moved by § 193). A claim due on 15.03.2023 is
+time-barred from 01.01.2027. A time-barred claim gets no reminder, and neither interest
+nor flat fee nor fees are demanded for it any more (§ 217 BGB: the ancillary claims
+lapse with it). Only a Mahnbescheid or a lawsuit stops the clock (§ 204 BGB), which
+kundenbuch does not see: the user decides that in time, warned by `pruefen`.
 """
 from __future__ import annotations
 
@@ -31,7 +39,7 @@ from ..book import schema
 from .amounts import ZERO, gross
 from .interest import (FLAT_FEE_BUSINESS, SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, Period,
                        default_interest)
-from .workdays import next_working_day
+from .workdays import holiday_place, next_working_day
 
 OPEN, PARTLY_PAID, PAID, OVERDUE, CANCELLED, LATE_DAMAGES = schema.STATUS
 BUCKETS = ("nicht fällig", "1–30 Tage", "31–60 Tage", "61–90 Tage", "> 90 Tage")
@@ -54,17 +62,19 @@ class Terms:
     due_date_agreed: bool = False       # Einstellungen "Zahlungsziel vereinbart"
     receipt_days: int = 3               # Einstellungen "Zugang nach Tagen"
     flat_fee_covers_fees: bool = True   # Einstellungen "Pauschale anrechnen"
+    local_holidays: tuple = ()          # Einstellungen "Feiertage zusätzlich"
 
     @classmethod
     def from_settings(cls, settings) -> "Terms":
         receipt = settings.get("zugang_nach_tagen", 3)
-        return cls(settings.get("bundesland", "NW"), settings["zahltag"],
+        land, local = holiday_place(settings)
+        return cls(land, settings["zahltag"],
                    settings.get("zahlungsziel_tage", 14),
                    Decimal(settings.get("mahngebuehr", Decimal("1.50"))),
                    Decimal(settings.get("mahngrenze", Decimal("5.00"))),
                    settings.get("zahlungsziel_vereinbart") == schema.YES,
                    3 if receipt is None else receipt,
-                   settings.get("pauschale_anrechnen") != schema.NO)
+                   settings.get("pauschale_anrechnen") != schema.NO, local)
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,7 @@ class InvoiceState:
     next_level: int                     # the letter due now; 0 = none
     fees: Decimal                       # dunning fees including the next letter
     default: "Default | None" = None    # when and why default began (§ 286 BGB)
+    time_barred: date | None = None     # first day the claim is time-barred (§ 199 BGB)
 
     @property
     def number(self) -> str:
@@ -191,6 +202,20 @@ def due_date(issued: date, terms: Terms) -> date:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def limitation_ends(due: date) -> date:
+    """The last day before a claim due on `due` is time-barred: the end of the third year
+    after the year it became due (§§ 195, 199 Abs. 1 BGB)."""
+    return date(due.year + 3, 12, 31)
+
+
+def time_barred_since(due: date | None, stichtag: date) -> date | None:
+    """The first day of limitation, when it lies on or before the Stichtag."""
+    if due is None:
+        return None
+    first_day = limitation_ends(due) + timedelta(days=1)
+    return first_day if first_day <= stichtag else None
+
+
 def tier_in_force(client) -> str:
     if client is None:
         return ""
@@ -203,8 +228,10 @@ def tier_rules(tiers, tier: str) -> TierRules:
         row = next((t for t in reversed(tiers) if t["stufe"]), None)
     reminder = row["erinnerung_nach_tagen"] if row else None
     interval = row["mahnabstand_tage"] if row else None
-    return TierRules(FALLBACK_REMINDER_DAYS if reminder is None else reminder,
-                     FALLBACK_INTERVAL_DAYS if interval is None else interval)
+    # A day count out of range is a Fehler in `pruefen`; meanwhile the fallback holds.
+    valid = range(0, 366)
+    return TierRules(reminder if reminder in valid else FALLBACK_REMINDER_DAYS,
+                     interval if interval in valid else FALLBACK_INTERVAL_DAYS)
 
 
 def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
@@ -242,7 +269,7 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     computed = due is None and issued is not None
     if computed:
         due = due_date(issued, terms)
-    effective = next_working_day(due, terms.bundesland) if due else None
+    effective = next_working_day(due, terms.bundesland, terms.local_holidays) if due else None
     total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
     paid_on = invoice["bezahlt_am"]
     counted = paid_on is None or paid_on <= stichtag   # later payments: still open then
@@ -274,8 +301,14 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
         status = OVERDUE
     else:
         status = PARTLY_PAID if paid > ZERO else OPEN
+    in_default = default_start is not None and default_start <= stichtag
+    barred = time_barred_since(due, stichtag)
+    if barred is not None:        # § 217 BGB: nothing more is demanded, no letter goes out
+        return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
+                            still_open, status, overdue_days, ZERO, (), ZERO, level_sent,
+                            0, ZERO, default if in_default else None, barred)
     interest, periods = ZERO, []
-    if default_start is not None and default_start <= stichtag:
+    if in_default:
         # A (partial) payment during default lowers the principal from its day on.
         paid_in_default = paid > ZERO and paid_on is not None and paid_on > default_start
         changes = [(default_start, total if paid_in_default else still_open)]
@@ -284,7 +317,6 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
         surcharge = SURCHARGE_BUSINESS if business else SURCHARGE_CONSUMER
         interest, periods = default_interest(default_start, stichtag, changes, base_rates,
                                              surcharge)
-    in_default = default_start is not None and default_start <= stichtag
     flat_fee = FLAT_FEE_BUSINESS if business and in_default else ZERO
     next_level = _next_level(invoice, client, tiers, tier, terms, stichtag, effective,
                              still_open, level_sent)
@@ -332,7 +364,8 @@ def _said(value, otherwise: bool) -> bool:
 def received(sent: date, terms: Terms) -> date:
     """The day a letter counts as received: its date plus "Zugang nach Tagen", moved to
     the next working day (§ 193 BGB)."""
-    return next_working_day(sent + timedelta(days=terms.receipt_days), terms.bundesland)
+    return next_working_day(sent + timedelta(days=terms.receipt_days), terms.bundesland,
+                            terms.local_holidays)
 
 
 def default_begins(invoice, effective: date | None, terms: Terms, business: bool,
@@ -354,7 +387,8 @@ def default_begins(invoice, effective: date | None, terms: Terms, business: bool
     issued = invoice["rechnungsdatum"]
     if (business or notice) and issued is not None:
         start = max(effective, received(issued, terms))
-        end = next_working_day(start + THIRTY_DAYS, terms.bundesland)
+        end = next_working_day(start + THIRTY_DAYS, terms.bundesland,
+                               terms.local_holidays)
         candidates.append(Default(end + day, BY_THIRTY_DAYS, end))
     return min(candidates, key=lambda c: c.since, default=None)
 

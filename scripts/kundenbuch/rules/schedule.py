@@ -1,5 +1,15 @@
 """One calendar: tax deadlines, the onboarding plan, what is coming up, the trip log.
 
+Tax dates (fachregeln.md): the VAT return on the 10th after the month or quarter
+(Einstellung "Voranmeldung"), one month later with Dauerfristverlängerung (§ 46 UStDV),
+none for Kleinunternehmer; monthly filers with the extension pay the
+Sondervorauszahlung by 10 February (§§ 47, 48 UStDV), labelled as such. The
+Lohnsteuer-Anmeldung is due on the 10th after its month, quarter or year (§ 41a Abs. 1
+EStG; Einstellung "Lohnsteuer-Anmeldung", none by default: only with employees).
+Income-tax and trade-tax prepayments on their fixed days. Every date on a weekend or
+holiday, local ones from "Feiertage zusätzlich" included, moves to the next working day
+(§ 108 Abs. 3 AO).
+
 Pure: records, settings and a Stichtag in, results out.
 """
 from __future__ import annotations
@@ -8,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from ..book import schema
-from .workdays import holiday_name, next_working_day
+from .workdays import holiday_name, holiday_place, next_working_day
 
-MONTHLY, QUARTERLY, NONE = "monatlich", "vierteljährlich", "keine"
+MONTHLY, QUARTERLY, YEARLY, NONE = "monatlich", "vierteljährlich", "jährlich", "keine"
+PERIOD_MONTHS = {MONTHLY: 1, QUARTERLY: 3, YEARLY: 12}
 TAX_KIND = "Steuertermin"
 _MIDNIGHT = time(0, 0)
 PLAN_NOTE = "Begrüßungsplan"
@@ -41,24 +52,35 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
 def tax_deadlines(year: int, settings) -> list[Deadline]:
     """Tax dates falling in a year, from the settings; weekends and holidays of the
     Bundesland move a date to the next working day (§ 108 Abs. 3 AO)."""
-    state = settings.get("bundesland", "NW")
+    state, local = holiday_place(settings)
     found = []
 
     def add(day: date, title: str):
         if day.year == year:
-            found.append(Deadline(next_working_day(day, state), day, title))
+            found.append(Deadline(next_working_day(day, state, local), day, title))
 
-    period = settings.get("ust_voranmeldung", QUARTERLY)
-    if settings.get("kleinunternehmer") != schema.YES and period in (MONTHLY, QUARTERLY):
-        extension = 1 if settings.get("dauerfristverlaengerung") == schema.YES else 0
-        step = 1 if period == MONTHLY else 3
+    def periodic(period: str, extension: int, title: str):
+        """The 10th after each month, quarter or year, `extension` months later."""
+        step = PERIOD_MONTHS[period]
         for last_year in (year - 1, year):
             for first_month in range(1, 13, step):
                 end_year, end_month = _add_months(last_year, first_month, step - 1)
                 due_year, due_month = _add_months(end_year, end_month, 1 + extension)
-                label = (f"{first_month:02d}/{last_year}" if step == 1
-                         else f"Q{(first_month - 1) // 3 + 1}/{last_year}")
-                add(date(due_year, due_month, 10), f"USt-Voranmeldung {label}")
+                label = {1: f"{first_month:02d}/{last_year}", 12: f"{last_year}"}.get(
+                    step, f"Q{(first_month - 1) // 3 + 1}/{last_year}")
+                add(date(due_year, due_month, 10), f"{title} {label}")
+
+    period = settings.get("voranmeldung", QUARTERLY)
+    if settings.get("kleinunternehmer") != schema.YES and period in (MONTHLY, QUARTERLY):
+        extended = settings.get("dauerfristverlaengerung") == schema.YES
+        periodic(period, 1 if extended else 0, "USt-Voranmeldung")
+        if extended and period == MONTHLY:
+            # § 48 UStDV: monthly filers pay 1/11 of last year's VAT with the application.
+            add(date(year, 2, 10), f"USt-Sondervorauszahlung {year} (Dauerfristverlängerung, "
+                "§ 48 UStDV)")
+    payroll = settings.get("lohnsteuer_anmeldung", NONE)
+    if payroll in PERIOD_MONTHS:
+        periodic(payroll, 0, "Lohnsteuer-Anmeldung")    # § 41a Abs. 1 EStG
     if settings.get("est_vorauszahlung") == schema.YES:
         for quarter, (month, day) in enumerate(INCOME_TAX_DAYS, start=1):
             add(date(year, month, day), f"ESt-Vorauszahlung Q{quarter}/{year}")
@@ -81,8 +103,8 @@ def onboarding_steps(text: str | None) -> list[tuple[str, int]]:
 def onboarding_plan(client, settings, stichtag: date) -> list[dict]:
     """The first appointments with a new client, as Termine rows."""
     start = client["kunde_seit"] or stichtag
-    state = settings.get("bundesland", "NW")
-    return [{"datum": next_working_day(start + timedelta(days=days), state),
+    state, local = holiday_place(settings)
+    return [{"datum": next_working_day(start + timedelta(days=days), state, local),
              "kundennr": client["kundennr"], "art": "Beratung", "betreff": title,
              "erledigt": schema.NO, "notiz": PLAN_NOTE}
             for title, days in onboarding_steps(settings.get("begruessungsplan"))]
@@ -150,8 +172,8 @@ def overview(appointments, settings, stichtag: date) -> Overview:
                            key=lambda x: -x[2]))
 
 
-def is_free_day(day: date, state: str) -> str | None:
+def is_free_day(day: date, state: str, local: tuple = ()) -> str | None:
     """'Sonntag' or the holiday's name, else None."""
     if day.weekday() == 6:
         return "Sonntag"
-    return holiday_name(day, state)
+    return holiday_name(day, state, local)

@@ -79,7 +79,7 @@ def remove_leftovers(path: Path) -> None:
     remove_stale_staging(path)
 
 
-def exclusive(writes=lambda options: not options.get("probelauf")):
+def exclusive(writes=lambda options: not options.get("probelauf"), refuse_settings=True):
     """A run on the file holds the book's lock from its records to the replace, so that
     a second run on the same book waits, and refuses after LOCK_WAIT_SECONDS, instead of
     both succeeding with one result lost. The operating system's lock (filelock: fcntl,
@@ -87,7 +87,7 @@ def exclusive(writes=lambda options: not options.get("probelauf")):
     The book is read before the lock is taken, so that a file that cannot be read
     leaves nothing behind (not even sicherung/), and read again only if another run
     changed it meanwhile. writes(options): whether this call may write (a dry run
-    takes no lock)."""
+    takes no lock). refuse_settings: as read_book's."""
     def decorate(run):
         @functools.wraps(run)
         def locked_run(path, *args, **options):
@@ -97,7 +97,7 @@ def exclusive(writes=lambda options: not options.get("probelauf")):
 
             from ..book.reader import Fingerprint, read_book
             if options.get("book") is None:
-                options["book"] = read_book(path)
+                options["book"] = read_book(path, refuse_settings=refuse_settings)
             lock_path = run_lock_file(path)
             try:
                 lock_path.parent.mkdir(exist_ok=True)
@@ -117,7 +117,8 @@ def exclusive(writes=lambda options: not options.get("probelauf")):
             try:
                 remove_leftovers(path)
                 if Fingerprint.of(Path(path)) != options["book"].fingerprint:
-                    options["book"] = read_book(path)      # written by the run before
+                    # written by the run before
+                    options["book"] = read_book(path, refuse_settings=refuse_settings)
                 return run(path, *args, **options)
             finally:
                 lock.release()

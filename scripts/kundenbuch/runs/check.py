@@ -27,11 +27,13 @@ class CheckResult:
         return has_errors(self.findings)
 
 
-@exclusive(writes=lambda options: options.get("schreiben"))
+# Unusable settings are listed with every other finding, not refused: nothing computed
+# from them is written here.
+@exclusive(writes=lambda options: options.get("schreiben"), refuse_settings=False)
 def run(path: Path, stichtag: date, now: datetime,
         schreiben: bool = False, book: Book | None = None, target=None) -> CheckResult:
     """Check the workbook; with schreiben, also (re)write the Prüfbericht sheet."""
-    book = book or read_book(path)
+    book = book or read_book(path, refuse_settings=False)
     findings = run_checks(book, stichtag)
     result = CheckResult(book, findings, stichtag)
     if schreiben:

@@ -16,6 +16,8 @@ from ..documents.letters import (letter_folder, move_into_place, render_letters,
 from ..rules import letters as letters_rules
 from ..rules import lock
 from ..rules.receivables import LEVEL_NAMES
+from ..rules.small_business import exemption
+from ..writer import WriteRefused
 from .apply import WriteResult, check_writable, exclusive, write
 from .plan import CellWrite, Plan, RowAppend, protocol_row
 from .receivables import first_reminders
@@ -214,6 +216,7 @@ def run(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=No
     kinds = tuple(kinds or letters_rules.KINDS)
     if invoice_number is not None:
         kinds = ("rechnung",)
+        _refuse_contradicting(book, invoice_number)
     letters = due_letters(book, stichtag, kinds, invoice_number)
     result = LettersResult(book, letters)
     if probelauf or not letters:
@@ -222,6 +225,17 @@ def run(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=No
     result.run = produce(book, letters, stichtag, now, pdf, progress)
     result.write = write_with_letters(book, result.run.plan, now, target, result.run)
     return result
+
+
+def _refuse_contradicting(book, invoice_number) -> None:
+    exempt = exemption(book.rechnungen, book.settings)
+    for invoice in book.rechnungen:
+        if str(invoice["rechnungsnr"]) == str(invoice_number) and exempt.contradicts(invoice):
+            raise WriteRefused(
+                f"Rechnung {invoice_number} wird nicht erstellt: als Kleinunternehmer (§ 19 "
+                f"UStG) darf sie keine Umsatzsteuer ausweisen, in {invoice.sheet}!"
+                f"{invoice.cell('ust_satz')} steht aber {invoice['ust_satz']} %. USt-Satz 0 "
+                "eintragen oder die Einstellung Kleinunternehmer auf nein setzen.")
 
 
 def check_archive_of(path: Path):
