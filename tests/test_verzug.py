@@ -169,3 +169,38 @@ def test_a_book_with_the_old_setting_verzugsbeginn_gets_a_hint(cli, make_book):
     hint = next(f for f in json.loads(result.output) if "Verzugsbeginn" in f["meldung"])
     assert hint["schwere"] == "Hinweis" and hint["zelle"] == f"A{row[0].row}"
     assert "Zahlungsziel vereinbart" in hint["meldung"]
+
+
+def _letter_text(path) -> str:
+    from docx import Document
+    document = Document(str(path))
+    return "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
+
+
+def test_the_reminder_says_since_when_a_client_is_in_default_and_charges_nothing(cli,
+                                                                                 make_book):
+    """A business client is in default 30 days after due date and receipt (§ 286 Abs. 3):
+    the Zahlungserinnerung of 31.10. says so for the invoice due 15.9.; the consumer,
+    not in default before the reminder arrives, reads no such line."""
+    kunden = [{"kundennr": "K-1", "anrede": "Frau", "vorname": "Ida", "nachname": "Privat",
+               "kundenart": "Privat", "strasse": "Weg 1", "plz": "50667", "ort": "Köln",
+               "kunde_seit": date(2026, 1, 1)},
+              {"kundennr": "K-2", "anrede": "Firma", "firma": "Gewerbe GmbH",
+               "kundenart": "Gewerbe", "strasse": "Weg 2", "plz": "50667", "ort": "Köln",
+               "kunde_seit": date(2026, 1, 1)}]
+    common = {"rechnungsdatum": date(2026, 9, 1), "leistungsdatum": date(2026, 9, 1),
+              "leistung": "Beratung", "netto": 1000, "ust_satz": 19,
+              "faellig_am": date(2026, 9, 15)}
+    path = make_book(kunden=kunden, rechnungen=[
+        {"rechnungsnr": "2026-0001", "kundennr": "K-1", **common},
+        {"rechnungsnr": "2026-0002", "kundennr": "K-2", **common}])
+    result = cli("briefe", path, "--stichtag", "2026-10-31", "--art", "mahnung")
+    assert result.exit_code in (0, 1), result.output
+    folder = path.parent / "briefe" / "2026-10"
+    business = _letter_text(next(folder.glob("*Zahlungserinnerung_K-2_*.docx")))
+    assert ("Rechnung 2026-0002: in Verzug seit 16. Oktober 2026 (30 Tage nach Fälligkeit"
+            in business)
+    assert "Zinsen und Kosten berechnen wir mit dieser Erinnerung nicht" in business
+    consumer = _letter_text(next(folder.glob("*Zahlungserinnerung_K-1_*.docx")))
+    assert "in Verzug seit" not in consumer

@@ -177,7 +177,9 @@ def _items_table(document):
         "{{ summe_offen|euro }}", "{{ summe_zinsen|euro }}", "{{ summe_pauschale|euro }}")
     for line in ("{%p for p in posten if p.verzug_seit %}",
                  "Rechnung {{ p.rechnungsnr }}: in Verzug seit {{ p.verzug_seit|datum }} "
-                 "({{ p.verzug_grund }}); ab diesem Tag laufen die Verzugszinsen.",
+                 "({{ p.verzug_grund }}); {% if stufe > 1 %}ab diesem Tag laufen die "
+                 "Verzugszinsen.{% else %}Zinsen und Kosten berechnen wir mit dieser "
+                 "Erinnerung nicht.{% endif %}",
                  "{%p endfor %}"):
         document.add_paragraph(line)
     document.add_paragraph("{%p if gebuehren %}")

@@ -108,9 +108,10 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
                   "faellig": s.effective_due, "offen": s.open,
                   "zinsen": s.interest if charged else ZERO,
                   "pauschale": s.flat_fee if charged else ZERO,
-                  # Mahnungen say since when and why interest runs (§ 286 BGB).
-                  "verzug_seit": s.default.since if charged and s.default else None,
-                  "verzug_grund": s.default.reason if charged and s.default else ""}
+                  # Every letter says since when and why the client is in default
+                  # (§ 286 BGB); the reminder charges nothing for it.
+                  "verzug_seit": s.default.since if s.default else None,
+                  "verzug_grund": s.default.reason if s.default else ""}
                  for s in states]
         totals = {key: sum((i[key] for i in items), ZERO) for key in
                   ("offen", "zinsen", "pauschale")}
