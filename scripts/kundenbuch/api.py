@@ -27,7 +27,7 @@ COMMANDS = {
     "archiv_pruefen": ("letters", "check_archive_of"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
-    "default_stichtag": ("month_end", "default_stichtag"),
+    "default_stichtag": ("stichtag", "default_stichtag"),
 }
 
 __all__ = sorted(COMMANDS)

@@ -1,6 +1,7 @@
 """The command line: German help and messages, exit codes 0 / 1 / 2, no tracebacks."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -11,9 +12,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, api
+from . import __version__, api, cli_german
 from .book.ooxml import UnreadableWorkbook
 from .checks.findings import FEHLER, HINWEIS, WARNUNG
+from .reports.german import counted, severity_counts
 from .rules.amounts import ZERO
 from .runs import oserrors
 from .writer import WriteRefused
@@ -42,12 +44,39 @@ class GermanHelpFormatter(click.HelpFormatter):
 
 
 click.Context.formatter_class = GermanHelpFormatter
+cli_german.install()
+
+
+def plain_name(text: str) -> str:
+    """'Prüfen' -> 'pruefen', 'Begrüßung' -> 'begruessung': how names are typed without
+    umlauts, so that both spellings mean the same command or letter kind."""
+    text = text.strip().casefold()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    return text
 CONTEXT = {"help_option_names": ["-h", "--hilfe", "--help"], "max_content_width": 100}
 
 
 def _help_option(function):
     return click.help_option("-h", "--hilfe", "--help",
                              help="Diese Hilfe zeigen und beenden.")(function)
+
+
+class LetterKind(click.ParamType):
+    """A letter kind by its German name, with or without umlauts, in any case
+    ("Begrüßung", "begruessung"); Zahlungserinnerung and Mahnungen mean the dunning
+    letters."""
+    name = "Briefart"
+    KINDS = {"begruessung": "begruessung", "dank": "dank", "mahnung": "mahnung",
+             "mahnungen": "mahnung", "zahlungserinnerung": "mahnung",
+             "jahrescheck": "jahrescheck", "rechnung": "rechnung", "rechnungen": "rechnung"}
+
+    def convert(self, value, param, ctx):
+        kind = self.KINDS.get(plain_name(str(value)))
+        if kind is None:
+            self.fail(f"„{value}“ ist keine Briefart; möglich sind Begrüßung, Dank, Mahnung, "
+                      "Jahrescheck und Rechnung.", param, ctx)
+        return kind
 
 
 def book_argument(function):
@@ -58,11 +87,40 @@ def book_argument(function):
 def stichtag_option(function):
     return click.option("--stichtag", type=click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"]),
                         default=None, metavar="JJJJ-MM-TT",
-                        help="Stichtag der Auswertung (Standard: heute).")(function)
+                        help="Stichtag der Auswertung (Standard: die Einstellung Stichtag, "
+                             "sonst in den ersten zehn Tagen eines Monats das Ende des "
+                             "Vormonats, sonst heute).")(function)
 
 
-def _stichtag(value) -> date:
-    return value.date() if value else date.today()
+def _stichtag(value) -> date | None:
+    """The day given; None lets the run choose by the one rule (runs/stichtag.py)."""
+    return value.date() if value else None
+
+
+@contextlib.contextmanager
+def progress_bars():
+    """A callback progress(label, done, total, detail="") that shows one bar per label
+    with the count, the time taken and the time left. Redrawn at each call, not by a
+    thread of its own: with no other thread running, the checks can run beside the
+    computations (runs/parallel.py)."""
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("noch"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
+        tasks = {}
+
+        def progress(label: str, done: int, total: int, detail: str = "") -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=total)
+            text = f"{label}: {detail}" if detail else label
+            bar.update(tasks[label], completed=done, total=total, description=text)
+            bar.refresh()
+        yield progress
+
+
+def print_stichtag(when) -> None:
+    console.print(f"Stichtag {when}", highlight=False)
 
 
 # Set by run(): the process ends with the command (not so under a test's CliRunner).
@@ -89,7 +147,17 @@ def fail(message: str, code: int = EXIT_FAILED):
 
 class _Commands(click.Group):
     """Faults of the machine (a full disk, a read-only folder, missing permissions)
-    end a command with a German message naming the file, not as an internal error."""
+    end a command with a German message naming the file, not as an internal error.
+    Commands answer to their umlaut spelling too (`prüfen`, `Prüfen`)."""
+
+    def get_command(self, ctx, cmd_name):
+        return (super().get_command(ctx, cmd_name)
+                or super().get_command(ctx, plain_name(cmd_name)))
+
+    def resolve_command(self, ctx, args):
+        if args and plain_name(args[0]) in self.commands:
+            args = [plain_name(args[0]), *args[1:]]
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx):
         try:
@@ -124,7 +192,8 @@ def main():
 @main.command(context_settings=CONTEXT)
 @click.argument("pfad", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--demo", is_flag=True, help="Mit erfundenen Beispieldaten füllen.")
-@click.option("--ueberschreiben", is_flag=True, help="Eine vorhandene Datei ersetzen.")
+@click.option("--ueberschreiben", "--überschreiben", is_flag=True,
+              help="Eine vorhandene Datei ersetzen.")
 @_help_option
 def neu(pfad, demo, ueberschreiben):
     """Eine neue, leere Arbeitsmappe anlegen (oder mit --demo eine Beispielmappe).
@@ -200,17 +269,19 @@ def forderungen(pfad, stichtag, probelauf):
         result = api.forderungen(pfad, day, datetime.now(), probelauf=probelauf)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
+    print_stichtag(result.when)
     print_receivables(result.summary)
     for warning in result.warnings:
         console.print(f"[yellow]Warnung:[/] {warning.message}")
     if probelauf:
         lines = result.plan.describe()
-        console.print(f"\n[bold]Probelauf[/]: {len(lines)} Änderungen würden geschrieben, "
+        console.print(f"\n[bold]Probelauf[/]: {counted(len(lines), 'Änderung')} würden geschrieben, "
                       "nichts wurde verändert.")
         for line in lines:
             console.print("  " + line, highlight=False)
     else:
-        print_write(result.write, f"{len(result.plan.cells)} Zellen und Blatt „Offene Posten“")
+        print_write(result.write, f"{counted(len(result.plan.cells), 'Zelle')} und Blatt "
+                                  "„Offene Posten“")
 
 
 @main.command(context_settings=CONTEXT)
@@ -239,36 +310,21 @@ def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
       kundenbuch monatsabschluss --stichtag 2026-10-31 --pdf
       kundenbuch monatsabschluss --probelauf
     """
-    from rich.progress import Progress
-    if stichtag:
-        day, why = stichtag.date(), "angegeben"
-    else:
-        day = api.default_stichtag(date.today())
-        why = "heute" if day == date.today() else "Ende des Vormonats"
-    console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {day:%d.%m.%Y} ({why})")
+    day = _stichtag(stichtag)
     try:
-        # Redrawn at each letter, not by a thread of its own: with no other thread
-        # running, the checks can run beside the computations (kundenbuch.parallel).
-        with Progress(console=console, transient=True, auto_refresh=False) as bar:
-            task = bar.add_task("Briefe werden erstellt …", total=None)
-
-            def letter_done():
-                bar.advance(task)
-                bar.refresh()
-
+        with progress_bars() as progress:
             result = api.monatsabschluss(pfad, day, datetime.now(), probelauf=probelauf,
-                                         pdf=pdf, progress=letter_done,
+                                         pdf=pdf, progress=progress,
                                          letters=not ohne_briefe)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
+    console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {result.when}",
+                  highlight=False)
     print_receivables(result.summary)
     errors_found = [f for f in result.findings if f.severity == FEHLER]
-    counts = {level: sum(f.severity == level for f in result.findings)
-              for level in (FEHLER, WARNUNG, HINWEIS)}
-    console.print("Prüfung: " + ", ".join(f"{n} {level}" for level, n in counts.items())
+    console.print("Prüfung: " + severity_counts(result.findings)
                   + (" (Einzelheiten im Blatt „Prüfbericht“)" if result.findings else ""))
-    for finding in errors_found[:10]:
-        console.print(f"  [red]{finding.address}[/] {finding.message}", highlight=False)
+    print_errors_and_warnings(result.findings)
     if result.skipped_rows:
         console.print("Ohne Brief wegen Fehlern: " + ", ".join(
             f"{sheet} Zeile {row}" for sheet, row in result.skipped_rows[:20]))
@@ -280,8 +336,9 @@ def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "
                   f"{len(result.onboarding)}")
     if probelauf:
-        console.print(f"Probelauf: {len(result.plan.describe())} Änderungen und "
-                      f"{len(result.letters)} Briefe wären fällig; nichts wurde verändert.")
+        console.print(f"Probelauf: {counted(len(result.plan.describe()), 'Änderung')} und "
+                      f"{counted(len(result.letters), 'Brief')} wären fällig; nichts wurde "
+                      "verändert.")
     else:
         if result.letter_run and result.letter_run.pdf_problem:
             console.print(f"[yellow]PDF:[/] {result.letter_run.pdf_problem}")
@@ -293,7 +350,7 @@ def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
 @main.command(context_settings=CONTEXT)
 @book_argument
 @stichtag_option
-@click.option("--uebernehmen", is_flag=True,
+@click.option("--uebernehmen", "--übernehmen", is_flag=True,
               help="Vorgeschlagene Stufen und Umsatz 12 Monate ins Blatt Kunden schreiben.")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
 @_help_option
@@ -314,6 +371,7 @@ def stufen(pfad, stichtag, uebernehmen, probelauf):
                             probelauf=probelauf)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
+    print_stichtag(result.when)
     print_tiers(result.analysis)
     if probelauf:
         console.print("Probelauf: nichts wurde verändert.")
@@ -352,6 +410,7 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
         fail(str(exc))
     except OSError as exc:
         fail(f"Die Kalenderdatei kann nicht geschrieben werden: {oserrors.reason(exc)}.")
+    print_stichtag(result.when)
     view = result.overview
     table = Table(title=f"Termine ab {view.stichtag:%d.%m.%Y}", title_justify="left")
     for header in ("Datum", "Zeit", "Art", "Kunde", "Betreff"):
@@ -366,12 +425,12 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
         console.print(f"Steuertermin {deadline.day:%d.%m.%Y}: {deadline.title}"
                       + (f" ({deadline.note})" if deadline.note else ""))
     if view.overdue_deadlines:
-        console.print(f"[red]{len(view.overdue_deadlines)} verstrichene offene "
-                      "Lieferfrist(en)[/] – siehe Terminübersicht")
+        console.print(f"[red]{counted(len(view.overdue_deadlines), 'Lieferfrist')} "
+                      "verstrichen und offen[/] – siehe Terminübersicht")
     if view.open_callbacks:
-        console.print(f"{len(view.open_callbacks)} offene Rückrufe")
+        console.print(f"Offen: {counted(len(view.open_callbacks), 'Rückruf')}")
     if result.onboarding:
-        console.print(f"Begrüßungsplan: {len(result.onboarding)} Termine für neue Kunden "
+        console.print(f"Begrüßungsplan: {counted(len(result.onboarding), 'Termin')} für neue Kunden "
                       "eingetragen")
     if result.taxes:
         console.print(f"Steuertermine {steuertermine}: {len(result.taxes)} eingetragen")
@@ -390,8 +449,9 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
 @book_argument
 @stichtag_option
 @click.option("--art", "arten", multiple=True,
-              type=click.Choice(["begruessung", "dank", "mahnung", "jahrescheck", "rechnung"]),
-              help="Nur diese Briefart (mehrfach möglich). Standard: alle fälligen.")
+              type=LetterKind(), metavar="ART",
+              help="Nur diese Briefart (mehrfach möglich): Begrüßung, Dank, Mahnung, "
+                   "Jahrescheck, Rechnung. Standard: alle fälligen.")
 @click.option("--rechnung", "rechnungsnr", metavar="NR", help="Genau diese Rechnung erstellen.")
 @click.option("--pdf", is_flag=True, help="Zusätzlich PDF über LibreOffice erzeugen.")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, welche Briefe fällig sind.")
@@ -411,20 +471,19 @@ def briefe(pfad, stichtag, arten, rechnungsnr, pdf, probelauf):
       kundenbuch briefe --art mahnung --probelauf
       kundenbuch briefe --rechnung 2026-0057
     """
-    from rich.progress import Progress
     day = _stichtag(stichtag)
     try:
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("Briefe werden erstellt …", total=None)
+        with progress_bars() as progress:
             result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
                                 invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
-                                progress=lambda: bar.advance(task))
+                                progress=progress)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
+    print_stichtag(result.when)
     if not result.letters:
         console.print("Keine Briefe fällig.")
         return
-    table = Table(title=f"Briefe zum {day:%d.%m.%Y}", title_justify="left")
+    table = Table(title=f"Briefe zum {result.when.day:%d.%m.%Y}", title_justify="left")
     for header in ("Brief", "Kunde", "Rechnungen"):
         table.add_column(header)
     for letter in result.letters[:TERMINAL_ROWS]:
@@ -434,11 +493,11 @@ def briefe(pfad, stichtag, arten, rechnungsnr, pdf, probelauf):
     console.print(table)
     _more(len(result.letters), "Briefe", "Protokoll")
     if probelauf:
-        console.print(f"Probelauf: {len(result.letters)} Briefe wären fällig; nichts "
+        console.print(f"Probelauf: {counted(len(result.letters), 'Brief')} wären fällig; nichts "
                       "erstellt.")
         return
     folder = result.run.files[0][1].parent
-    console.print(f"{len(result.run.files)} Dateien in {folder}")
+    console.print(f"{counted(len(result.run.files), 'Datei')} in {folder}")
     if result.run.pdf_problem:
         console.print(f"[yellow]PDF:[/] {result.run.pdf_problem}")
     print_write(result.write, "Begrüßt am, Mahnstufe, Gemahnt am und Protokoll")
@@ -453,7 +512,8 @@ def vorlagen():
 @vorlagen.command("neu", context_settings=CONTEXT)
 @click.option("--ordner", type=click.Path(file_okay=False, path_type=Path),
               default=Path("vorlagen"), show_default=True)
-@click.option("--ueberschreiben", is_flag=True, help="Vorhandene Vorlagen ersetzen.")
+@click.option("--ueberschreiben", "--überschreiben", is_flag=True,
+              help="Vorhandene Vorlagen ersetzen.")
 @_help_option
 def vorlagen_neu(ordner, ueberschreiben):
     """Die Standardvorlagen anlegen (vorhandene bleiben, außer mit --ueberschreiben).
@@ -463,7 +523,7 @@ def vorlagen_neu(ordner, ueberschreiben):
       kundenbuch vorlagen neu --ordner vorlagen
     """
     written = api.vorlagen_neu(ordner, overwrite=ueberschreiben)
-    console.print(f"{len(written)} Vorlagen geschrieben in {ordner}" if written else
+    console.print(f"{counted(len(written), 'Vorlage')} geschrieben in {ordner}" if written else
                   "Alle Vorlagen sind schon da (--ueberschreiben ersetzt sie).")
 
 
@@ -560,7 +620,8 @@ def print_tiers(analysis) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--groesse", type=click.Choice(["klein", "mittel", "gross"]), default="klein",
+@click.option("--groesse", "--größe", type=click.Choice(["klein", "mittel", "gross"]),
+              default="klein",
               show_default=True, help="klein: 200 Kunden, 2.000 Rechnungen; mittel: "
               "5.000/50.000; gross: 20.000/200.000.")
 @click.option("--ausgabe", type=click.Path(dir_okay=False, path_type=Path),
@@ -584,9 +645,9 @@ def benchmark(groesse, ausgabe, letters):
     import platform
 
     from .runs import benchmark as bench
-    with console.status("Messung läuft …") as status:
-        report = bench.run(groesse, progress=lambda text: status.update(text),
-                           letters=letters)
+    with progress_bars() as progress:
+        report = bench.run(groesse, progress=lambda text, done, total: progress(
+            "Messung", done, total, text), letters=letters)
     table = Table(title=f"Messung {groesse}", title_justify="left")
     for header in ("Schritt", "Sekunden", "Speicher (MB)", "Hinweis"):
         table.add_column(header, justify="left" if header in ("Schritt", "Hinweis")
@@ -649,6 +710,29 @@ def _more(count: int, what: str, sheet: str) -> None:
         console.print(f"… und {count - TERMINAL_ROWS} weitere {what} (alle im Blatt „{sheet}“)")
 
 
+SHOWN_ONE_BY_ONE = 10
+
+
+def print_errors_and_warnings(findings) -> None:
+    """Every Fehler and Warnung of a run, each with its cell; where there are many of
+    one kind, grouped by the rule that found them (the Prüfbericht lists every one)."""
+    for level in (FEHLER, WARNUNG):
+        found = [f for f in findings if f.severity == level]
+        if len(found) <= SHOWN_ONE_BY_ONE:
+            for finding in found:
+                console.print(f"  [{COLOURS[level]}]{level}[/] {finding.address}: "
+                              f"{finding.message}", highlight=False)
+            continue
+        by_rule: dict[str, list] = {}
+        for finding in found:
+            by_rule.setdefault(finding.rule, []).append(finding)
+        for group in by_rule.values():
+            first = group[0]
+            more = f" (und {len(group) - 1} weitere gleicher Art)" if len(group) > 1 else ""
+            console.print(f"  [{COLOURS[level]}]{level}[/] {first.address}: "
+                          f"{first.message}{more}", highlight=False)
+
+
 def print_write(write, what: str) -> None:
     if write is None:
         return
@@ -662,8 +746,8 @@ def print_findings(result) -> None:
     findings = result.findings
     path = result.book.path
     if not findings:
-        console.print(f"[green]✓[/] {path.name}: keine Befunde "
-                      f"(Stichtag {result.stichtag:%d.%m.%Y}).")
+        console.print(f"[green]✓[/] {path.name}: keine Befunde (Stichtag {result.when}).",
+                      highlight=False)
     groups = {}
     for finding in findings:
         groups.setdefault(finding.sheet or "Arbeitsmappe", []).append(finding)
@@ -678,11 +762,9 @@ def print_findings(result) -> None:
                           f"[{COLOURS[finding.severity]}]{finding.severity}[/]",
                           finding.message)
         console.print(table)
-    counts = {level: sum(f.severity == level for f in findings)
-              for level in (FEHLER, WARNUNG, HINWEIS)}
     if findings:
-        console.print(f"{path.name}: " + ", ".join(f"{n} {level}"
-                                                   for level, n in counts.items()))
+        console.print(f"{path.name}, Stichtag {result.when}: " + severity_counts(findings),
+                      highlight=False)
     print_write(result.write, "Blatt „Prüfbericht“")
 
 

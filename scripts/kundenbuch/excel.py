@@ -16,6 +16,7 @@ from .book import schema
 from .book.ooxml import Package, SheetInfo, TableInfo
 from .book.reader import Book, GivenGrids, build_book
 from .book.records import column_letter
+from .reports.german import counted
 from .reports.sheet import DATE, MONEY, PERCENT, ReportSheet
 from .rules.amounts import euro
 from .runs.gcpause import collector_paused
@@ -38,7 +39,7 @@ def run(workbook, now: datetime) -> str:
     status = start.range(STATUS_CELL)
     try:
         action = str(start.range(ACTION_CELL).value or "Monatsabschluss").strip()
-        stichtag = _stichtag(start.range(STICHTAG_CELL).value, now)
+        stichtag = _stichtag(start.range(STICHTAG_CELL).value)
         with collector_paused():
             message = _act(workbook, action, stichtag, now)
     except Exception as exc:     # the status cell is the user's only window: no traceback
@@ -47,27 +48,27 @@ def run(workbook, now: datetime) -> str:
     return message
 
 
-def _stichtag(value, now: datetime) -> date:
-    from .api import default_stichtag
+def _stichtag(value) -> date | None:
+    """The Start sheet's Stichtag; empty: the rule every command follows (runs.stichtag)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return default_stichtag(now.date())
+    return None
 
 
 def _check(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.pruefen(path, stichtag, now, schreiben=True, book=book, target=target)
     errors = sum(f.severity == "Fehler" for f in result.findings)
-    return f"Prüfung fertig: {len(result.findings)} Befunde, davon {errors} Fehler " \
+    return f"Prüfung fertig: {counted(len(result.findings), 'Befund')}, davon {errors} Fehler " \
            "(Blatt Prüfbericht)."
 
 
 def _receivables(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.forderungen(path, stichtag, now, book=book, target=target)
-    return f"Forderungen zum {stichtag:%d.%m.%Y}: offen {euro(result.summary.open_total)}."
+    return f"Forderungen zum {result.when}: offen {euro(result.summary.open_total)}."
 
 
 def _tiers(path, stichtag, now, book=None, target=None) -> str:
@@ -85,13 +86,13 @@ def _appointments(path, stichtag, now, book=None, target=None) -> str:
 def _letters(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.briefe(path, stichtag, now, book=book, target=target)
-    return f"{len(result.letters)} Briefe erstellt (Ordner briefe)."
+    return f"{counted(len(result.letters), 'Brief')} erstellt (Ordner briefe)."
 
 
 def _month_end(path, stichtag, now, book=None, target=None) -> str:
     from . import api
     result = api.monatsabschluss(path, stichtag, now, book=book, target=target)
-    return (f"Monatsabschluss zum {stichtag:%d.%m.%Y} fertig: {len(result.letters)} "
+    return (f"Monatsabschluss zum {result.when} fertig: {len(result.letters)} "
             "Briefe. Bitte die Mappe speichern.")
 
 

@@ -44,6 +44,11 @@ FIRMEN = ("Bäckerei Morgenrot", "Holzwerk Eichenhain GmbH", "Praxis am Lindenpl
           "Blumen Kornfeld KG", "Radhaus Speiche e. K.", "Druckerei Letternsatz",
           "Kanzlei Paragraphos", "Gartenbau Wurzelwerk", "Friseur Scherenschnitt",
           "Elektro Funkenflug GmbH", "Hofladen Sonnenacker")
+MORE_FIRMEN = ("Schreinerei Astloch", "Optik Weitblick", "Weinhandel Rebstock",
+               "Kfz-Werkstatt Kolbenfresser", "Buchhandlung Eselsohr", "Yogastudio Atemzug",
+               "Malerbetrieb Pinselstrich", "Reisebüro Fernweh", "Fotostudio Lichtblick",
+               "Hausverwaltung Giebel GmbH", "Physiotherapie Gelenkig",
+               "Catering Tafelrunde", "Steinmetz Meißelschlag", "Imkerei Wabenglück")
 STRASSEN = ("Lindenallee", "Am Mühlbach", "Gartenstraße", "Birkenweg", "Hafenkante",
             "Kastanienring", "Marktplatz", "Schillerstraße", "Weidenpfad", "Zum Steinbruch")
 ORTE = (("50667", "Köln"), ("40213", "Düsseldorf"), ("44135", "Dortmund"),
@@ -74,15 +79,18 @@ def generate(size: Size = DEMO, seed: int = 2026, stichtag: date = DEMO_STICHTAG
     rechnungen = _invoices(rng, size.invoices, kunden, stichtag)
     termine = _appointments(rng, size.appointments, kunden, stichtag)
     return {schema.KUNDEN.table: kunden, schema.RECHNUNGEN.table: rechnungen,
-            schema.TERMINE.table: termine, schema.EINSTELLUNGEN.table: demo_settings()}
+            schema.TERMINE.table: termine,
+            # The invented data stand on their Stichtag, so every command gives the
+            # documented result on any day (README).
+            schema.EINSTELLUNGEN.table: {**demo_settings(), "stichtag": stichtag}}
 
 
 def _clients(rng, count, stichtag):
-    clients = []
+    clients, names = [], set()
     for number in range(1, count + 1):
         business = rng.random() < 0.55
         plz, ort = rng.choice(ORTE)
-        first, last = rng.choice(VORNAMEN), rng.choice(NACHNAMEN)
+        first, last = _distinct(rng.choice(VORNAMEN), rng.choice(NACHNAMEN), names)
         since = stichtag - timedelta(days=rng.randint(20, 2000))
         if number > count - 3:
             since = stichtag - timedelta(days=rng.randint(5, 40))   # brand-new clients
@@ -92,7 +100,7 @@ def _clients(rng, count, stichtag):
             "anrede": "Firma" if business and rng.random() < 0.3 else (
                 "Frau" if first in FEMALE else "Herr"),
             "vorname": first, "nachname": last,
-            "firma": FIRMEN[number % len(FIRMEN)] if business else None,
+            "firma": _firm(number) if business else None,
             "strasse": f"{rng.choice(STRASSEN)} {rng.randint(1, 120)}",
             "plz": plz, "ort": ort, "land": "DE",
             "email": f"{first.lower()}.{_ascii(last).lower()}{number}@example.org",
@@ -125,6 +133,28 @@ def _clients(rng, count, stichtag):
         clients[1]["stufe_fest"] = "A"     # a key account fixed by hand
         clients[4]["mahnsperre"] = schema.YES
     return clients
+
+
+def _distinct(first: str, last: str, taken: set) -> tuple[str, str]:
+    """The next last name not yet taken with this first name, so that no two invented
+    people share a name (without another draw: the rest of the data stays as it was).
+    Once every pair is taken (large benchmark books), names repeat."""
+    start = NACHNAMEN.index(last)
+    for step in range(len(NACHNAMEN)):
+        candidate = NACHNAMEN[(start + step) % len(NACHNAMEN)]
+        if (first, candidate) not in taken:
+            taken.add((first, candidate))
+            return first, candidate
+    return first, last
+
+
+def _firm(number: int) -> str:
+    """A company name of its own for each of the demo's clients (two clients of one name
+    at different addresses would look like a planted duplicate); in the large
+    benchmark books names repeat."""
+    if number <= len(FIRMEN):
+        return FIRMEN[number % len(FIRMEN)]
+    return MORE_FIRMEN[(number - len(FIRMEN) - 1) % len(MORE_FIRMEN)]
 
 
 def _ascii(text):

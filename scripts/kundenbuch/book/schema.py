@@ -318,6 +318,9 @@ SETTINGS = (
             "Erste Termine mit neuen Kunden: Betreff=Tage nach Kunde seit; getrennt durch ;"),
     Setting("Sicherungen behalten", "sicherungen_behalten", INT, 30,
             "Wie viele Sicherungskopien im Ordner sicherung/ bleiben"),
+    Setting("Stichtag", "stichtag", DATE, None,
+            "Fester Stichtag für jeden Befehl; leer = automatisch (in den ersten zehn Tagen "
+            "eines Monats das Ende des Vormonats, sonst heute)"),
 )
 
 SETTINGS_BY_NAME = {header_key(s.name): s for s in SETTINGS}

@@ -85,6 +85,9 @@ def move_into_place(files: list, staged: dict) -> None:
         os.replace(staged[final], final)
 
 
+LETTERS_STEP, PDF_STEP = "Briefe", "PDF"
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -93,12 +96,13 @@ def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: b
                    progress=None) -> tuple[list, dict, str | None]:
     """Render every letter into staging, and PDFs beside them if asked. Returns the
     (letter, final path in folder) pairs, final path -> staged file, and why PDFs
-    could not be made (None: they were)."""
+    could not be made (None: they were). progress(label, done, total) hears of each
+    letter and each PDF."""
     if not letters:           # docxtpl takes a while to import; not needed for none
         return [], {}, None
     from .render import girocode_png, render
     files, staged = [], {}
-    for letter in letters:
+    for number, letter in enumerate(letters, start=1):
         final = free_path(folder, letter.filename, staged)
         target = staging / final.name
         code = girocode_png(*letter.girocode) if letter.girocode else None
@@ -106,12 +110,15 @@ def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: b
         files.append((letter, final))
         staged[final] = target
         if progress:
-            progress()
+            progress(LETTERS_STEP, number, len(letters))
     problem = None
     if pdf:
         from .pdf import PdfUnavailable, convert
         try:
-            pdfs = convert([staged[final] for _, final in files])
+            def pdfs_made(done, total):
+                if progress:
+                    progress(PDF_STEP, done, total)
+            pdfs = convert([staged[final] for _, final in files], pdfs_made)
             for (letter, final), made in zip(list(files), pdfs):
                 final_pdf = free_path(folder, made.name, staged)
                 files.append((letter, final_pdf))

@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 TIMEOUT_SECONDS = 600
+POLL_SECONDS = 0.5
 
 
 class PdfUnavailable(Exception):
@@ -19,8 +21,10 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(documents: list[Path]) -> list[Path]:
-    """PDFs beside the documents; raises PdfUnavailable with a German message."""
+def convert(documents: list[Path], progress=None) -> list[Path]:
+    """PDFs beside the documents; raises PdfUnavailable with a German message.
+    progress(done, total) hears how many PDFs are there, counted while LibreOffice
+    works (one call for all: each call starts LibreOffice anew)."""
     if not documents:
         return []
     program = soffice()
@@ -37,13 +41,34 @@ def convert(documents: list[Path]) -> list[Path]:
                        "--headless", "--convert-to", "pdf", "--outdir", str(folder),
                        *map(str, files)]
             try:
-                subprocess.run(command, check=True, capture_output=True,
-                               timeout=TIMEOUT_SECONDS)
+                _run_counting(command, documents, progress)
             except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
                 raise PdfUnavailable(f"LibreOffice konnte die PDFs nicht erzeugen ({exc}); "
                                      "die .docx-Dateien sind da.") from exc
     made = [d.with_suffix(".pdf") for d in documents]
+    if progress:
+        progress(sum(p.exists() for p in made), len(documents))
     missing = [p.name for p in made if not p.exists()]
     if missing:
         raise PdfUnavailable(f"Diese PDFs fehlen: {', '.join(missing[:5])}")
     return made
+
+
+def _run_counting(command, documents, progress) -> None:
+    """subprocess.run(check=True, timeout=…), telling progress the PDFs made so far."""
+    targets = [d.with_suffix(".pdf") for d in documents]
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE) as process:
+        while True:
+            try:
+                _, stderr = process.communicate(timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    process.kill()
+                    raise
+                if progress:
+                    progress(sum(p.exists() for p in targets), len(targets))
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command, stderr=stderr)

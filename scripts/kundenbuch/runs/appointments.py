@@ -10,6 +10,7 @@ from ..book import schema
 from ..book.reader import Book, read_book
 from ..reports.calendar_overview import report
 from ..rules.schedule import Overview, new_onboarding_rows, new_tax_rows, overview
+from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, RowAppend
 
@@ -37,10 +38,11 @@ class CalendarResult:
     plan: Plan
     write: WriteResult | None = None
     ics_events: int = 0
+    when: Stichtag | None = None      # the Stichtag used, with its reason
 
 
 @exclusive()
-def run(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
+def run(path: Path, stichtag: date | None, now: datetime, ics: Path | None = None,
         steuertermine: int | None = None, probelauf: bool = False,
         book: Book | None = None, target=None) -> CalendarResult:
     """Terminübersicht, onboarding plans and (asked for) tax dates into Termine, and an
@@ -48,10 +50,12 @@ def run(path: Path, stichtag: date, now: datetime, ics: Path | None = None,
     from .. import __version__
     from .tiers import analyse_book
     book = book or read_book(path)
+    when = choose(stichtag, book.settings, now.date())
+    stichtag = when.day
     checks_due = analyse_book(book, stichtag).annual_checks_due()
     plan_, view, onboarding, taxes = plan(book, stichtag, now, __version__, checks_due,
                                           steuertermine)
-    result = CalendarResult(book, view, onboarding, taxes, plan_)
+    result = CalendarResult(book, view, onboarding, taxes, plan_, when=when)
     if probelauf:
         return result
     result.write = write(book, plan_, now, target, protocol=("Termine", stichtag))

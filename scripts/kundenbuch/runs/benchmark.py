@@ -235,10 +235,24 @@ def compiled() -> None:
         compileall.compile_dir(folder, quiet=2, workers=0)
 
 
-def run(size: str, progress=lambda text: None, letters: int = 200) -> Report:
+class Steps:
+    """progress(text, done, total) for each step of the measurement, counted."""
+
+    def __init__(self, total: int, progress):
+        self.total, self.done, self.progress = total, 0, progress
+
+    def __call__(self, text: str) -> None:
+        self.progress(text, self.done, self.total)
+        self.done += 1
+
+
+def run(size: str, progress=lambda text, done, total: None, letters: int = 200) -> Report:
+    from ..documents.pdf import soffice
     compiled()
     report = Report(size)
     stichtag = DEMO_STICHTAG.isoformat()
+    other_saves = 2 if soffice() else 1          # LibreOffice's save, Excel's layout
+    progress = Steps(7 + 2 * other_saves + (1 if letters else 0), progress)
     with tempfile.TemporaryDirectory(prefix="kundenbuch-benchmark-") as folder:
         book = Path(folder) / "kundenbuch.xlsx"
         progress(f"Erzeuge eine Mappe der Größe {size} …")
@@ -289,6 +303,7 @@ def run(size: str, progress=lambda text: None, letters: int = 200) -> Report:
             report.pdf_seconds = timings.get("pdf")
             report.letters = letters
     report.file_mb = size_mb
+    progress("fertig")
     _judge(report)
     return report
 

@@ -18,6 +18,7 @@ from ..rules import lock
 from ..rules.receivables import LEVEL_NAMES
 from ..rules.small_business import exemption
 from ..writer import WriteRefused
+from .stichtag import Stichtag, choose
 from .apply import WriteResult, check_writable, exclusive, write
 from .plan import CellWrite, Plan, RowAppend, protocol_row
 from .receivables import first_reminders
@@ -205,20 +206,23 @@ class LettersResult:
     letters: list
     run: object = None
     write: WriteResult | None = None
+    when: Stichtag | None = None      # the Stichtag used, with its reason
 
 
 @exclusive()
-def run(path: Path, stichtag: date, now: datetime, kinds=None, invoice_number=None,
+def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_number=None,
         pdf: bool = False, probelauf: bool = False, progress=None,
         book: Book | None = None, target=None) -> LettersResult:
     """Produce every due letter (or those of the kinds asked for) and write back."""
     book = book or read_book(path)
+    when = choose(stichtag, book.settings, now.date())
+    stichtag = when.day
     kinds = tuple(kinds or letters_rules.KINDS)
     if invoice_number is not None:
         kinds = ("rechnung",)
         _refuse_contradicting(book, invoice_number)
     letters = due_letters(book, stichtag, kinds, invoice_number)
-    result = LettersResult(book, letters)
+    result = LettersResult(book, letters, when=when)
     if probelauf or not letters:
         return result
     check_writable(book, target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from ..book import schema
@@ -13,9 +13,11 @@ from ..book.records import split_cell
 from ..checks import run_checks
 from ..checks.findings import Finding, has_errors
 from ..reports.check_report import report_sheet
+from ..reports.german import counted, severity_counts
 from ..rules.amounts import euro
 from . import appointments, receivables, tiers
 from . import letters as letters_run
+from .stichtag import Stichtag, choose
 from .apply import WriteResult, check_writable, exclusive
 from .parallel import in_background
 from .plan import Plan, RowAppend, protocol_row
@@ -34,17 +36,11 @@ class MonthEndResult:
     letter_run: object = None
     onboarding: list = field(default_factory=list)
     write: WriteResult | None = None
+    when: Stichtag | None = None      # the Stichtag used, with its reason
 
     @property
     def has_errors(self) -> bool:
         return has_errors(self.findings)
-
-
-def default_stichtag(today: date) -> date:
-    """In the first days of a month the month just ended, otherwise today."""
-    if today.day <= 10:
-        return today.replace(day=1) - timedelta(days=1)
-    return today
 
 
 def rows_with_errors(findings) -> set:
@@ -59,7 +55,7 @@ def rows_with_errors(findings) -> set:
 
 
 @exclusive()
-def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
+def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = False,
         pdf: bool = False, progress=None, book: Book | None = None,
         target=None, letters: bool = True) -> MonthEndResult:
     """The month's work in one run: check, receivables, tier proposals, calendar and
@@ -67,6 +63,8 @@ def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
     from .. import __version__
     started = time.perf_counter()
     book = book or read_book(path)
+    when = choose(stichtag, book.settings, now.date())
+    stichtag = when.day
     # The checks run beside the computations (on a second core where there is one).
     with in_background(run_checks, book, stichtag) as checking:
         summary = receivables.summarize(book, stichtag)
@@ -82,17 +80,15 @@ def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
     due = letters_run.due_letters(book, stichtag, summary=summary, analysis=analysis,
                                   skip_rows=frozenset(skipped)) if letters else []
     result = MonthEndResult(book, findings, summary, plan, stichtag, analysis, due,
-                            sorted(skipped), onboarding=onboarding)
+                            sorted(skipped), onboarding=onboarding, when=when)
     if probelauf:
         return result
     check_writable(book, target)
     result.letter_run = letters_run.produce(book, due, stichtag, now, pdf, progress)
     plan.extend(result.letter_run.plan)
-    counts = {level: sum(f.severity == level for f in findings)
-              for level in ("Fehler", "Warnung", "Hinweis")}
     details = (f"offen {euro(summary.open_total)}, überfällig {euro(summary.overdue_total)}, "
-               f"{len(due)} Briefe, {len(analysis.promises)} Versprechen offen, "
-               + ", ".join(f"{n} {k}" for k, n in counts.items())
+               f"{counted(len(due), 'Brief')}, {len(analysis.promises)} Versprechen offen, "
+               + severity_counts(findings)
                + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
     plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
         now, "Monatsabschluss", stichtag=stichtag, details=details)]))

@@ -12,6 +12,7 @@ from ..checks.findings import Finding
 from ..reports.open_items import report
 from ..rules.letters import invoice_documents
 from ..rules.receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
+from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
 
@@ -81,18 +82,22 @@ class ReceivablesResult:
     plan: Plan
     warnings: list[Finding]
     write: WriteResult | None = None
+    when: Stichtag | None = None      # the Stichtag used, with its reason
 
 
 @exclusive()
-def run(path: Path, stichtag: date, now: datetime, probelauf: bool = False,
+def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = False,
         book: Book | None = None, target=None) -> ReceivablesResult:
     """Status, aging, interest and the dunning level due, written back unless probelauf."""
     from .. import __version__
     from ..checks.settings import base_rate_current
     book = book or read_book(path)
+    when = choose(stichtag, book.settings, now.date())
+    stichtag = when.day
     summary = summarize(book, stichtag)
     plan_ = plan(book, summary, now, __version__)
-    result = ReceivablesResult(book, summary, plan_, list(base_rate_current(book, stichtag)))
+    result = ReceivablesResult(book, summary, plan_, list(base_rate_current(book, stichtag)),
+                               when=when)
     if not probelauf:
         result.write = write(book, plan_, now, target, protocol=("Forderungen", stichtag))
     return result

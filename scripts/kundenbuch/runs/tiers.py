@@ -10,6 +10,7 @@ from ..book import schema
 from ..book.reader import Book, read_book
 from ..reports.tier_analysis import report
 from ..rules.tiers import TierAnalysis, analyse
+from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
 
@@ -39,18 +40,21 @@ class TierResult:
     analysis: object
     plan: Plan
     write: WriteResult | None = None
+    when: Stichtag | None = None      # the Stichtag used, with its reason
 
 
 @exclusive()
-def run(path: Path, stichtag: date, now: datetime, uebernehmen: bool = False,
+def run(path: Path, stichtag: date | None, now: datetime, uebernehmen: bool = False,
         probelauf: bool = False, book: Book | None = None, target=None) -> TierResult:
     """ABC analysis, promise monitor and customer journey; tiers change in Kunden only
     with uebernehmen."""
     from .. import __version__
     book = book or read_book(path)
+    when = choose(stichtag, book.settings, now.date())
+    stichtag = when.day
     analysis = analyse_book(book, stichtag)
     plan_ = plan(book, analysis, now, __version__, uebernehmen)
-    result = TierResult(book, analysis, plan_)
+    result = TierResult(book, analysis, plan_, when=when)
     if not probelauf:
         result.write = write(book, plan_, now, target, protocol=("Stufen", stichtag))
     return result
