@@ -2,6 +2,7 @@
 kinds by their German names, one Stichtag rule for every command, German plurals."""
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -68,12 +69,18 @@ def test_no_english_click_message_for_any_typo(command, rest, tmp_path_factory):
     German; the book named does not exist, so nothing is written anywhere."""
     folder = tmp_path_factory.mktemp("leer")
     rest = [str(folder / v) if v.endswith(".xlsx") else v for v in rest]
-    result = CliRunner().invoke(main, [command, *rest], prog_name="kundenbuch")
+    # In an empty folder: without a path a command takes ./kundenbuch.xlsx.
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(main, [command, *rest], prog_name="kundenbuch")
+    finally:
+        os.chdir(here)
+    assert not any(folder.iterdir())
     assert result.exit_code in (0, 1, 2), result.output
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit), repr(result.exception)
     assert_german(result.output)
-    assert not any(folder.iterdir())
 
 
 def test_umlaut_spellings_and_german_letter_kinds(cli, demo_path):
