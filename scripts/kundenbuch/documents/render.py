@@ -92,9 +92,10 @@ def _template_text(path: Path) -> list[str]:
     return [p.text for p in paragraphs]
 
 
-def check_template(path: Path, allowed: set[str]) -> list[str]:
+def check_template(path: Path, allowed: set[str], retired: dict | None = None) -> list[str]:
     """German problems with one template: Word's typographic quotes inside placeholders
-    (they break Jinja), syntax errors, unknown placeholders."""
+    (they break Jinja), syntax errors, unknown placeholders, and retired ones with the
+    reason they went."""
     from jinja2 import TemplateSyntaxError
     problems = []
     try:
@@ -111,6 +112,9 @@ def check_template(path: Path, allowed: set[str]) -> list[str]:
     except Exception as exc:            # not a Word file, damaged, …
         return problems + [f"Die Datei kann nicht als Word-Vorlage gelesen werden ({exc})."]
     for name in sorted(names - allowed):
+        if name in (retired or {}):
+            problems.append(f"Platzhalter „{name}“ {retired[name]}.")
+            continue
         problems.append(f"Unbekannter Platzhalter „{name}“; erlaubt sind: "
                         f"{', '.join(sorted(allowed))}.")
     return problems

@@ -24,7 +24,7 @@ PLACEHOLDERS = {
     "begruessung": {"plan": "Liste der ersten Termine: datum, betreff"},
     "dank": {"rechnungsnr": "Nummer der ersten bezahlten Rechnung"},
     "zahlungserinnerung": {}, "mahnung_1": {}, "mahnung_2": {}, "mahnung_letzte": {},
-    "jahrescheck": {"stufe": "Kundenstufe", "faellig": "bis wann der Jahrescheck fällig ist"},
+    "jahrescheck": {"termin_bis": "bis wann ein Termin passt (nie vor dem Briefdatum)"},
     "rechnung": {"rechnung": "nr, datum, leistungsdatum, leistung, netto, ust_satz, ust, "
                              "brutto, faellig",
                  "kleinunternehmer": "ja/nein (§ 19 UStG)",
@@ -34,8 +34,9 @@ PLACEHOLDERS = {
                  "verwendungszweck": "Verwendungszweck der Überweisung"},
 }
 DUNNING = {"posten": "Liste: rechnungsnr, rechnungsdatum, faellig, offen, zinsen, pauschale, "
-                     "verzug_seit, verzug_grund",
+                     "verzug_seit, verzug_grund, zinsen_erklaert",
            "summe_offen": "", "summe_zinsen": "", "summe_pauschale": "", "gebuehren": "",
+           "pauschale_erklaert": "ein Satz zur 40-€-Pauschale (§ 288 Abs. 5 BGB), leer ohne",
            "summe": "zu zahlender Gesamtbetrag", "frist": "neue Zahlungsfrist (Datum)",
            "stufe": "1 bis 4", "stufe_name": "Zahlungserinnerung … letzte Mahnung",
            "girocode": "QR-Code für die Überweisung", "verwendungszweck": ""}
@@ -43,8 +44,20 @@ for _name in ("zahlungserinnerung", "mahnung_1", "mahnung_2", "mahnung_letzte"):
     PLACEHOLDERS[_name] = dict(DUNNING)
 
 
+# Placeholders older templates had, and why they went.
+RETIRED = {"jahrescheck": {
+    "stufe": "nennt dem Kunden seine interne Stufe; Kunden lesen nie, in welcher Stufe "
+             "sie sind. Bitte aus der Vorlage nehmen („kundenbuch vorlagen neu "
+             "--ueberschreiben“ legt die neue Fassung an)",
+    "faellig": "konnte ein Datum vor dem Briefdatum nennen; jetzt „termin_bis“"}}
+
+
 def allowed_names(template: str) -> set[str]:
     return set(PLACEHOLDERS_COMMON) | set(PLACEHOLDERS.get(template, {}))
+
+
+def retired_names(template: str) -> dict[str, str]:
+    return RETIRED.get(template, {})
 
 
 BODIES = {
@@ -57,9 +70,9 @@ BODIES = {
     ],
     "dank": [
         "vielen Dank für Ihre Zahlung zur Rechnung {{ rechnungsnr }} und für Ihr Vertrauen.",
-        "Uns ist wichtig, dass Sie zufrieden sind. Waren Sie es mit unserer Arbeit? Was "
-        "können wir besser machen? Wir freuen uns über eine kurze Antwort, per Telefon "
-        "oder E-Mail.",
+        "Uns ist wichtig, dass Sie mit unserer Arbeit zufrieden sind. Ist etwas offen "
+        "geblieben, oder können wir etwas besser machen? Wir freuen uns über eine kurze "
+        "Antwort, per Telefon oder E-Mail.",
     ],
     "zahlungserinnerung": [
         "sicher ist es Ihrer Aufmerksamkeit entgangen: Für die folgenden Rechnungen konnten "
@@ -89,8 +102,9 @@ BODIES = {
         "Mahnbescheid. Die dadurch entstehenden Kosten gehen zu Ihren Lasten.",
     ],
     "jahrescheck": [
-        "als Kunde der Stufe {{ stufe }} steht Ihnen einmal im Jahr ein kostenloser "
-        "Jahrescheck zu. Er ist bis zum {{ faellig|datum }} fällig.",
+        "einmal im Jahr nehmen wir uns Zeit für Ihren Jahrescheck, für Sie kostenlos. "
+        "Es ist wieder so weit: Gern vereinbaren wir einen Termin bis zum "
+        "{{ termin_bis|datum }}.",
         "Im Jahrescheck schauen wir gemeinsam, was sich bei Ihnen verändert hat, was gut "
         "läuft und wo wir Sie besser unterstützen können. Er dauert etwa eine Stunde, "
         "bei Ihnen, bei uns oder per Video.",
@@ -158,29 +172,49 @@ def _address_and_info(document, info_lines):
         paragraph.paragraph_format.space_after = Pt(0)
 
 
-def _items_table(document):
-    table = document.add_table(rows=5, cols=6)
+# Widths that fit each header on one line (a header broken inside a word reads badly).
+ITEM_COLUMNS_MM = {"Rechnung": 30, "vom": 24, "fällig seit": 26, "offen": 28,
+                   "Zinsen": 26, "Pauschale": 26}
+
+
+def _items_table(document, charges: bool):
+    """The invoices of a reminder; with charges (the Mahnungen) also interest and flat
+    fee per invoice, each explained in a sentence below. The friendly reminder asks for
+    nothing extra, so it shows no such columns."""
+    headers = list(ITEM_COLUMNS_MM)[:6 if charges else 4]
+    values = ["{{ p.rechnungsnr }}", "{{ p.rechnungsdatum|datum_kurz }}",
+              "{{ p.faellig|datum_kurz }}", "{{ p.offen|euro }}", "{{ p.zinsen|euro }}",
+              "{{ p.pauschale|euro }}"][:len(headers)]
+    totals = ["Summe", "", "", "{{ summe_offen|euro }}", "{{ summe_zinsen|euro }}",
+              "{{ summe_pauschale|euro }}"][:len(headers)]
+    table = document.add_table(rows=5, cols=len(headers))
     table.style = "Table Grid"
-    headers = ("Rechnung", "vom", "fällig seit", "offen", "Verzugszinsen", "Pauschale")
+    table.autofit = False
+    for row in table.rows:
+        for cell, header in zip(row.cells, headers):
+            cell.width = Mm(ITEM_COLUMNS_MM[header])
     for cell, text in zip(table.rows[0].cells, headers):
         cell.paragraphs[0].add_run(text).bold = True
     table.rows[1].cells[0].text = "{%tr for p in posten %}"
-    values = ("{{ p.rechnungsnr }}", "{{ p.rechnungsdatum|datum_kurz }}",
-              "{{ p.faellig|datum_kurz }}", "{{ p.offen|euro }}", "{{ p.zinsen|euro }}",
-              "{{ p.pauschale|euro }}")
     for cell, text in zip(table.rows[2].cells, values):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
-    totals = table.rows[4].cells
-    totals[0].text = "Summe"
-    totals[3].text, totals[4].text, totals[5].text = (
-        "{{ summe_offen|euro }}", "{{ summe_zinsen|euro }}", "{{ summe_pauschale|euro }}")
-    for line in ("{%p for p in posten if p.verzug_seit %}",
+    for cell, text in zip(table.rows[4].cells, totals):
+        cell.text = text
+    if charges:
+        lines = ("{%p for p in posten if p.verzug_seit %}",
                  "Rechnung {{ p.rechnungsnr }}: in Verzug seit {{ p.verzug_seit|datum }} "
-                 "({{ p.verzug_grund }}); {% if stufe > 1 %}ab diesem Tag laufen die "
-                 "Verzugszinsen.{% else %}Zinsen und Kosten berechnen wir mit dieser "
-                 "Erinnerung nicht.{% endif %}",
-                 "{%p endfor %}"):
+                 "({{ p.verzug_grund }}).{% if p.zinsen_erklaert %} Verzugszinsen "
+                 "{{ p.zinsen|euro }}: {{ p.zinsen_erklaert }}.{% endif %}",
+                 "{%p endfor %}",
+                 "{%p if pauschale_erklaert %}", "{{ pauschale_erklaert }}", "{%p endif %}")
+    else:
+        lines = ("{%p for p in posten if p.verzug_seit %}",
+                 "Rechnung {{ p.rechnungsnr }}: in Verzug seit {{ p.verzug_seit|datum }} "
+                 "({{ p.verzug_grund }}). Zinsen und Kosten berechnen wir mit dieser "
+                 "Erinnerung nicht.",
+                 "{%p endfor %}")
+    for line in lines:
         document.add_paragraph(line)
     document.add_paragraph("{%p if gebuehren %}")
     document.add_paragraph("Mahngebühren: {{ gebuehren|euro }}")
@@ -210,7 +244,7 @@ def build_letter(name: str) -> Document:
     document.add_paragraph("{{ empfaenger.anrede }},")
     for text in BODIES[name]:
         if text == "POSTEN":
-            _items_table(document)
+            _items_table(document, charges=name != "zahlungserinnerung")
         elif text == "PLAN":
             for line in ("{%p for t in plan %}", "• {{ t.datum|datum }}: {{ t.betreff }}",
                          "{%p endfor %}"):

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from ..book import schema
 from ..book.records import display_name
-from .amounts import ZERO, cents, gross
+from .amounts import ZERO, cents, euro, gross
+from .interest import SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
 from .receivables import LEVEL_NAMES, Terms, due_date
 from .schedule import PLAN_NOTE, onboarding_plan
 from .small_business import exemption
@@ -25,6 +26,7 @@ PROTOCOL_KIND = {"begruessung": "Begrüßung", "dank": "Dank",
                  "jahrescheck": "Jahrescheck-Einladung", "rechnung": "Rechnung",
                  **{name: LEVEL_NAMES[level] for level, name in DUNNING_TEMPLATES.items()}}
 INVITATION_PAUSE_DAYS = 60      # no second annual-check invitation within this time
+ANNUAL_CHECK_WINDOW_DAYS = 30   # an invitation offers appointments at least this far ahead
 SMALL_INVOICE = Decimal("250.00")
 
 
@@ -55,27 +57,30 @@ def sender(settings) -> dict:
     return {key: settings.get(key) or "" for key in keys}
 
 
+# In the address a man is "Herrn" (accusative, DIN 5008); Divers has no title.
+ADDRESS_TITLE = {"Herr": "Herrn", "Frau": "Frau"}
+
+
 def recipient(client) -> dict:
+    """Address lines (DIN 5008: a contact person on the line below the company, without
+    "z. Hd.") and the salutation: "Sehr geehrter Herr …", "Sehr geehrte Frau …", for
+    Divers or an unknown form the name ("Guten Tag Alex Beispiel"), for a company
+    without a person "Sehr geehrte Damen und Herren"."""
     person = " ".join(p for p in (client["vorname"], client["nachname"]) if p)
-    title = client["anrede"] if client["anrede"] in ("Herr", "Frau") else ""
-    lines = []
-    if client["firma"]:
-        lines.append(client["firma"])
-        if person:
-            lines.append(f"z. Hd. {(title + ' ') if title else ''}{person}")
-    else:
-        lines.append(f"{title} {person}".strip())
+    form = client["anrede"]
+    addressed = " ".join(p for p in (ADDRESS_TITLE.get(form), person) if p)
+    lines = [client["firma"], addressed] if client["firma"] else [addressed]
     lines += [client["strasse"] or "", f"{client['plz'] or ''} {client['ort'] or ''}".strip()]
     if (client["land"] or "DE").upper() != "DE":
         lines.append(str(client["land"]).upper())
-    if title == "Frau" and client["nachname"]:
+    if form == "Frau" and client["nachname"]:
         salutation = f"Sehr geehrte Frau {client['nachname']}"
-    elif title == "Herr" and client["nachname"]:
+    elif form == "Herr" and client["nachname"]:
         salutation = f"Sehr geehrter Herr {client['nachname']}"
-    elif client["anrede"] == "Firma" or (client["firma"] and not person):
-        salutation = "Sehr geehrte Damen und Herren"
+    elif form == "Firma" or not person:
+        salutation = "Sehr geehrte Damen und Herren" if client["firma"] else "Guten Tag"
     else:
-        salutation = f"Guten Tag {person}".strip()
+        salutation = f"Guten Tag {person}"
     return {"kundennr": client["kundennr"], "name": display_name(client),
             "zeilen": [line for line in lines if line], "anrede": salutation}
 
@@ -107,6 +112,7 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
         items = [{"rechnungsnr": s.number, "rechnungsdatum": s.invoice["rechnungsdatum"],
                   "faellig": s.effective_due, "offen": s.open,
                   "zinsen": s.interest if charged else ZERO,
+                  "zinsen_erklaert": interest_explained(s) if charged else "",
                   "pauschale": s.flat_fee if charged else ZERO,
                   # Every letter says since when and why the client is in default
                   # (§ 286 BGB); the reminder charges nothing for it.
@@ -123,6 +129,8 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
                    "summe_offen": totals["offen"], "summe_zinsen": totals["zinsen"],
                    "summe_pauschale": totals["pauschale"], "gebuehren": fees,
                    "summe": total, "frist": _deadline(settings, stichtag), "stufe": level,
+                   "pauschale_erklaert": (flat_fee_explained(settings) if totals["pauschale"]
+                                          else ""),
                    "stufe_name": LEVEL_NAMES[level], "verwendungszweck": purpose[:140]}
         writes = [(s.invoice, f, v) for s in states
                   for f, v in (("mahnstufe", level), ("gemahnt_am", stichtag))]
@@ -132,6 +140,45 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
                               _girocode(settings, total, purpose),
                               {s.number: s.due for s in states}))
     return letters
+
+
+NBSP = "\u00a0"           # keeps "7,27 %" on one line
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",") + NBSP + "%"
+
+
+def interest_explained(state) -> str:
+    """One plain sentence: rate, paragraph, principal and days (§§ 288, 247 BGB)."""
+    periods = state.periods
+    if not periods or state.interest <= ZERO:
+        return ""
+    business = state.client is not None and state.client["kundenart"] == "Gewerbe"
+    points, paragraph = ((SURCHARGE_BUSINESS, "§ 288 Abs. 2 BGB") if business
+                         else (SURCHARGE_CONSUMER, "§ 288 Abs. 1 BGB"))
+    rates = []
+    for period in periods:
+        if not rates or rates[-1][1] != period.rate:
+            rates.append((period.first_day, period.rate))
+    if len(rates) == 1:
+        rate_text = f"das sind {_percent(rates[0][1])} im Jahr"
+    else:
+        rate_text = "das sind " + ", ".join(
+            f"ab {day:%d.%m.%Y} {_percent(rate)}" for day, rate in rates) + " im Jahr"
+    principals = {period.principal for period in periods}
+    on = (f"auf {euro(periods[0].principal)}" if len(principals) == 1
+          else "auf den jeweils offenen Betrag")
+    return (f"{points:f} Prozentpunkte über dem Basiszinssatz "
+            f"({paragraph}), {rate_text}, {on} vom {periods[0].first_day:%d.%m.%Y} bis "
+            f"{periods[-1].last_day:%d.%m.%Y}")
+
+
+def flat_fee_explained(settings) -> str:
+    covered = settings.get("pauschale_anrechnen") != schema.NO
+    return ("Die Pauschale von 40 € je Rechnung steht uns zu, weil Sie als Unternehmen in "
+            "Zahlungsverzug sind (§ 288 Abs. 5 BGB)"
+            + ("; Mahngebühren rechnen wir darauf an." if covered else "."))
 
 
 def _girocode(settings, amount, text):
@@ -188,8 +235,10 @@ def annual_check_letters(promises, protocol, settings, stichtag, skip_rows=froze
         client = promise.client
         if client["kundennr"] in recently or (client.sheet, client.row) in skip_rows:
             continue
-        context = {**_base(settings, client, stichtag, "Jahrescheck"), "stufe": promise.tier,
-                   "faellig": promise.due}
+        # A date ahead: the check may have been due for a while (no date in the past).
+        context = {**_base(settings, client, stichtag, "Jahrescheck"),
+                   "termin_bis": max(promise.due or stichtag,
+                                     stichtag + timedelta(days=ANNUAL_CHECK_WINDOW_DAYS))}
         letters.append(Letter("jahrescheck", client, context,
                               file_name(stichtag, "Jahrescheck", client)))
     return letters

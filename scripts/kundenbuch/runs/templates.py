@@ -14,6 +14,7 @@ def write_standard(folder: Path, overwrite: bool = False) -> list:
 def check(folder: Path) -> dict:
     """Template name -> problems (empty list: fine)."""
     from ..documents.render import check_template
-    from ..documents.templates import allowed_names
-    return {path.stem: check_template(path, allowed_names(path.stem))
+    from ..documents.templates import allowed_names, retired_names
+    return {path.stem: check_template(path, allowed_names(path.stem),
+                                      retired_names(path.stem))
             for path in sorted(Path(folder).glob("*.docx")) if not path.name.startswith("~$")}
