@@ -186,3 +186,34 @@ def test_no_girocode_for_an_invalid_own_iban(make_book):
     bad = Settings({"iban": "DE89 3704 0044 0532 0130 01", "firma": "X"}, {})
     assert _girocode(good, Decimal("10.00"), "Rechnung 1")[1] == "DE89370400440532013000"
     assert _girocode(bad, Decimal("10.00"), "Rechnung 1") is None
+
+
+def test_one_letter_per_client_in_the_tone_of_the_highest_level(cli, make_book):
+    """A client owes one invoice due for the 1. Mahnung and one due for a first reminder:
+    one 1. Mahnung lists both; each invoice advances to its own level, and the one
+    reminded for the first time carries no interest (the reminder costs nothing)."""
+    import openpyxl
+    from docx import Document
+    kunden = [{"kundennr": "K-1", "anrede": "Firma", "firma": "Hof GmbH",
+               "kundenart": "Gewerbe", "strasse": "Weg 1", "plz": "50667", "ort": "Köln",
+               "kunde_seit": date(2024, 1, 1)}]
+    common = {"kundennr": "K-1", "leistung": "Beratung", "netto": 1000, "ust_satz": 19}
+    path = make_book(kunden=kunden, rechnungen=[
+        {"rechnungsnr": "2025-0001", "rechnungsdatum": date(2025, 5, 1),
+         "leistungsdatum": date(2025, 5, 1), "faellig_am": date(2025, 5, 15),
+         "mahnstufe": 1, "gemahnt_am": date(2025, 6, 1), **common},
+        {"rechnungsnr": "2025-0009", "rechnungsdatum": date(2025, 6, 20),
+         "leistungsdatum": date(2025, 6, 20), "faellig_am": date(2025, 7, 4), **common}])
+    result = cli("briefe", path, "--stichtag", "2025-07-20", "--art", "Mahnung")
+    assert result.exit_code == 0, result.output
+    made = list((path.parent / "briefe" / "2025-07").glob("*.docx"))
+    assert [p.name.split("_")[1] for p in made] == ["1.Mahnung"]
+    rows = Document(str(made[0])).tables[1].rows
+    cells = {r.cells[0].text: [c.text for c in r.cells] for r in rows[1:-1]}
+    assert set(cells) == {"2025-0001", "2025-0009"}
+    assert cells["2025-0009"][4] == "0,00\u00a0€" and cells["2025-0001"][4] != "0,00\u00a0€"
+    sheet = openpyxl.load_workbook(path)["Rechnungen"]
+    header = {c.value: c.column for c in sheet[1]}
+    levels = {sheet.cell(r, header["Rechnungsnr"]).value: sheet.cell(r, header["Mahnstufe"]).value
+              for r in (2, 3)}
+    assert levels == {"2025-0001": 2, "2025-0009": 1}

@@ -61,16 +61,17 @@ def test_no_letter_of_a_month_end_names_a_tier_or_reads_awkwardly(cli, demo_path
 
 def test_reminder_shows_no_charge_columns_and_mahnung_explains_interest_and_fee(cli,
                                                                                make_book):
-    kunden = [{"kundennr": "K-2", "anrede": "Herr", "vorname": "Jonas", "nachname": "Kettler",
-               "firma": "Hof GmbH", "kundenart": "Gewerbe", "strasse": "Weg 2",
-               "plz": "50667", "ort": "Köln", "kunde_seit": date(2024, 1, 1)}]
-    common = {"kundennr": "K-2", "rechnungsdatum": date(2025, 5, 1),
-              "leistungsdatum": date(2025, 5, 1), "leistung": "Beratung", "netto": 1000,
-              "ust_satz": 19, "faellig_am": date(2025, 5, 15)}
+    kunden = [{"kundennr": number, "anrede": "Herr", "vorname": "Jonas",
+               "nachname": "Kettler", "firma": f"Hof {number} GmbH", "kundenart": "Gewerbe",
+               "strasse": "Weg 2", "plz": "50667", "ort": "Köln",
+               "kunde_seit": date(2024, 1, 1)} for number in ("K-2", "K-3")]
+    common = {"rechnungsdatum": date(2025, 5, 1), "leistungsdatum": date(2025, 5, 1),
+              "leistung": "Beratung", "netto": 1000, "ust_satz": 19,
+              "faellig_am": date(2025, 5, 15)}
     path = make_book(kunden=kunden, rechnungen=[
-        {"rechnungsnr": "2025-0001", **common},
-        {"rechnungsnr": "2025-0002", "mahnstufe": 1, "gemahnt_am": date(2025, 6, 1),
-         **common}])
+        {"rechnungsnr": "2025-0001", "kundennr": "K-3", **common},
+        {"rechnungsnr": "2025-0002", "kundennr": "K-2", "mahnstufe": 1,
+         "gemahnt_am": date(2025, 6, 1), **common}])
     assert cli("briefe", path, "--stichtag", "2025-07-20", "--art", "Mahnung").exit_code == 0
     folder = path.parent / "briefe" / "2025-07"
     reminder = Document(str(next(folder.glob("*Zahlungserinnerung*.docx"))))

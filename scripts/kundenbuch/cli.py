@@ -696,8 +696,10 @@ def print_receivables(summary) -> None:
     due = Table(title="Fällige Briefe (erzeugt beim Monatsabschluss)", title_justify="left")
     for header in ("Kunde", "Brief", "Rechnungen", "Offen"):
         due.add_column(header, justify="right" if header == "Offen" else "left")
-    ordered = sorted(letters.items(), key=lambda kv: (-kv[0][1], kv[0]))
-    for (number, level), states in ordered[:TERMINAL_ROWS]:
+    ordered = sorted(((number, max(s.next_level for s in states), states)
+                      for number, states in letters.items()),
+                     key=lambda row: (-row[1], row[0]))
+    for number, level, states in ordered[:TERMINAL_ROWS]:
         due.add_row(f"{number} {display_name(states[0].client)}", LEVEL_NAMES[level],
                     ", ".join(s.number for s in states),
                     format_value(sum((s.open for s in states), ZERO)))

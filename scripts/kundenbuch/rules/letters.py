@@ -101,19 +101,28 @@ def _deadline(settings, stichtag) -> date:
     return next_working_day(stichtag + timedelta(days=days), *holiday_place(settings))
 
 
+def _charged(state) -> bool:
+    """From the 1. Mahnung on an invoice carries interest, flat fee and fees; the
+    reminder that causes default asks for nothing extra."""
+    return state.next_level >= 2
+
+
 def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset()) -> list:
+    """One letter per client, with every invoice due for a reminder or Mahnung, in the
+    tone of the highest level among them; each invoice advances to its own next level
+    and is charged by it."""
     letters = []
-    for (number, level), states in sorted(summary.letters_due().items()):
+    for number, states in sorted(summary.letters_due().items()):
         states = [s for s in states if (s.invoice.sheet, s.invoice.row) not in skip_rows]
         client = states[0].client if states else None
         if not states or client is None or (client.sheet, client.row) in skip_rows:
             continue
-        charged = level >= 2                     # the reminder itself asks for no extras
+        level = max(s.next_level for s in states)
         items = [{"rechnungsnr": s.number, "rechnungsdatum": s.invoice["rechnungsdatum"],
                   "faellig": s.effective_due, "offen": s.open,
-                  "zinsen": s.interest if charged else ZERO,
-                  "zinsen_erklaert": interest_explained(s) if charged else "",
-                  "pauschale": s.flat_fee if charged else ZERO,
+                  "zinsen": s.interest if _charged(s) else ZERO,
+                  "zinsen_erklaert": interest_explained(s) if _charged(s) else "",
+                  "pauschale": s.flat_fee if _charged(s) else ZERO,
                   # Every letter says since when and why the client is in default
                   # (§ 286 BGB); the reminder charges nothing for it.
                   "verzug_seit": s.default.since if s.default else None,
@@ -121,7 +130,7 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
                  for s in states]
         totals = {key: sum((i[key] for i in items), ZERO) for key in
                   ("offen", "zinsen", "pauschale")}
-        fees = max(s.fees for s in states) if charged else ZERO
+        fees = max((s.fees for s in states if _charged(s)), default=ZERO)
         total = cents(totals["offen"] + totals["zinsen"] + totals["pauschale"] + fees)
         purpose = "Rechnung " + ", ".join(s.number for s in states)
         template = DUNNING_TEMPLATES[level]
@@ -133,7 +142,7 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
                                           else ""),
                    "stufe_name": LEVEL_NAMES[level], "verwendungszweck": purpose[:140]}
         writes = [(s.invoice, f, v) for s in states
-                  for f, v in (("mahnstufe", level), ("gemahnt_am", stichtag))]
+                  for f, v in (("mahnstufe", s.next_level), ("gemahnt_am", stichtag))]
         letters.append(Letter(template, client, context,
                               file_name(stichtag, LEVEL_NAMES[level].replace(" ", ""),
                                         client), [s.invoice for s in states], writes,

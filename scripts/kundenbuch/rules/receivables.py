@@ -166,12 +166,12 @@ class Summary:
         return sum((s.open for s in self.open_items if s.status == OVERDUE), ZERO)
 
     def letters_due(self) -> dict:
-        """(Kundennr, level) -> invoices: one letter per client and level."""
+        """Kundennr -> the invoices due for a reminder or Mahnung: one letter per client
+        (in the tone of the highest level among them, rules/letters.py)."""
         letters = {}
         for state in self.invoices:
             if state.next_level:
-                key = (state.invoice["kundennr"], state.next_level)
-                letters.setdefault(key, []).append(state)
+                letters.setdefault(state.invoice["kundennr"], []).append(state)
         return letters
 
 
