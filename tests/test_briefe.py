@@ -217,3 +217,61 @@ def test_one_letter_per_client_in_the_tone_of_the_highest_level(cli, make_book):
     levels = {sheet.cell(r, header["Rechnungsnr"]).value: sheet.cell(r, header["Mahnstufe"]).value
               for r in (2, 3)}
     assert levels == {"2025-0001": 2, "2025-0009": 1}
+
+
+def _invoice_book(make_book):
+    kunden = [{"kundennr": "K-1", "anrede": "Frau", "vorname": "Ida", "nachname": "Ahlers",
+               "kundenart": "Privat", "strasse": "Weg 1", "plz": "50667", "ort": "Köln",
+               "kunde_seit": date(2024, 1, 1), "begruesst_am": date(2024, 1, 2)}]
+    common = {"kundennr": "K-1", "leistung": "Beratung", "netto": 100, "ust_satz": 19}
+    return make_book(kunden=kunden, rechnungen=[
+        {"rechnungsnr": "2026-0101", "rechnungsdatum": date(2026, 10, 1),      # overdue
+         "leistungsdatum": date(2026, 10, 1), "faellig_am": date(2026, 10, 15), **common},
+        {"rechnungsnr": "2026-0102", "rechnungsdatum": date(2026, 10, 5),      # paid
+         "leistungsdatum": date(2026, 10, 5), "faellig_am": date(2026, 10, 19),
+         "bezahlt_am": date(2026, 10, 10), "bezahlt_betrag": 119, **common},
+        {"rechnungsnr": "2026-0103", "rechnungsdatum": date(2026, 10, 20),     # to send
+         "leistungsdatum": date(2026, 10, 20), "faellig_am": date(2026, 11, 3), **common}])
+
+
+def test_invoice_documents_only_while_payable_and_never_beside_a_reminder(cli, make_book):
+    path = _invoice_book(make_book)
+    result = cli("monatsabschluss", path, "--stichtag", "2026-10-31")
+    assert result.exit_code in (0, 1), result.output
+    made = sorted(p.name for p in (path.parent / "briefe").rglob("*.docx"))
+    invoices = [name for name in made if name.startswith("Rechnung_")]
+    assert invoices == ["Rechnung_2026-0103_K-1.docx"]
+    assert any("Zahlungserinnerung" in name for name in made)      # 2026-0101 is reminded
+
+
+def test_a_requested_copy_is_marked_and_a_paid_invoice_asks_for_nothing(cli, make_book):
+    from docx import Document
+    path = _invoice_book(make_book)
+    assert cli("briefe", path, "--stichtag", "2026-10-31", "--art", "Rechnung").exit_code == 0
+    again = cli("briefe", path, "--stichtag", "2026-10-31", "--rechnung", "2026-0103")
+    assert again.exit_code == 0, again.output
+    folder = path.parent / "briefe" / "2026-10"
+    copy = folder / "Rechnung_2026-0103_K-1_Kopie.docx"
+    assert copy.exists()
+    assert "Rechnung 2026-0103 (Kopie)" in [p.text for p in Document(str(copy)).paragraphs]
+    from kundenbuch.book.reader import read_book
+    kinds = [r["art"] for r in read_book(path).records["Protokoll"] if r["datei"]]
+    assert kinds.count("Rechnung") == 1 and kinds.count("Rechnungskopie") == 1
+    paid = cli("briefe", path, "--stichtag", "2026-10-31", "--rechnung", "2026-0102")
+    assert paid.exit_code == 0, paid.output
+    document = Document(str(folder / "Rechnung_2026-0102_K-1.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "am 10. Oktober 2026 bezahlt worden" in text
+    assert "Bitte zahlen Sie" not in text and "GiroCode" not in text
+    assert not document.inline_shapes                      # no QR code to pay again
+
+
+def test_an_unknown_invoice_number_is_an_error_naming_it(cli, make_book):
+    path = _invoice_book(make_book)
+    result = cli("briefe", path, "--stichtag", "2026-10-31", "--rechnung", "2026-0104")
+    assert result.exit_code == 1
+    message = " ".join(result.output.split())
+    assert "Die Rechnung 2026-0104 gibt es im Blatt Rechnungen nicht" in message
+    assert "2026-0103" in message                           # the close numbers offered
+    assert not (path.parent / "briefe").exists() or not list(
+        (path.parent / "briefe").rglob("*.docx"))

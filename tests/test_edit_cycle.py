@@ -281,15 +281,16 @@ def test_a_failed_write_leaves_no_letter(cli, demo_path, monkeypatch):
 
 
 def test_a_letter_made_again_never_overwrites_the_archived_one(cli, demo_path):
-    for _ in range(2):
+    for _ in range(3):
         result = cli("briefe", demo_path, "--stichtag", "2026-10-31", "--rechnung",
                      "2026-0057")
         assert result.exit_code == 0, result.output
     folder = demo_path.parent / "briefe" / "2026-10"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "Rechnung_2026-0057_K-0011.docx", "Rechnung_2026-0057_K-0011_2.docx"]
+        "Rechnung_2026-0057_K-0011.docx", "Rechnung_2026-0057_K-0011_Kopie.docx",
+        "Rechnung_2026-0057_K-0011_Kopie_2.docx"]
     archive = cli("archiv", "pruefen", demo_path)
-    assert archive.exit_code == 0 and "2 Dokumente geprüft, 0 Probleme" in archive.output
+    assert archive.exit_code == 0 and "3 Dokumente geprüft, 0 Probleme" in archive.output
 
 
 def _pixels_of_colour(ppm: bytes, colour: tuple, tolerance: int = 24) -> int:

@@ -27,6 +27,7 @@ COMMANDS = {
     "archiv_pruefen": ("letters", "check_archive_of"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
+    "InvoiceNotFound": ("letters", "InvoiceNotFound"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

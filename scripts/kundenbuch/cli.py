@@ -479,6 +479,8 @@ def briefe(pfad, stichtag, arten, rechnungsnr, pdf, probelauf):
                                 progress=progress)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
+    except api.InvoiceNotFound as exc:
+        fail(str(exc), EXIT_FINDINGS)
     print_stichtag(result.when)
     if not result.letters:
         console.print("Keine Briefe fällig.")

@@ -30,8 +30,10 @@ PLACEHOLDERS = {
                  "kleinunternehmer": "ja/nein (§ 19 UStG)",
                  "privat": "Privatkunde (Hinweis nach § 286 Abs. 3 BGB)",
                  "kleinbetrag": "Rechnung bis 250 € brutto (§ 33 UStDV)",
-                 "girocode": "QR-Code für die Überweisung",
-                 "verwendungszweck": "Verwendungszweck der Überweisung"},
+                 "girocode": "QR-Code für die Überweisung (nicht, wenn bezahlt)",
+                 "verwendungszweck": "Verwendungszweck der Überweisung",
+                 "kopie": "eine auf Wunsch erneut erstellte Rechnung",
+                 "bezahlt_am": "Tag der Zahlung, wenn die Rechnung schon bezahlt ist"},
 }
 DUNNING = {"posten": "Liste: rechnungsnr, rechnungsdatum, faellig, offen, zinsen, pauschale, "
                      "verzug_seit, verzug_grund, zinsen_erklaert",
@@ -120,7 +122,7 @@ SUBJECTS = {
     "mahnung_2": "2. Mahnung",
     "mahnung_letzte": "Letzte Mahnung",
     "jahrescheck": "Einladung zu Ihrem Jahrescheck",
-    "rechnung": "Rechnung {{ rechnung.nr }}",
+    "rechnung": "Rechnung {{ rechnung.nr }}{% if kopie %} (Kopie){% endif %}",
 }
 
 
@@ -289,14 +291,20 @@ def build_invoice() -> Document:
     for line in ("{%p if kleinunternehmer %}",
                  "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet (Kleinunternehmerregelung).",
                  "{%p endif %}",
+                 "{%p if bezahlt_am %}",
+                 "Diese Rechnung ist am {{ bezahlt_am|datum }} bezahlt worden. Vielen Dank!",
+                 "{%p else %}",
                  "Bitte zahlen Sie bis zum {{ rechnung.faellig|datum }} ohne Abzug.",
-                 "{%p if privat %}",
+                 "{%p endif %}",
+                 "{%p if privat and not bezahlt_am %}",
                  "Hinweis nach § 286 Abs. 3 BGB: Sie kommen ohne weitere Mahnung in Verzug, "
                  "wenn Sie nicht innerhalb von 30 Tagen nach Fälligkeit und Zugang dieser "
                  "Rechnung zahlen.",
                  "{%p endif %}"):
         document.add_paragraph(line)
+    document.add_paragraph("{%p if not bezahlt_am %}")
     _payment(document)
+    document.add_paragraph("{%p endif %}")
     _closing(document)
     return document
 

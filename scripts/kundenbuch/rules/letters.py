@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..book import schema
 from ..book.records import display_name
-from .amounts import ZERO, cents, euro, gross
+from .amounts import ZERO, cents, euro, gross, open_amount
 from .interest import SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
 from .receivables import LEVEL_NAMES, Terms, due_date
 from .schedule import PLAN_NOTE, onboarding_plan
@@ -25,6 +25,7 @@ DUNNING_TEMPLATES = {1: "zahlungserinnerung", 2: "mahnung_1", 3: "mahnung_2",
 PROTOCOL_KIND = {"begruessung": "Begrüßung", "dank": "Dank",
                  "jahrescheck": "Jahrescheck-Einladung", "rechnung": "Rechnung",
                  **{name: LEVEL_NAMES[level] for level, name in DUNNING_TEMPLATES.items()}}
+COPY_KIND = "Rechnungskopie"
 INVITATION_PAUSE_DAYS = 60      # no second annual-check invitation within this time
 ANNUAL_CHECK_WINDOW_DAYS = 30   # an invitation offers appointments at least this far ahead
 SMALL_INVOICE = Decimal("250.00")
@@ -40,6 +41,7 @@ class Letter:
     writes: list = field(default_factory=list)        # (record, field, value)
     girocode: tuple | None = None  # (name, iban, amount, text, bic)
     due_dates: dict = field(default_factory=dict)     # Rechnungsnr -> due date
+    copy: bool = False            # a document made again on request, marked "Kopie"
 
     @property
     def locks_invoices(self) -> bool:
@@ -48,7 +50,7 @@ class Letter:
 
     @property
     def protocol_kind(self) -> str:
-        return PROTOCOL_KIND[self.template]
+        return COPY_KIND if self.copy else PROTOCOL_KIND[self.template]
 
 
 def sender(settings) -> dict:
@@ -268,6 +270,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
     issued = invoice_documents(protocol)
     by_number = {c["kundennr"]: c for c in clients}
     exempt = exemption(invoices, settings)
+    terms = Terms.from_settings(settings)
     letters = []
     for invoice in invoices:
         nr, issued_on = invoice["rechnungsnr"], invoice["rechnungsdatum"]
@@ -280,13 +283,16 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
               or issued_on > stichtag):
             continue
         client = by_number.get(invoice["kundennr"])
-        if (client is None or invoice["netto"] is None or exempt.contradicts(invoice)
-                or (invoice.sheet, invoice.row) in skip_rows):
+        if (client is None or invoice["netto"] is None or issued_on is None
+                or exempt.contradicts(invoice) or (invoice.sheet, invoice.row) in skip_rows):
             continue            # a self-contradicting invoice is never produced (§ 14c UStG)
         total = gross(invoice["netto"], invoice["ust_satz"])
-        due = invoice["faellig_am"]
-        if due is None:
-            due = due_date(issued_on, Terms.from_settings(settings))
+        due = invoice["faellig_am"] or due_date(issued_on, terms)
+        paid = open_amount(invoice) <= ZERO
+        if number is None and (paid or due < stichtag):
+            # Paid, or overdue: a payable document now would ask for money already
+            # received, or for a date gone by (the reminder speaks for it).
+            continue
         purpose = f"Rechnung {nr}"
         exempt_invoice = exempt.applies and not exempt.must_show_vat(invoice)
         # § 14 Abs. 4 UStG: without a typed service date, the service was on the invoice
@@ -300,10 +306,13 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
                                 "faellig": due},
                    "kleinunternehmer": exempt_invoice,
                    "privat": client["kundenart"] == "Privat",
-                   "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose}
+                   "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose,
+                   "kopie": str(nr) in issued,
+                   "bezahlt_am": invoice["bezahlt_am"] if paid else None}
         name = re.sub(r"[^\w.-]+", "-", str(nr))
+        copy = "_Kopie" if str(nr) in issued else ""
         letters.append(Letter("rechnung", client, context,
-                              f"Rechnung_{name}_{client['kundennr']}.docx", [invoice],
-                              girocode=_girocode(settings, total, purpose),
-                              due_dates={nr: due}))
+                              f"Rechnung_{name}_{client['kundennr']}{copy}.docx", [invoice],
+                              girocode=None if paid else _girocode(settings, total, purpose),
+                              due_dates={nr: due}, copy=bool(copy)))
     return letters

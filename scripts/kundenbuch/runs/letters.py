@@ -69,8 +69,13 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
         letters += letters_rules.annual_check_letters(analysis.annual_checks_due(), protocol,
                                                settings, stichtag, skip_rows)
     if "rechnung" in kinds:
-        letters += letters_rules.invoice_letters(book.rechnungen, book.kunden, protocol, settings,
-                                          stichtag, invoice_number, skip_rows)
+        # Never an invoice document in the same run as a reminder for it.
+        reminded = {id(i) for letter in letters if letter.template != "rechnung"
+                    for i in letter.invoices}
+        letters += [letter for letter in letters_rules.invoice_letters(
+                        book.rechnungen, book.kunden, protocol, settings, stichtag,
+                        invoice_number, skip_rows)
+                    if id(letter.invoices[0]) not in reminded]
     return letters
 
 
@@ -220,6 +225,7 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
     kinds = tuple(kinds or letters_rules.KINDS)
     if invoice_number is not None:
         kinds = ("rechnung",)
+        _find_asked_invoice(book, invoice_number)
         _refuse_contradicting(book, invoice_number)
     letters = due_letters(book, stichtag, kinds, invoice_number)
     result = LettersResult(book, letters, when=when)
@@ -229,6 +235,21 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
     result.run = produce(book, letters, stichtag, now, pdf, progress)
     result.write = write_with_letters(book, result.run.plan, now, target, result.run)
     return result
+
+
+class InvoiceNotFound(Exception):
+    """`briefe --rechnung NR` for a number the book does not have (exit code 1)."""
+
+
+def _find_asked_invoice(book, invoice_number) -> None:
+    numbers = [str(i["rechnungsnr"]) for i in book.rechnungen if i["rechnungsnr"] is not None]
+    if str(invoice_number) not in numbers:
+        import difflib
+        close = difflib.get_close_matches(str(invoice_number), numbers, n=3)
+        raise InvoiceNotFound(
+            f"Die Rechnung {invoice_number} gibt es im Blatt Rechnungen nicht"
+            + (f"; meinten Sie {' oder '.join(close)}?" if close else ".")
+            + " Es wurde nichts erstellt.")
 
 
 def _refuse_contradicting(book, invoice_number) -> None:
