@@ -20,6 +20,14 @@ from conftest import REPO, needs_libreoffice
 STICHTAG = "2026-10-31"
 
 
+def on_day(day: str) -> tuple:
+    """A run at this Stichtag with letters dated that day, as on the day itself."""
+    return ("--stichtag", day, "--briefdatum", day)
+
+
+ON_STICHTAG = on_day(STICHTAG)
+
+
 def pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
@@ -27,7 +35,7 @@ def pdf_text(path) -> str:
 
 @pytest.fixture
 def run_letters(cli, demo_path):
-    result = cli("briefe", demo_path, "--stichtag", STICHTAG, "--pdf")
+    result = cli("briefe", demo_path, *ON_STICHTAG, "--pdf")
     assert result.exit_code == 0, result.output
     return demo_path.parent / "briefe" / "2026-10"
 
@@ -83,7 +91,7 @@ def test_write_back_protocol_and_no_second_letter(cli, run_letters, demo_path):
     for row in rows:
         assert file_sha256(demo_path.parent / row["datei"]) == row["sha256"]
     count = len(list(run_letters.iterdir()))
-    again = cli("briefe", demo_path, "--stichtag", STICHTAG)
+    again = cli("briefe", demo_path, *ON_STICHTAG)
     assert "Keine Briefe fällig" in again.output
     assert len(list(run_letters.iterdir())) == count
 
@@ -95,7 +103,7 @@ def test_names_print_as_typed(cli, make_book):
                               "firma": "Müller & Söhne <GmbH>", "strasse": "Weg 1",
                               "plz": "50667", "ort": "Köln", "kundenart": "Gewerbe",
                               "kunde_seit": date(2026, 10, 20)}])
-    result = cli("briefe", path, "--stichtag", STICHTAG, "--art", "begruessung", "--pdf")
+    result = cli("briefe", path, *ON_STICHTAG, "--art", "begruessung", "--pdf")
     assert result.exit_code == 0, result.output
     letter = next((path.parent / "briefe" / "2026-10").glob("*Begruessung*.docx"))
     with zipfile.ZipFile(letter) as zf:
@@ -204,7 +212,7 @@ def test_one_letter_per_client_in_the_tone_of_the_highest_level(cli, make_book):
          "mahnstufe": 1, "gemahnt_am": date(2025, 6, 1), **common},
         {"rechnungsnr": "2025-0009", "rechnungsdatum": date(2025, 6, 20),
          "leistungsdatum": date(2025, 6, 20), "faellig_am": date(2025, 7, 4), **common}])
-    result = cli("briefe", path, "--stichtag", "2025-07-20", "--art", "Mahnung")
+    result = cli("briefe", path, *on_day("2025-07-20"), "--art", "Mahnung")
     assert result.exit_code == 0, result.output
     made = list((path.parent / "briefe" / "2025-07").glob("*.docx"))
     assert [p.name.split("_")[1] for p in made] == ["1.Mahnung"]
@@ -236,7 +244,7 @@ def _invoice_book(make_book):
 
 def test_invoice_documents_only_while_payable_and_never_beside_a_reminder(cli, make_book):
     path = _invoice_book(make_book)
-    result = cli("monatsabschluss", path, "--stichtag", "2026-10-31")
+    result = cli("monatsabschluss", path, *ON_STICHTAG)
     assert result.exit_code in (0, 1), result.output
     made = sorted(p.name for p in (path.parent / "briefe").rglob("*.docx"))
     invoices = [name for name in made if name.startswith("Rechnung_")]
@@ -247,8 +255,8 @@ def test_invoice_documents_only_while_payable_and_never_beside_a_reminder(cli, m
 def test_a_requested_copy_is_marked_and_a_paid_invoice_asks_for_nothing(cli, make_book):
     from docx import Document
     path = _invoice_book(make_book)
-    assert cli("briefe", path, "--stichtag", "2026-10-31", "--art", "Rechnung").exit_code == 0
-    again = cli("briefe", path, "--stichtag", "2026-10-31", "--rechnung", "2026-0103")
+    assert cli("briefe", path, *ON_STICHTAG, "--art", "Rechnung").exit_code == 0
+    again = cli("briefe", path, *ON_STICHTAG, "--rechnung", "2026-0103")
     assert again.exit_code == 0, again.output
     folder = path.parent / "briefe" / "2026-10"
     copy = folder / "Rechnung_2026-0103_K-1_Kopie.docx"
@@ -257,7 +265,7 @@ def test_a_requested_copy_is_marked_and_a_paid_invoice_asks_for_nothing(cli, mak
     from kundenbuch.book.reader import read_book
     kinds = [r["art"] for r in read_book(path).records["Protokoll"] if r["datei"]]
     assert kinds.count("Rechnung") == 1 and kinds.count("Rechnungskopie") == 1
-    paid = cli("briefe", path, "--stichtag", "2026-10-31", "--rechnung", "2026-0102")
+    paid = cli("briefe", path, *ON_STICHTAG, "--rechnung", "2026-0102")
     assert paid.exit_code == 0, paid.output
     document = Document(str(folder / "Rechnung_2026-0102_K-1.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -268,7 +276,7 @@ def test_a_requested_copy_is_marked_and_a_paid_invoice_asks_for_nothing(cli, mak
 
 def test_an_unknown_invoice_number_is_an_error_naming_it(cli, make_book):
     path = _invoice_book(make_book)
-    result = cli("briefe", path, "--stichtag", "2026-10-31", "--rechnung", "2026-0104")
+    result = cli("briefe", path, *ON_STICHTAG, "--rechnung", "2026-0104")
     assert result.exit_code == 1
     message = " ".join(result.output.split())
     assert "Die Rechnung 2026-0104 gibt es im Blatt Rechnungen nicht" in message

@@ -71,12 +71,18 @@ def test_reformation_day_depends_on_the_state():
     assert next_working_day(date(2025, 10, 31), "NW") == date(2025, 10, 31)
 
 
-def test_onboarding_plan_once_on_working_days():
+def test_onboarding_plan_counts_from_the_letter_date_once_on_working_days():
+    """Kunde seit 28.10., welcomed on 31.10.: the plan counts from the letter, so no
+    appointment lies before it (#20)."""
     client = Record("Kunden", 2, {"kundennr": "K-1", "kunde_seit": date(2026, 10, 28)}, {})
     rows = new_onboarding_rows([client], [], settings(), date(2026, 10, 31))
     assert [(r["betreff"], r["datum"]) for r in rows] == [
-        ("Kickoff-Telefonat", date(2026, 11, 2)),      # 31.10. is a Saturday
-        ("Check-in", date(2026, 11, 27)), ("Review", date(2027, 1, 26))]
+        ("Kickoff-Telefonat", date(2026, 11, 3)), ("Check-in", date(2026, 11, 30)),
+        ("Review", date(2027, 1, 29))]
+    later_start = Record("Kunden", 2, {"kundennr": "K-2", "kunde_seit": date(2026, 11, 9)},
+                         {})
+    assert new_onboarding_rows([later_start], [], settings(), date(2026, 10, 31))[0][
+        "datum"] == date(2026, 11, 12)                   # counted from Kunde seit
     existing = [appointment(**row) for row in rows]
     assert new_onboarding_rows([client], existing, settings(), date(2026, 10, 31)) == []
     welcomed = Record("Kunden", 2, {"kundennr": "K-1", "begruesst_am": date(2026, 10, 29)},

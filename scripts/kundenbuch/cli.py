@@ -74,8 +74,8 @@ class LetterKind(click.ParamType):
     def convert(self, value, param, ctx):
         kind = self.KINDS.get(plain_name(str(value)))
         if kind is None:
-            self.fail(f"„{value}“ ist keine Briefart; möglich sind Begrüßung, Dank, Mahnung, "
-                      "Jahrescheck und Rechnung.", param, ctx)
+            self.fail(f"„{value}“ ist keine Briefart; möglich sind Begrüßung, Dank, "
+                      "Mahnung, Jahrescheck und Rechnung.", param, ctx)
         return kind
 
 
@@ -90,6 +90,13 @@ def stichtag_option(function):
                         help="Stichtag der Auswertung (Standard: die Einstellung Stichtag, "
                              "sonst in den ersten zehn Tagen eines Monats das Ende des "
                              "Vormonats, sonst heute).")(function)
+
+
+def briefdatum_option(function):
+    return click.option("--briefdatum", type=click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"]),
+                        default=None, metavar="JJJJ-MM-TT",
+                        help="Datum der Briefe (Standard: heute); Fristen zählen ab ihm. "
+                             "Was fällig ist, entscheidet der Stichtag.")(function)
 
 
 def _stichtag(value) -> date | None:
@@ -275,8 +282,8 @@ def forderungen(pfad, stichtag, probelauf):
         console.print(f"[yellow]Warnung:[/] {warning.message}")
     if probelauf:
         lines = result.plan.describe()
-        console.print(f"\n[bold]Probelauf[/]: {counted(len(lines), 'Änderung')} würden geschrieben, "
-                      "nichts wurde verändert.")
+        console.print(f"\n[bold]Probelauf[/]: {counted(len(lines), 'Änderung')} würden "
+                      "geschrieben, nichts wurde verändert.")
         for line in lines:
             console.print("  " + line, highlight=False)
     else:
@@ -287,12 +294,13 @@ def forderungen(pfad, stichtag, probelauf):
 @main.command(context_settings=CONTEXT)
 @book_argument
 @stichtag_option
+@briefdatum_option
 @click.option("--pdf", is_flag=True, help="Briefe zusätzlich als PDF (LibreOffice).")
 @click.option("--ohne-briefe", "ohne_briefe", is_flag=True,
               help="Keine Briefe erzeugen (z. B. um sie später mit „briefe“ zu machen).")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, was geschähe.")
 @_help_option
-def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
+def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
     """Der Monatsabschluss in einem Lauf: prüfen, rechnen, Briefe, alles zurückschreiben.
 
     Prüft die Mappe, rechnet Forderungen, schlägt Stufen vor, schreibt Terminübersicht
@@ -315,7 +323,8 @@ def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
         with progress_bars() as progress:
             result = api.monatsabschluss(pfad, day, datetime.now(), probelauf=probelauf,
                                          pdf=pdf, progress=progress,
-                                         letters=not ohne_briefe)
+                                         letters=not ohne_briefe,
+                                         briefdatum=_stichtag(briefdatum))
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {result.when}",
@@ -331,7 +340,7 @@ def monatsabschluss(pfad, stichtag, pdf, ohne_briefe, probelauf):
     kinds = {}
     for letter in result.letters:
         kinds[letter.protocol_kind] = kinds.get(letter.protocol_kind, 0) + 1
-    console.print("Briefe: " + (", ".join(f"{n} {k}" for k, n in kinds.items()) or "keine"))
+    console.print("Briefe: " + (", ".join(f"{n} × {k}" for k, n in kinds.items()) or "keine"))
     console.print(f"Serviceversprechen offen oder bald fällig: "
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "
                   f"{len(result.onboarding)}")
@@ -430,8 +439,8 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
     if view.open_callbacks:
         console.print(f"Offen: {counted(len(view.open_callbacks), 'Rückruf')}")
     if result.onboarding:
-        console.print(f"Begrüßungsplan: {counted(len(result.onboarding), 'Termin')} für neue Kunden "
-                      "eingetragen")
+        console.print(f"Begrüßungsplan: {counted(len(result.onboarding), 'Termin')} für "
+                      "neue Kunden eingetragen")
     if result.taxes:
         console.print(f"Steuertermine {steuertermine}: {len(result.taxes)} eingetragen")
     elif steuertermine:
@@ -448,6 +457,7 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
 @main.command(context_settings=CONTEXT)
 @book_argument
 @stichtag_option
+@briefdatum_option
 @click.option("--art", "arten", multiple=True,
               type=LetterKind(), metavar="ART",
               help="Nur diese Briefart (mehrfach möglich): Begrüßung, Dank, Mahnung, "
@@ -456,7 +466,7 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
 @click.option("--pdf", is_flag=True, help="Zusätzlich PDF über LibreOffice erzeugen.")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, welche Briefe fällig sind.")
 @_help_option
-def briefe(pfad, stichtag, arten, rechnungsnr, pdf, probelauf):
+def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, probelauf):
     """Alle fälligen Briefe aus den Word-Vorlagen in vorlagen/ erzeugen.
 
     Begrüßung (Kunden ohne „Begrüßt am“), Dank (erste Rechnung bezahlt),
@@ -476,7 +486,7 @@ def briefe(pfad, stichtag, arten, rechnungsnr, pdf, probelauf):
         with progress_bars() as progress:
             result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
                                 invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
-                                progress=progress)
+                                progress=progress, briefdatum=_stichtag(briefdatum))
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     except api.InvoiceNotFound as exc:

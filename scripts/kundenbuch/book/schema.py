@@ -183,6 +183,8 @@ STUFEN_TABELLE = TableSpec("Stufen", "Stufen", (
     Column("Einladungen", "einladungen", YESNO, choices=JANEIN, width=12),
     Column("Erinnerung nach Tagen", "erinnerung_nach_tagen", INT, width=12),
     Column("Mahnabstand Tage", "mahnabstand_tage", INT, width=12),
+    # One follow-up to an invitation (annual check) this many days after it; empty: none.
+    Column("Nachfassen nach Tagen", "nachfassen_nach_tagen", INT, width=12, optional=True),
 ))
 
 EINSTELLUNGEN = TableSpec("Einstellungen", "Einstellungen", (
@@ -315,7 +317,8 @@ SETTINGS = (
     Setting("Vorschau Tage", "vorschau_tage", INT, 14,
             "So viele Tage zeigt die Terminübersicht im Voraus"),
     Setting("Begrüßungsplan", "begruessungsplan", TEXT, DEFAULT_ONBOARDING_PLAN,
-            "Erste Termine mit neuen Kunden: Betreff=Tage nach Kunde seit; getrennt durch ;"),
+            "Erste Termine mit neuen Kunden: Betreff=Tage nach dem Begrüßungsbrief; getrennt "
+            "durch ;"),
     Setting("Sicherungen behalten", "sicherungen_behalten", INT, 30,
             "Wie viele Sicherungskopien im Ordner sicherung/ bleiben"),
     Setting("Stichtag", "stichtag", DATE, None,
@@ -361,11 +364,14 @@ BASISZINS_HISTORIE = (
 STUFEN_DEFAULTS = (
     {"stufe": "A", "umsatzanteil_bis": 0.80, "rueckruf_binnen_tagen": 0,
      "beratung_vor_ort": YES, "jahrescheck": YES, "newsletter": "Print",
-     "einladungen": YES, "erinnerung_nach_tagen": 14, "mahnabstand_tage": 14},
+     "einladungen": YES, "erinnerung_nach_tagen": 14, "mahnabstand_tage": 14,
+     "nachfassen_nach_tagen": 21},
     {"stufe": "B", "umsatzanteil_bis": 0.95, "rueckruf_binnen_tagen": 1,
      "beratung_vor_ort": YES, "jahrescheck": YES, "newsletter": "E-Mail",
-     "einladungen": YES, "erinnerung_nach_tagen": 7, "mahnabstand_tage": 14},
+     "einladungen": YES, "erinnerung_nach_tagen": 7, "mahnabstand_tage": 14,
+     "nachfassen_nach_tagen": 30},
     {"stufe": "C", "umsatzanteil_bis": 1.0, "rueckruf_binnen_tagen": 2,
      "beratung_vor_ort": NO, "jahrescheck": NO, "newsletter": "E-Mail",
-     "einladungen": NO, "erinnerung_nach_tagen": 7, "mahnabstand_tage": 10},
+     "einladungen": NO, "erinnerung_nach_tagen": 7, "mahnabstand_tage": 10,
+     "nachfassen_nach_tagen": None},
 )

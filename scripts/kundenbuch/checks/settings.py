@@ -118,8 +118,9 @@ def tier_day_counts(book, stichtag):
     for tier in book.stufen:
         for field, label, fallback in (
                 ("erinnerung_nach_tagen", "Erinnerung nach Tagen", FALLBACK_REMINDER_DAYS),
-                ("mahnabstand_tage", "Mahnabstand Tage", FALLBACK_INTERVAL_DAYS)):
-            days = tier[field]
+                ("mahnabstand_tage", "Mahnabstand Tage", FALLBACK_INTERVAL_DAYS),
+                ("nachfassen_nach_tagen", "Nachfassen nach Tagen", "keine")):
+            days = tier.get(field)
             if days is not None and not 0 <= days <= 365:
                 yield Finding(FEHLER, tier.sheet, tier.cell(field), f"{label} von Stufe "
                               f"{tier['stufe']}: {days} geht nicht; erlaubt sind 0 bis 365 "

@@ -24,7 +24,8 @@ PLACEHOLDERS = {
     "begruessung": {"plan": "Liste der ersten Termine: datum, betreff"},
     "dank": {"rechnungsnr": "Nummer der ersten bezahlten Rechnung"},
     "zahlungserinnerung": {}, "mahnung_1": {}, "mahnung_2": {}, "mahnung_letzte": {},
-    "jahrescheck": {"termin_bis": "bis wann ein Termin passt (nie vor dem Briefdatum)"},
+    "jahrescheck": {"termin_bis": "bis wann ein Termin passt (nie vor dem Briefdatum)",
+                    "eingeladen_am": "beim Nachfassen: Datum der ersten Einladung"},
     "rechnung": {"rechnung": "nr, datum, leistungsdatum, leistung, netto, ust_satz, ust, "
                              "brutto, faellig",
                  "kleinunternehmer": "ja/nein (§ 19 UStG)",
@@ -104,9 +105,15 @@ BODIES = {
         "Mahnbescheid. Die dadurch entstehenden Kosten gehen zu Ihren Lasten.",
     ],
     "jahrescheck": [
+        "{%p if eingeladen_am %}",
+        "am {{ eingeladen_am|datum }} hatten wir Sie zu Ihrem Jahrescheck eingeladen. "
+        "Vielleicht ist die Einladung im Alltag untergegangen, deshalb fragen wir gern "
+        "noch einmal: Wir vereinbaren gern einen Termin bis zum {{ termin_bis|datum }}.",
+        "{%p else %}",
         "einmal im Jahr nehmen wir uns Zeit für Ihren Jahrescheck, für Sie kostenlos. "
         "Es ist wieder so weit: Gern vereinbaren wir einen Termin bis zum "
         "{{ termin_bis|datum }}.",
+        "{%p endif %}",
         "Im Jahrescheck schauen wir gemeinsam, was sich bei Ihnen verändert hat, was gut "
         "läuft und wo wir Sie besser unterstützen können. Er dauert etwa eine Stunde, "
         "bei Ihnen, bei uns oder per Video.",

@@ -26,7 +26,7 @@ PROTOCOL_KIND = {"begruessung": "Begrüßung", "dank": "Dank",
                  "jahrescheck": "Jahrescheck-Einladung", "rechnung": "Rechnung",
                  **{name: LEVEL_NAMES[level] for level, name in DUNNING_TEMPLATES.items()}}
 COPY_KIND = "Rechnungskopie"
-INVITATION_PAUSE_DAYS = 60      # no second annual-check invitation within this time
+INVITATION_LEAD_DAYS = 60       # an invitation this long before the check falls due counts
 ANNUAL_CHECK_WINDOW_DAYS = 30   # an invitation offers appointments at least this far ahead
 SMALL_INVOICE = Decimal("250.00")
 
@@ -87,20 +87,20 @@ def recipient(client) -> dict:
             "zeilen": [line for line in lines if line], "anrede": salutation}
 
 
-def file_name(stichtag: date, label: str, client, suffix: str = "") -> str:
+def file_name(letter_date: date, label: str, client, suffix: str = "") -> str:
     name = re.sub(r"[^\w.-]+", "-", display_name(client), flags=re.UNICODE).strip("-")
-    parts = [f"{stichtag:%Y-%m-%d}", label, str(client["kundennr"]), name[:40]]
+    parts = [f"{letter_date:%Y-%m-%d}", label, str(client["kundennr"]), name[:40]]
     return "_".join(p for p in parts if p) + suffix + ".docx"
 
 
-def _base(settings, client, stichtag, subject) -> dict:
-    return {"absender": sender(settings), "empfaenger": recipient(client), "datum": stichtag,
-            "betreff": subject}
+def _base(settings, client, letter_date, subject) -> dict:
+    return {"absender": sender(settings), "empfaenger": recipient(client),
+            "datum": letter_date, "betreff": subject}
 
 
-def _deadline(settings, stichtag) -> date:
+def _deadline(settings, letter_date) -> date:
     days = settings.get("frist_mahnung_tage", 10)
-    return next_working_day(stichtag + timedelta(days=days), *holiday_place(settings))
+    return next_working_day(letter_date + timedelta(days=days), *holiday_place(settings))
 
 
 def _charged(state) -> bool:
@@ -109,10 +109,11 @@ def _charged(state) -> bool:
     return state.next_level >= 2
 
 
-def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset()) -> list:
+def dunning_letters(summary, clients, settings, letter_date, skip_rows=frozenset()) -> list:
     """One letter per client, with every invoice due for a reminder or Mahnung, in the
     tone of the highest level among them; each invoice advances to its own next level
-    and is charged by it."""
+    and is charged by it. The Stichtag (summary) decides what is due and the interest;
+    the letter carries its own date, and its deadline counts from that day."""
     letters = []
     for number, states in sorted(summary.letters_due().items()):
         states = [s for s in states if (s.invoice.sheet, s.invoice.row) not in skip_rows]
@@ -136,17 +137,17 @@ def dunning_letters(summary, clients, settings, stichtag, skip_rows=frozenset())
         total = cents(totals["offen"] + totals["zinsen"] + totals["pauschale"] + fees)
         purpose = "Rechnung " + ", ".join(s.number for s in states)
         template = DUNNING_TEMPLATES[level]
-        context = {**_base(settings, client, stichtag, LEVEL_NAMES[level]), "posten": items,
+        context = {**_base(settings, client, letter_date, LEVEL_NAMES[level]), "posten": items,
                    "summe_offen": totals["offen"], "summe_zinsen": totals["zinsen"],
                    "summe_pauschale": totals["pauschale"], "gebuehren": fees,
-                   "summe": total, "frist": _deadline(settings, stichtag), "stufe": level,
+                   "summe": total, "frist": _deadline(settings, letter_date), "stufe": level,
                    "pauschale_erklaert": (flat_fee_explained(settings) if totals["pauschale"]
                                           else ""),
                    "stufe_name": LEVEL_NAMES[level], "verwendungszweck": purpose[:140]}
         writes = [(s.invoice, f, v) for s in states
-                  for f, v in (("mahnstufe", s.next_level), ("gemahnt_am", stichtag))]
+                  for f, v in (("mahnstufe", s.next_level), ("gemahnt_am", letter_date))]
         letters.append(Letter(template, client, context,
-                              file_name(stichtag, LEVEL_NAMES[level].replace(" ", ""),
+                              file_name(letter_date, LEVEL_NAMES[level].replace(" ", ""),
                                         client), [s.invoice for s in states], writes,
                               _girocode(settings, total, purpose),
                               {s.number: s.due for s in states}))
@@ -207,51 +208,79 @@ def _girocode(settings, amount, text):
             amount, text[:140], settings.get("bic"))
 
 
-def welcome_letters(clients, appointments, settings, stichtag, skip_rows=frozenset()):
+def welcome_letters(clients, appointments, settings, letter_date, skip_rows=frozenset()):
+    """The welcome letter with the first appointments, all on or after its date: those
+    already planned in Termine from that day on, else the plan counted from the letter's
+    date (rules/schedule.py)."""
     letters = []
     for client in clients:
         if (client["begruesst_am"] or client["phase"] == "Inaktiv" or not client["kundennr"]
                 or (client.sheet, client.row) in skip_rows):
             continue
         planned = [{"datum": a["datum"], "betreff": a["betreff"]} for a in appointments
-                   if a["kundennr"] == client["kundennr"] and a["notiz"] == PLAN_NOTE]
+                   if a["kundennr"] == client["kundennr"] and a["notiz"] == PLAN_NOTE
+                   and a["datum"] and a["datum"] >= letter_date]
         plan = planned or [{"datum": r["datum"], "betreff": r["betreff"]}
-                           for r in onboarding_plan(client, settings, stichtag)]
-        context = {**_base(settings, client, stichtag, "Willkommen"), "plan": plan}
+                           for r in onboarding_plan(client, settings, letter_date)]
+        context = {**_base(settings, client, letter_date, "Willkommen"),
+                   "plan": sorted(plan, key=lambda t: t["datum"])}
         letters.append(Letter("begruessung", client, context,
-                              file_name(stichtag, "Begruessung", client),
-                              writes=[(client, "begruesst_am", stichtag)]))
+                              file_name(letter_date, "Begruessung", client),
+                              writes=[(client, "begruesst_am", letter_date)]))
     return letters
 
 
-def thank_you_letters(journey, invoices, settings, stichtag, skip_rows=frozenset()):
+def thank_you_letters(journey, invoices, settings, letter_date, skip_rows=frozenset()):
     letters = []
     for client in journey.thanks_due:
         if (client.sheet, client.row) in skip_rows:
             continue
         own = sorted((i for i in invoices if i["kundennr"] == client["kundennr"]
                       and i["rechnungsdatum"]), key=lambda i: i["rechnungsdatum"])
-        context = {**_base(settings, client, stichtag, "Danke"),
+        context = {**_base(settings, client, letter_date, "Danke"),
                    "rechnungsnr": own[0]["rechnungsnr"] if own else ""}
-        letters.append(Letter("dank", client, context, file_name(stichtag, "Dank", client)))
+        letters.append(Letter("dank", client, context,
+                              file_name(letter_date, "Dank", client)))
     return letters
 
 
-def annual_check_letters(promises, protocol, settings, stichtag, skip_rows=frozenset()):
-    recently = {row["kundennr"] for row in protocol
-                if row["art"] == PROTOCOL_KIND["jahrescheck"] and row["stichtag"]
-                and (stichtag - row["stichtag"]).days < INVITATION_PAUSE_DAYS}
+def follow_up_days(tiers, tier: str) -> int | None:
+    """Stufen "Nachfassen nach Tagen": when one follow-up to an invitation goes out
+    (None: none)."""
+    row = next((t for t in tiers if t["stufe"] == tier), None)
+    days = row.get("nachfassen_nach_tagen") if row is not None else None
+    return days if isinstance(days, int) and 0 < days <= 365 else None
+
+
+def annual_check_letters(promises, protocol, tiers, settings, letter_date,
+                         skip_rows=frozenset()):
+    """One invitation to a due annual check, and at most one follow-up `Nachfassen nach
+    Tagen` (Stufen) later; then none until the check is done and falls due again.
+    Every date named lies ahead of the letter."""
+    sent: dict[str, list] = {}
+    for row in protocol:
+        if row["art"] == PROTOCOL_KIND["jahrescheck"] and row["stichtag"]:
+            sent.setdefault(row["kundennr"], []).append(row["stichtag"])
     letters = []
     for promise in promises:
         client = promise.client
-        if client["kundennr"] in recently or (client.sheet, client.row) in skip_rows:
+        if (client.sheet, client.row) in skip_rows:
             continue
-        # A date ahead: the check may have been due for a while (no date in the past).
-        context = {**_base(settings, client, stichtag, "Jahrescheck"),
-                   "termin_bis": max(promise.due or stichtag,
-                                     stichtag + timedelta(days=ANNUAL_CHECK_WINDOW_DAYS))}
+        due = promise.due or letter_date
+        # Invitations for this check: from shortly before it fell due on.
+        invited = sorted(day for day in sent.get(client["kundennr"], [])
+                         if day >= due - timedelta(days=INVITATION_LEAD_DAYS))
+        if invited:
+            days = follow_up_days(tiers, promise.tier)
+            if len(invited) > 1 or days is None or letter_date < invited[0] + timedelta(
+                    days=days):
+                continue
+        context = {**_base(settings, client, letter_date, "Jahrescheck"),
+                   "termin_bis": max(due, letter_date
+                                     + timedelta(days=ANNUAL_CHECK_WINDOW_DAYS)),
+                   "eingeladen_am": invited[0] if invited else None}
         letters.append(Letter("jahrescheck", client, context,
-                              file_name(stichtag, "Jahrescheck", client)))
+                              file_name(letter_date, "Jahrescheck", client)))
     return letters
 
 
@@ -263,7 +292,7 @@ def invoice_documents(protocol) -> set:
 
 
 def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None,
-                    skip_rows=frozenset()):
+                    skip_rows=frozenset(), letter_date: date | None = None):
     """Invoices dated in the Stichtag's month (up to it) that were not issued yet; or
     exactly the one asked for. A Kleinunternehmer invoice showing VAT while the exemption
     holds is left out (checks/invoices.py names it as a Fehler)."""
@@ -289,7 +318,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         total = gross(invoice["netto"], invoice["ust_satz"])
         due = invoice["faellig_am"] or due_date(issued_on, terms)
         paid = open_amount(invoice) <= ZERO
-        if number is None and (paid or due < stichtag):
+        if number is None and (paid or due < max(stichtag, letter_date or stichtag)):
             # Paid, or overdue: a payable document now would ask for money already
             # received, or for a date gone by (the reminder speaks for it).
             continue

@@ -100,9 +100,11 @@ def onboarding_steps(text: str | None) -> list[tuple[str, int]]:
     return steps
 
 
-def onboarding_plan(client, settings, stichtag: date) -> list[dict]:
-    """The first appointments with a new client, as Termine rows."""
-    start = client["kunde_seit"] or stichtag
+def onboarding_plan(client, settings, start: date) -> list[dict]:
+    """The first appointments with a new client, as Termine rows: counted from `start`
+    (the welcome letter's date, or today), or from Kunde seit where that lies later, so
+    that no planned day lies in the past."""
+    start = max(client["kunde_seit"] or start, start)
     state, local = holiday_place(settings)
     return [{"datum": next_working_day(start + timedelta(days=days), state, local),
              "kundennr": client["kundennr"], "art": "Beratung", "betreff": title,
@@ -110,14 +112,15 @@ def onboarding_plan(client, settings, stichtag: date) -> list[dict]:
             for title, days in onboarding_steps(settings.get("begruessungsplan"))]
 
 
-def new_onboarding_rows(clients, appointments, settings, stichtag) -> list[dict]:
-    """Plan rows for clients not yet welcomed, unless already in Termine."""
+def new_onboarding_rows(clients, appointments, settings, start: date) -> list[dict]:
+    """Plan rows for clients not yet welcomed, unless already in Termine; `start` as in
+    onboarding_plan."""
     existing = {(a["kundennr"], a["betreff"]) for a in appointments}
     rows = []
     for client in clients:
         if client["begruesst_am"] or client["phase"] == "Inaktiv" or not client["kundennr"]:
             continue
-        rows += [row for row in onboarding_plan(client, settings, stichtag)
+        rows += [row for row in onboarding_plan(client, settings, start)
                  if (row["kundennr"], row["betreff"]) not in existing]
     return rows
 

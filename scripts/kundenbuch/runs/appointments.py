@@ -16,10 +16,13 @@ from .plan import Plan, RowAppend
 
 
 def plan(book, stichtag: date, now: datetime, version: str, annual_checks,
-         tax_year: int | None = None) -> tuple[Plan, Overview, list, list]:
-    """The Terminübersicht, plus new Termine rows: onboarding plans and, when asked
-    for, the tax dates of a year."""
-    onboarding = new_onboarding_rows(book.kunden, book.termine, book.settings, stichtag)
+         tax_year: int | None = None, plans_from: date | None = None
+         ) -> tuple[Plan, Overview, list, list]:
+    """The Terminübersicht, plus new Termine rows: onboarding plans (counted from
+    plans_from: the welcome letter's date, else today, so never in the past) and, when
+    asked for, the tax dates of a year."""
+    onboarding = new_onboarding_rows(book.kunden, book.termine, book.settings,
+                                     plans_from or now.date())
     taxes = new_tax_rows(tax_year, book.termine, book.settings) if tax_year else []
     view = overview(book.termine, book.settings, stichtag)
     days = book.settings.get("vorschau_tage", 14)

@@ -46,35 +46,39 @@ class LetterRun:
 
 
 def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=None,
-                summary=None, analysis=None, skip_rows=frozenset()) -> list:
-    """Every letter that is due, of the kinds asked for."""
+                summary=None, analysis=None, skip_rows=frozenset(),
+                letter_date: date | None = None) -> list:
+    """Every letter that is due at the Stichtag, of the kinds asked for, dated
+    letter_date (the day they are made, or --briefdatum; default the Stichtag)."""
+    letter_date = letter_date or stichtag
     from .receivables import summarize
     from .tiers import analyse_book
     protocol = book.records.get(schema.PROTOKOLL.table, [])
     settings = book.settings
     letters = []
     if "begruessung" in kinds:
-        letters += letters_rules.welcome_letters(book.kunden, book.termine, settings, stichtag,
-                                          skip_rows)
+        letters += letters_rules.welcome_letters(book.kunden, book.termine, settings,
+                                                 letter_date, skip_rows)
     if "dank" in kinds or "jahrescheck" in kinds:
         analysis = analysis or analyse_book(book, stichtag)
     if "dank" in kinds:
-        letters += letters_rules.thank_you_letters(analysis.journey, book.rechnungen, settings,
-                                            stichtag, skip_rows)
+        letters += letters_rules.thank_you_letters(analysis.journey, book.rechnungen,
+                                                   settings, letter_date, skip_rows)
     if "mahnung" in kinds:
         summary = summary or summarize(book, stichtag)
-        letters += letters_rules.dunning_letters(summary, book.kunden, settings, stichtag,
-                                          skip_rows)
+        letters += letters_rules.dunning_letters(summary, book.kunden, settings,
+                                                 letter_date, skip_rows)
     if "jahrescheck" in kinds:
-        letters += letters_rules.annual_check_letters(analysis.annual_checks_due(), protocol,
-                                               settings, stichtag, skip_rows)
+        letters += letters_rules.annual_check_letters(
+            analysis.annual_checks_due(), protocol, book.stufen, settings, letter_date,
+            skip_rows)
     if "rechnung" in kinds:
         # Never an invoice document in the same run as a reminder for it.
         reminded = {id(i) for letter in letters if letter.template != "rechnung"
                     for i in letter.invoices}
         letters += [letter for letter in letters_rules.invoice_letters(
                         book.rechnungen, book.kunden, protocol, settings, stichtag,
-                        invoice_number, skip_rows)
+                        invoice_number, skip_rows, letter_date)
                     if id(letter.invoices[0]) not in reminded]
     return letters
 
@@ -122,8 +126,12 @@ def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
     rows = _locks(book, letter_run.letters, now, stichtag, plan, seen)
     rows += _typed_reminders(book, letter_run.letters, now)
     for letter, path in letter_run.files:
+        # A letter's row carries the letter's date: a reminder's receipt counts from it
+        # (§ 286 BGB), and invitations are counted by it. An invoice document keeps
+        # the run's Stichtag (its own date is the Rechnungsdatum).
+        day = stichtag if letter.template == "rechnung" else letter.context["datum"]
         rows.append(protocol_row(
-            now, letter.protocol_kind, stichtag=stichtag, kundennr=letter.client["kundennr"],
+            now, letter.protocol_kind, stichtag=day, kundennr=letter.client["kundennr"],
             rechnungen=", ".join(str(i["rechnungsnr"]) for i in letter.invoices) or None,
             datei=os.path.relpath(path, base).replace(os.sep, "/"),
             sha256=sha256(letter_run.staged[path])))
@@ -217,7 +225,8 @@ class LettersResult:
 @exclusive()
 def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_number=None,
         pdf: bool = False, probelauf: bool = False, progress=None,
-        book: Book | None = None, target=None) -> LettersResult:
+        book: Book | None = None, target=None, briefdatum: date | None = None
+        ) -> LettersResult:
     """Produce every due letter (or those of the kinds asked for) and write back."""
     book = book or read_book(path)
     when = choose(stichtag, book.settings, now.date())
@@ -227,7 +236,8 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
         kinds = ("rechnung",)
         _find_asked_invoice(book, invoice_number)
         _refuse_contradicting(book, invoice_number)
-    letters = due_letters(book, stichtag, kinds, invoice_number)
+    letters = due_letters(book, stichtag, kinds, invoice_number,
+                          letter_date=briefdatum or now.date())
     result = LettersResult(book, letters, when=when)
     if probelauf or not letters:
         return result

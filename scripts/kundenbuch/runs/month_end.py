@@ -57,7 +57,7 @@ def rows_with_errors(findings) -> set:
 @exclusive()
 def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = False,
         pdf: bool = False, progress=None, book: Book | None = None,
-        target=None, letters: bool = True) -> MonthEndResult:
+        target=None, letters: bool = True, briefdatum: date | None = None) -> MonthEndResult:
     """The month's work in one run: check, receivables, tier proposals, calendar and
     every due letter, written back in ONE safe write with one Protokoll row for the run."""
     from .. import __version__
@@ -65,6 +65,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     book = book or read_book(path)
     when = choose(stichtag, book.settings, now.date())
     stichtag = when.day
+    letter_date = briefdatum or now.date()      # letters carry the day they are made
     # The checks run beside the computations (on a second core where there is one).
     with in_background(run_checks, book, stichtag) as checking:
         summary = receivables.summarize(book, stichtag)
@@ -72,13 +73,15 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
         plan = receivables.plan(book, summary, now, __version__)
         plan.extend(tiers.plan(book, analysis, now, __version__, take_over=False))
         calendar_plan, _, onboarding, _ = appointments.plan(
-            book, stichtag, now, __version__, analysis.annual_checks_due())
+            book, stichtag, now, __version__, analysis.annual_checks_due(),
+            plans_from=letter_date)
         plan.extend(calendar_plan)
         findings = checking.result()
     plan.sheets.insert(0, report_sheet(findings, stichtag))
     skipped = rows_with_errors(findings)
     due = letters_run.due_letters(book, stichtag, summary=summary, analysis=analysis,
-                                  skip_rows=frozenset(skipped)) if letters else []
+                                  skip_rows=frozenset(skipped),
+                                  letter_date=letter_date) if letters else []
     result = MonthEndResult(book, findings, summary, plan, stichtag, analysis, due,
                             sorted(skipped), onboarding=onboarding, when=when)
     if probelauf:
