@@ -97,3 +97,33 @@ def test_from_the_command_line_the_output_is_complete_and_the_code_kept(demo_pat
                           str(demo_path), "--stichtag", STICHTAG, "--ohne-briefe"],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "in Excel geöffnet" in run.stderr
+
+
+def test_reports_show_the_letters_the_same_run_made(cli, demo_path):
+    """Right after a month-end, Offene Posten names the reminder it made as the last
+    letter (not as still due), Stufenanalyse shows the thank-you letters and invitations
+    with their date, and 'Geschrieben' names only what changed."""
+    import openpyxl
+    result = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31",
+                 "--briefdatum", "2026-10-31")
+    assert result.exit_code == 0, result.output
+    assert "Mahnbriefe dieses Laufs" in result.output
+    book = openpyxl.load_workbook(demo_path, data_only=True)
+    rows = list(book["Offene Posten"].iter_rows(values_only=True))
+    top = next(i for i, row in enumerate(rows) if row and "Letzter Brief" in row)
+    header = rows[top]
+    items = [dict(zip(header, row)) for row in rows[top + 1:] if row and row[3]]
+    reminded = [item for item in items if item["Letzter Brief"] == "Zahlungserinnerung"]
+    assert reminded and all(not item["Fällig jetzt"] for item in reminded)
+    assert not [item for item in items if item["Fällig jetzt"] == "Zahlungserinnerung"]
+    analysis = list(book["Stufenanalyse"].iter_rows(values_only=True))
+    assert any(row and any(str(v).startswith("erstellt am 31.10.2026") for v in row if v)
+               for row in analysis)
+    written = next(line for line in result.output.splitlines()
+                   if line.startswith("Geschrieben:"))
+    assert "Rechnungen" in written and "Protokoll +" in written and "Zeile" in written
+    again = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31",
+                "--briefdatum", "2026-10-31")
+    written_again = next(line for line in again.output.splitlines()
+                         if line.startswith("Geschrieben:"))
+    assert "Rechnungen" not in written_again            # nothing of the data changed

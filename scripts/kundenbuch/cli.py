@@ -287,8 +287,7 @@ def forderungen(pfad, stichtag, probelauf):
         for line in lines:
             console.print("  " + line, highlight=False)
     else:
-        print_write(result.write, f"{counted(len(result.plan.cells), 'Zelle')} und Blatt "
-                                  "„Offene Posten“")
+        print_write(result)
 
 
 @main.command(context_settings=CONTEXT)
@@ -329,7 +328,8 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
         fail(str(exc))
     console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {result.when}",
                   highlight=False)
-    print_receivables(result.summary)
+    print_receivables(result.summary, "Mahnbriefe, die dieser Lauf erstellen würde"
+                      if probelauf or ohne_briefe else "Mahnbriefe dieses Laufs")
     errors_found = [f for f in result.findings if f.severity == FEHLER]
     console.print("Prüfung: " + severity_counts(result.findings)
                   + (" (Einzelheiten im Blatt „Prüfbericht“)" if result.findings else ""))
@@ -351,8 +351,7 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
     else:
         if result.letter_run and result.letter_run.pdf_problem:
             console.print(f"[yellow]PDF:[/] {result.letter_run.pdf_problem}")
-        print_write(result.write, "Prüfbericht, Forderungen, Offene Posten, "
-                                  "Stufenanalyse, Terminübersicht, Briefe, Protokoll")
+        print_write(result)
     leave(EXIT_FINDINGS if errors_found else EXIT_OK)
 
 
@@ -385,9 +384,10 @@ def stufen(pfad, stichtag, uebernehmen, probelauf):
     if probelauf:
         console.print("Probelauf: nichts wurde verändert.")
     else:
-        what = "Stufen in Kunden und Blatt „Stufenanalyse“" if uebernehmen else \
-            "Blatt „Stufenanalyse“ (Stufen in Kunden unverändert; --uebernehmen schreibt sie)"
-        print_write(result.write, what)
+        print_write(result)
+        if not uebernehmen:
+            console.print("Die Stufen im Blatt Kunden bleiben Vorschläge; --uebernehmen "
+                          "schreibt sie.")
 
 
 @main.command(context_settings=CONTEXT)
@@ -448,8 +448,7 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
     if probelauf:
         console.print("Probelauf: nichts wurde verändert.")
         return
-    print_write(result.write, "Terminübersicht" + (" und neue Termine" if
-                                                   result.onboarding or result.taxes else ""))
+    print_write(result)
     if ics:
         console.print(f"Kalenderdatei geschrieben: {ics} ({result.ics_events} Einträge)")
 
@@ -512,7 +511,7 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, probelauf):
     console.print(f"{counted(len(result.run.files), 'Datei')} in {folder}")
     if result.run.pdf_problem:
         console.print(f"[yellow]PDF:[/] {result.run.pdf_problem}")
-    print_write(result.write, "Begrüßt am, Mahnstufe, Gemahnt am und Protokoll")
+    print_write(result)
 
 
 @main.group(context_settings=CONTEXT)
@@ -682,7 +681,8 @@ def benchmark(groesse, ausgabe, letters):
         console.print(f"Ergebnis gespeichert: {ausgabe}")
 
 
-def print_receivables(summary) -> None:
+def print_receivables(summary, letters_title="Fällige Briefe (erzeugt beim "
+                                            "Monatsabschluss)") -> None:
     from .book.records import display_name
     from .reports.sheet import format_value
     from .rules.receivables import BUCKETS, LEVEL_NAMES
@@ -705,7 +705,7 @@ def print_receivables(summary) -> None:
     if not letters:
         console.print("Keine Zahlungserinnerung oder Mahnung fällig.")
         return
-    due = Table(title="Fällige Briefe (erzeugt beim Monatsabschluss)", title_justify="left")
+    due = Table(title=letters_title, title_justify="left")
     for header in ("Kunde", "Brief", "Rechnungen", "Offen"):
         due.add_column(header, justify="right" if header == "Offen" else "left")
     ordered = sorted(((number, max(s.next_level for s in states), states)
@@ -747,11 +747,14 @@ def print_errors_and_warnings(findings) -> None:
                           f"{first.message}{more}", highlight=False)
 
 
-def print_write(write, what: str) -> None:
+def print_write(result) -> None:
+    """What the run wrote, as the writer reports it: only what changed."""
+    write = result.write
     if write is None:
         return
     if write.changed:
-        console.print(f"Geschrieben: {what}. Sicherung: {write.backup}")
+        console.print(f"Geschrieben: {result.plan.written(result.book, write.parts)}. "
+                      f"Sicherung: {write.backup}", highlight=False)
     else:
         console.print("Die Arbeitsmappe ist schon aktuell; nichts geschrieben.")
 
@@ -779,7 +782,7 @@ def print_findings(result) -> None:
     if findings:
         console.print(f"{path.name}, Stichtag {result.when}: " + severity_counts(findings),
                       highlight=False)
-    print_write(result.write, "Blatt „Prüfbericht“")
+    print_write(result)
 
 
 def run():

@@ -12,7 +12,11 @@ from .sheet import (DATE, INT, LINK, MONEY, PERCENT, TEXT, ChartSpec, ReportBloc
 PARETO_CLIENTS = 30          # the chart shows the biggest clients
 
 
-def report(analysis: TierAnalysis, now: datetime, version: str) -> ReportSheet:
+def report(analysis: TierAnalysis, now: datetime, version: str,
+           letters_made: dict | None = None) -> ReportSheet:
+    """letters_made: (letter kind, Kundennr) -> letter date, for the letters the same run
+    made (a month-end): the sheet then shows them as made, not as still due."""
+    made = letters_made or {}
     rows, links = [], {}
     for index, tier in enumerate(analysis.clients):
         rows.append([tier.number, display_name(tier.client), tier.revenue, tier.share,
@@ -31,9 +35,9 @@ def report(analysis: TierAnalysis, now: datetime, version: str) -> ReportSheet:
         ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
         ReportColumn("Stufe", TEXT, 7), ReportColumn("Versprechen", TEXT, 12),
         ReportColumn("Stand", TEXT, 12), ReportColumn("fällig", DATE, 12),
-        ReportColumn("Einzelheiten", TEXT, 50)],
+        ReportColumn("Einladung", DATE, 12), ReportColumn("Einzelheiten", TEXT, 50)],
         [[p.client["kundennr"], display_name(p.client), p.tier, p.what, p.state, p.due,
-          p.detail] for p in analysis.promises],
+          made.get((p.what, p.client["kundennr"])), p.detail] for p in analysis.promises],
         heading="Serviceversprechen: offen oder bald fällig")
     journey = analysis.journey
     phases = ReportBlock([ReportColumn("Phase", TEXT, 16), ReportColumn("Kunden", INT, 9),
@@ -48,9 +52,13 @@ def report(analysis: TierAnalysis, now: datetime, version: str) -> ReportSheet:
                         [[c["kundennr"], display_name(c), phase, last, days]
                          for c, phase, last, days in journey.stale],
                         heading="Ruhende Kontakte (Phase bewegt sich nicht)")
-    thanks = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26)],
-                         [[c["kundennr"], display_name(c)] for c in journey.thanks_due],
-                         heading="Erste Rechnung bezahlt: Dankesbrief fällig")
+    thanks = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+                          ReportColumn("Dankesbrief", TEXT, 22)],
+                         [[c["kundennr"], display_name(c),
+                           f"erstellt am {made[('Dank', c['kundennr'])]:%d.%m.%Y}"
+                           if ("Dank", c["kundennr"]) in made else "fällig"]
+                          for c in journey.thanks_due],
+                         heading="Erste Rechnung bezahlt: Dankesbrief")
     sources = ReportBlock([ReportColumn("Quelle", TEXT, 14), ReportColumn("Kunden", INT, 9),
                            ReportColumn("Umsatz 12 Monate", MONEY, 15),
                            ReportColumn("je Kunde", MONEY, 12)],

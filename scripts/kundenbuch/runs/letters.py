@@ -221,6 +221,10 @@ class LettersResult:
     write: WriteResult | None = None
     when: Stichtag | None = None      # the Stichtag used, with its reason
 
+    @property
+    def plan(self) -> Plan:
+        return self.run.plan if self.run is not None else Plan()
+
 
 @exclusive()
 def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_number=None,

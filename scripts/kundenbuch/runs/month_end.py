@@ -43,6 +43,22 @@ class MonthEndResult:
         return has_errors(self.findings)
 
 
+def _show_letters_made(book, plan, analysis, letters, stichtag, now, version) -> None:
+    """Offene Posten and Stufenanalyse as they stand once the run's letters are out:
+    a reminder just made shows as the last letter, not as due; a thank-you letter or
+    an invitation just made shows with its date."""
+    from ..reports.open_items import report as open_items
+    from ..reports.tier_analysis import report as tier_analysis
+    after = receivables.after_letters(book, stichtag, letters)
+    if after is not None:
+        plan.replace_sheet(open_items(after, now, version))
+    made = {("Dank" if letter.template == "dank" else "Jahrescheck",
+             letter.client["kundennr"]): letter.context["datum"]
+            for letter in letters if letter.template in ("dank", "jahrescheck")}
+    if made:
+        plan.replace_sheet(tier_analysis(analysis, now, version, made))
+
+
 def rows_with_errors(findings) -> set:
     """(sheet, row) of Kunden and Rechnungen rows with a Fehler: no letters for them."""
     rows = set()
@@ -89,6 +105,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     check_writable(book, target)
     result.letter_run = letters_run.produce(book, due, stichtag, now, pdf, progress)
     plan.extend(result.letter_run.plan)
+    _show_letters_made(book, plan, analysis, due, stichtag, now, __version__)
     details = (f"offen {euro(summary.open_total)}, überfällig {euro(summary.overdue_total)}, "
                f"{counted(len(due), 'Brief')}, {len(analysis.promises)} Versprechen offen, "
                + severity_counts(findings)

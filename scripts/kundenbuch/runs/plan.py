@@ -11,6 +11,7 @@ from typing import Any
 
 from ..book import schema
 from ..book.records import column_letter
+from ..reports.german import counted
 from ..reports.sheet import ReportSheet, format_value
 
 
@@ -48,6 +49,30 @@ class Plan:
         self.sheets += other.sheets
         self.appends += other.appends
         return self
+
+    def replace_sheet(self, sheet: ReportSheet) -> None:
+        """The report sheet of the same name, made again (after the run's letters)."""
+        self.sheets = [sheet if s.name == sheet.name else s for s in self.sheets]
+
+    def written(self, book, changed_parts) -> str:
+        """What a write of this plan changed, in German: cells per sheet, rows added per
+        table, and the report sheets whose content changed (changed_parts: the zip
+        parts the writer replaced)."""
+        cells: dict[str, int] = {}
+        for write in self.cells:
+            cells[write.sheet] = cells.get(write.sheet, 0) + 1
+        rows: dict[str, int] = {}
+        for append in self.appends:
+            if append.rows:
+                rows[append.table] = rows.get(append.table, 0) + len(append.rows)
+        parts = {sheet.name: sheet.part for sheet in book.package.sheets}
+        reports = [sheet.name for sheet in self.sheets
+                   if sheet.name not in parts or parts[sheet.name] in changed_parts]
+        items = [f"{sheet} {counted(count, 'Zelle')}" for sheet, count in cells.items()]
+        items += [f"{table} +{counted(count, 'Zeile')}" for table, count in rows.items()]
+        if reports:
+            items.append("Blatt " + ", ".join(f"„{name}“" for name in reports))
+        return "; ".join(items) or "nur die Datei neu verpackt"
 
     def describe(self) -> list[str]:
         """German lines for --probelauf."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..book import schema
 from ..book.reader import Book, read_book
+from ..book.records import Record
 from ..checks.findings import Finding
 from ..reports.open_items import report
 from ..rules.letters import invoice_documents
@@ -46,11 +47,28 @@ def computable(invoice) -> bool:
             and invoice["netto"] is not None)
 
 
-def summarize(book, stichtag: date) -> Summary:
+def summarize(book, stichtag: date, invoices=None) -> Summary:
     protocol = book.records.get(schema.PROTOKOLL.table, [])
-    return compute([i for i in book.rechnungen if computable(i)], book.kunden, book.stufen,
+    invoices = book.rechnungen if invoices is None else invoices
+    return compute([i for i in invoices if computable(i)], book.kunden, book.stufen,
                    book.base_rates, Terms.from_settings(book.settings), stichtag,
                    first_reminders(protocol), invoice_documents(protocol))
+
+
+def after_letters(book, stichtag: date, letters) -> Summary | None:
+    """The receivables once the run's letters are out: each reminded invoice at its new
+    level and date, so that Offene Posten shows the letter the run made as sent, not as
+    still due. None when the letters change no invoice."""
+    sent: dict[tuple, dict] = {}
+    for letter in letters:
+        for record, name, value in letter.writes:
+            if record.sheet == schema.RECHNUNGEN.sheet:
+                sent.setdefault((record.sheet, record.row), {})[name] = value
+    if not sent:
+        return None
+    invoices = [Record(i.sheet, i.row, {**i, **sent[(i.sheet, i.row)]}, i.columns, i.raw)
+                if (i.sheet, i.row) in sent else i for i in book.rechnungen]
+    return summarize(book, stichtag, invoices)
 
 
 def invoice_values(state) -> dict:
