@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from ..reports.sheet import header_height, header_width
 from . import schema
 
 # Fixed timestamps keep `neu --demo` reproducible down to the document properties.
@@ -118,16 +119,25 @@ class _TablePart:
             # openpyxl warns in write-only mode whether or not the columns are named.
             warnings.filterwarnings("ignore", "In write-only mode you must add table")
             ws.add_table(table)
-        for offset, column in enumerate(self.spec.columns):
+        for offset, width in enumerate(self.widths()):
             letter = get_column_letter(self.first_column + offset)
-            ws.column_dimensions[letter].width = column.width
+            ws.column_dimensions[letter].width = width
+
+    def widths(self) -> list[float]:
+        """Each column wide enough that no word of its header breaks."""
+        return [header_width(column.header, column.width) for column in self.spec.columns]
 
 
 def _write(ws, parts):
-    """Append header and body rows of tables that stand side by side."""
+    """Append header and body rows of tables that stand side by side; the header row
+    tall enough for headers that wrap (Excel keeps a row's stored height)."""
     height = max(len(p.rows) for p in parts)
     for part in parts:
         part.add_table(ws)
+    header_points = header_height([c.header for p in parts for c in p.spec.columns],
+                                  [w for p in parts for w in p.widths()])
+    if header_points:
+        ws.row_dimensions[1].height = header_points
     rows = [[c for p in parts for c in _placed(p, p.header, parts)]]
     ws.append(rows[0])
     for index in range(height):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..book import schema
-from ..checks.findings import SEVERITY_ORDER, Finding
+from ..checks.findings import Finding
+from .german import severity_counts
 from .sheet import LINK, TEXT, ReportBlock, ReportColumn, ReportSheet
 
 
@@ -18,10 +19,7 @@ def link_target(finding: Finding) -> str | None:
 
 
 def report_sheet(findings: list[Finding], stichtag: date) -> ReportSheet:
-    counts = {level: 0 for level in SEVERITY_ORDER}
-    for finding in findings:
-        counts[finding.severity] += 1
-    summary = ", ".join(f"{n} {level}" for level, n in counts.items())
+    summary = severity_counts(findings)
     rows, links = [], {}
     for index, finding in enumerate(findings):
         rows.append([finding.severity, finding.address or "Arbeitsmappe", finding.message,

@@ -80,6 +80,39 @@ class ReportSheet:
                    + [len(self.title)])
 
 
+# Column widths are in characters of the default font; bold headers need more room.
+BOLD_FACTOR = 1.15
+CELL_PADDING = 1.5
+LINE_POINTS = 15                      # one line of text, as the default row height
+TEXT_WIDTH_CAP = 60                   # wider text wraps instead
+
+
+def header_width(header: str, width: float) -> float:
+    """At least wide enough that no word of a header breaks (it may wrap at spaces)."""
+    longest = max((len(word) for word in header.split()), default=0)
+    return max(width, round(longest * BOLD_FACTOR + CELL_PADDING, 1))
+
+
+def lines_needed(text: str, width: float, factor: float = 1.0) -> int:
+    """How many lines a text wraps to at spaces in a column this wide."""
+    room = max(1, int((width - CELL_PADDING) / factor))
+    lines, used = 1, 0
+    for word in str(text).split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need <= room:
+            used = need
+        else:
+            lines, used = lines + 1, len(word)
+    return lines
+
+
+def header_height(headers, widths) -> float | None:
+    """The header row's height in points when a header wraps; None: one line."""
+    lines = max((lines_needed(h, w, BOLD_FACTOR) for h, w in zip(headers, widths)),
+                default=1)
+    return LINE_POINTS * lines if lines > 1 else None
+
+
 def format_value(value) -> str:
     if value is None:
         return "(leer)"

@@ -14,7 +14,9 @@ from lxml import etree
 
 from ..book.ooxml import NS_MAIN, NS_REL, M
 from ..book.records import column_letter
-from ..reports.sheet import DATE, INT, LINK, MONEY, NUMBER, PERCENT, ReportSheet
+from ..reports.sheet import (DATE, INT, LINK, LINE_POINTS, MONEY, NUMBER, PERCENT, TEXT,
+                             TEXT_WIDTH_CAP, CELL_PADDING, ReportSheet, header_height,
+                             header_width, lines_needed)
 from .cellxml import EPOCH_DAY, attribute_escaped, cell_from_head, style_attribute
 
 EMPTY_SHEET_DATA = b"<sheetData/>"
@@ -43,10 +45,10 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
                          state="frozen")
     etree.SubElement(root, M + "sheetFormatPr", defaultRowHeight="15")
     cols = etree.SubElement(root, M + "cols")
-    for index in range(width):
-        widths = [b.columns[index].width for b in report.blocks if index < len(b.columns)]
+    widths = column_widths(report, width)
+    for index, column_width in enumerate(widths):
         etree.SubElement(cols, M + "col", min=str(index + 1), max=str(index + 1),
-                         width=str(max(widths)), customWidth="1")
+                         width=str(column_width), customWidth="1")
     etree.SubElement(root, M + "sheetData")
     data = _Rows()
     for index, line in enumerate(report.title, start=1):
@@ -57,11 +59,17 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     for block, (header_row, heading_row) in zip(report.blocks, places):
         if heading_row:
             data.add(heading_row, [block.heading], bold)
-        data.add(header_row, [c.header for c in block.columns],
-                 header_style * len(block.columns))
-        column_styles = _styles(*(styles.xf(STYLE_OF_KIND.get(c.kind, "text"))
-                                  for c in block.columns))
-        data.add_block(header_row + 1, block.rows, column_styles)
+        headers = [c.header for c in block.columns]
+        data.add(header_row, headers, header_style * len(block.columns),
+                 height=header_height(headers, widths))
+        wrapped = _wrapped_columns(block, widths)
+        # Top-aligned where a wrapped text makes rows taller, so a row reads as one.
+        column_styles = _styles(*(styles.xf("wrap" if index in wrapped
+                                            else STYLE_OF_KIND.get(c.kind, "text"),
+                                            top=bool(wrapped))
+                                  for index, c in enumerate(block.columns)))
+        data.add_block(header_row + 1, block.rows, column_styles,
+                       _row_heights(block.rows, wrapped, widths))
         for (row_index, column_index), target in sorted(block.links.items()):
             ref = f"{LETTERS[column_index]}{header_row + 1 + row_index}"
             display = block.rows[row_index][column_index]
@@ -92,6 +100,50 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     return b"".join(pieces + [middle])
 
 
+def column_widths(report: ReportSheet, count: int) -> list[float]:
+    """Each column as wide as its header's longest word and its longest text needs,
+    capped (longer text wraps, _wrapped_columns); never narrower than the report
+    module asked for."""
+    widths = []
+    for index in range(count):
+        wanted = [0.0]
+        for block in report.blocks:
+            if index >= len(block.columns):
+                continue
+            column = block.columns[index]
+            wanted.append(header_width(column.header, column.width))
+            if column.kind in (TEXT, LINK):
+                longest = max((len(row[index]) for row in block.rows
+                               if index < len(row) and type(row[index]) is str), default=0)
+                wanted.append(min(TEXT_WIDTH_CAP, longest + CELL_PADDING))
+        widths.append(max(wanted))
+    return widths
+
+
+def _wrapped_columns(block, widths) -> set[int]:
+    """Text columns holding a text longer than the column is wide: they wrap."""
+    found = set()
+    for index, column in enumerate(block.columns):
+        if column.kind == TEXT and any(
+                index < len(row) and type(row[index]) is str
+                and len(row[index]) > widths[index] - CELL_PADDING for row in block.rows):
+            found.add(index)
+    return found
+
+
+def _row_heights(rows, wrapped: set[int], widths) -> list | None:
+    """Row heights for rows whose wrapped text needs more than one line (Excel keeps a
+    row's stored height, so a wrapped cell would show its first line only)."""
+    if not wrapped:
+        return None
+    heights = []
+    for row in rows:
+        lines = max((lines_needed(row[index], widths[index]) for index in wrapped
+                     if index < len(row) and type(row[index]) is str), default=1)
+        heights.append(LINE_POINTS * lines if lines > 1 else None)
+    return heights
+
+
 def _split(frame: bytes, empty: bytes) -> list[bytes]:
     """The frame before and after its empty element ``empty``."""
     if frame.count(empty) != 1:       # the frame holds no user text, so this cannot be
@@ -107,13 +159,15 @@ class _Rows(list):
     do not rise; verify checks only that the part is well-formed)."""
     last = 0
 
-    def add(self, number: int, values, styles) -> None:
-        self.add_block(number, [values], styles)
+    def add(self, number: int, values, styles, height: float | None = None) -> None:
+        self.add_block(number, [values], styles, [height])
 
-    def add_block(self, first: int, rows: list, styles: list[str]) -> None:
+    def add_block(self, first: int, rows: list, styles: list[str],
+                  heights: list | None = None) -> None:
         """Rows first, first + 1, … built column by column: a large report has a
         million cells, and a loop per column costs less than a call per cell.
-        styles: one per column (style_attribute text; a value beyond them gets none)."""
+        styles: one per column (style_attribute text; a value beyond them gets none).
+        heights: per row, a height in points or None (the default)."""
         if not rows:
             return
         if first <= self.last:
@@ -123,8 +177,13 @@ class _Rows(list):
         columns = [column_cells(LETTERS[index], style, numbers,
                                 [row[index] if index < len(row) else None for row in rows])
                    for index, style in zip(range(width), chain(styles, repeat("")))]
-        self.extend(f'<row r="{number}">{"".join(cells)}</row>'.encode("utf-8")
-                    for number, *cells in zip(numbers, *columns))
+        opening = [f'<row r="{number}">' for number in numbers]
+        for index, height in enumerate(heights or ()):
+            if height:
+                opening[index] = (f'<row r="{numbers[index]}" ht="{height:g}" '
+                                  'customHeight="1">')
+        self.extend(f'{start}{"".join(cells)}</row>'.encode("utf-8")
+                    for start, *cells in zip(opening, *columns))
         self.last = first + len(rows) - 1
 
 

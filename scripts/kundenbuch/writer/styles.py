@@ -84,11 +84,13 @@ class StyleBook:
         self.changed = True
         return new_id
 
-    def xf(self, kind: str) -> int:
+    def xf(self, kind: str, top: bool = False) -> int:
         """Index into cellXfs for a kind: date, money, int, number, percent, header,
-        bold, title, link, text."""
-        if kind in self._cache:
-            return self._cache[kind]
+        bold, title, link, text, wrap (text that wraps). top: aligned to the top of the
+        cell, for report rows where a wrapped neighbour makes the row taller."""
+        key = (kind, top)
+        if key in self._cache:
+            return self._cache[key]
         font = fill = 0
         num = 0
         if kind == "date":
@@ -110,18 +112,22 @@ class StyleBook:
             font = self._find_or_add("fonts", "font", FONT_TITLE)
         elif kind == "link":
             font = self._find_or_add("fonts", "font", FONT_LINK)
-        elif kind == "text":
-            self._cache[kind] = 0
+        elif kind == "text" and not top:
+            self._cache[key] = 0
             return 0
-        wrap = kind == "header"           # long column titles wrap instead of being cut
+        # Long column titles and long texts wrap instead of being cut.
+        wrap = kind in ("header", "wrap")
+        if wrap:
+            alignment = '<alignment vertical="top" wrapText="1"/>'
+        else:
+            alignment = '<alignment vertical="top"/>' if top else ""
         xml = (f'<xf xmlns="{NS_MAIN}" numFmtId="{num}" fontId="{font}" fillId="{fill}" '
                f'borderId="0" xfId="0"' + (' applyNumberFormat="1"' if num else "")
                + (' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "")
-               + (' applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
-                  if wrap else "/>"))
+               + (f' applyAlignment="1">{alignment}</xf>' if alignment else "/>"))
         index = self._find_or_add("cellXfs", "xf", xml)
         self.xfs_appended |= index >= self.xf_count
-        self._cache[kind] = index
+        self._cache[key] = index
         return index
 
     def for_new_cell(self, reference: str | None, value) -> str | None:
