@@ -114,7 +114,9 @@ def progress_bars():
                                TimeElapsedColumn, TimeRemainingColumn)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("noch"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
+    # Only on a terminal: piped output (a log file, a test) stays free of bar lines.
+    with Progress(*columns, console=console, transient=True, auto_refresh=False,
+                  disable=not console.is_terminal) as bar:
         tasks = {}
 
         def progress(label: str, done: int, total: int, detail: str = "") -> None:
@@ -240,7 +242,9 @@ def pruefen(pfad, stichtag, as_json, schreiben):
     """
     day = _stichtag(stichtag)
     try:
-        result = api.pruefen(pfad, day, datetime.now(), schreiben=schreiben)
+        with progress_bars() as progress:
+            result = api.pruefen(pfad, day, datetime.now(), schreiben=schreiben,
+                                 progress=progress)
     except UnreadableWorkbook as exc:
         if as_json:
             print(json.dumps({"fehler": str(exc)}, ensure_ascii=False))
@@ -273,7 +277,9 @@ def forderungen(pfad, stichtag, probelauf):
     """
     day = _stichtag(stichtag)
     try:
-        result = api.forderungen(pfad, day, datetime.now(), probelauf=probelauf)
+        with progress_bars() as progress:
+            result = api.forderungen(pfad, day, datetime.now(), probelauf=probelauf,
+                                     progress=progress)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     print_stichtag(result.when)

@@ -94,11 +94,16 @@ class Book:
         return self.records.get(schema.STUFEN_TABELLE.table, [])
 
 
-def read_book(path, allow_empty: bool = False, refuse_settings: bool = True) -> Book:
+READING_STEP = "Mappe lesen"
+
+
+def read_book(path, allow_empty: bool = False, refuse_settings: bool = True,
+              progress=None) -> Book:
     """Read the workbook; an empty one is refused unless allow_empty (for writer tests
     on foreign files). A setting every date depends on that cannot be used (a day count
     out of its range, an unknown Bundesland) is refused too, unless refuse_settings is
-    false: `pruefen` lists it as a Fehler among all the others."""
+    false: `pruefen` lists it as a Fehler among all the others. progress(label, done,
+    total) hears of each table read."""
     path = Path(path)
     package = open_package(path)
     fingerprint = Fingerprint.of(path)
@@ -115,7 +120,8 @@ def read_book(path, allow_empty: bool = False, refuse_settings: bool = True) -> 
         # searched when they are read (their XML is at hand then), the others here,
         # while records are made.
         errors = grids.submit(_error_cells, path, package, set(grids.pending))
-        book = build_book(path, package, fingerprint, grids, allow_empty, refuse_settings)
+        book = build_book(path, package, fingerprint, grids, allow_empty, refuse_settings,
+                          progress)
         try:
             book.error_cells = _in_sheet_order(package, errors.result(),
                                                grids.error_cells())
@@ -131,12 +137,14 @@ def _in_sheet_order(package, *found: list) -> list:
 
 
 def build_book(path, package, fingerprint, grids, allow_empty=False,
-               refuse_settings=True) -> Book:
+               refuse_settings=True, progress=None) -> Book:
     """Records from sheet grids: shared by the file reader and the live Excel reader."""
     found_in = {spec.table: [] for spec in schema.ALL_TABLES}
     read = {}
-    for spec in grids.conversion_order(schema.ALL_TABLES):
+    for done, spec in enumerate(grids.conversion_order(schema.ALL_TABLES), start=1):
         read[spec.table] = _read_table(spec, package, grids, found_in[spec.table])
+        if progress:
+            progress(READING_STEP, done, len(schema.ALL_TABLES))
     # Results in the schema's order, whatever order the sheets were converted in.
     findings: list[Finding] = [f for spec in schema.ALL_TABLES for f in found_in[spec.table]]
     records, locations = {}, {}

@@ -97,7 +97,8 @@ def exclusive(writes=lambda options: not options.get("probelauf"), refuse_settin
 
             from ..book.reader import Fingerprint, read_book
             if options.get("book") is None:
-                options["book"] = read_book(path, refuse_settings=refuse_settings)
+                options["book"] = read_book(path, refuse_settings=refuse_settings,
+                                            progress=options.get("progress"))
             lock_path = run_lock_file(path)
             try:
                 lock_path.parent.mkdir(exist_ok=True)
@@ -118,7 +119,8 @@ def exclusive(writes=lambda options: not options.get("probelauf"), refuse_settin
                 remove_leftovers(path)
                 if Fingerprint.of(Path(path)) != options["book"].fingerprint:
                     # written by the run before
-                    options["book"] = read_book(path, refuse_settings=refuse_settings)
+                    options["book"] = read_book(path, refuse_settings=refuse_settings,
+                                                progress=options.get("progress"))
                 return run(path, *args, **options)
             finally:
                 lock.release()

@@ -33,9 +33,10 @@ class CheckResult:
 # from them is written here.
 @exclusive(writes=lambda options: options.get("schreiben"), refuse_settings=False)
 def run(path: Path, stichtag: date | None, now: datetime,
-        schreiben: bool = False, book: Book | None = None, target=None) -> CheckResult:
+        schreiben: bool = False, book: Book | None = None, target=None,
+        progress=None) -> CheckResult:
     """Check the workbook; with schreiben, also (re)write the Prüfbericht sheet."""
-    book = book or read_book(path, refuse_settings=False)
+    book = book or read_book(path, refuse_settings=False, progress=progress)
     when = choose(stichtag, book.settings, now.date())
     stichtag = when.day
     findings = run_checks(book, stichtag)

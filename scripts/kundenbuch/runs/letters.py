@@ -232,7 +232,7 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
         book: Book | None = None, target=None, briefdatum: date | None = None
         ) -> LettersResult:
     """Produce every due letter (or those of the kinds asked for) and write back."""
-    book = book or read_book(path)
+    book = book or read_book(path, progress=progress)
     when = choose(stichtag, book.settings, now.date())
     stichtag = when.day
     kinds = tuple(kinds or letters_rules.KINDS)

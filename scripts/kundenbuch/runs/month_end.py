@@ -78,7 +78,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     every due letter, written back in ONE safe write with one Protokoll row for the run."""
     from .. import __version__
     started = time.perf_counter()
-    book = book or read_book(path)
+    book = book or read_book(path, progress=progress)
     when = choose(stichtag, book.settings, now.date())
     stichtag = when.day
     letter_date = briefdatum or now.date()      # letters carry the day they are made

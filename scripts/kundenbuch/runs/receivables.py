@@ -105,11 +105,11 @@ class ReceivablesResult:
 
 @exclusive()
 def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = False,
-        book: Book | None = None, target=None) -> ReceivablesResult:
+        book: Book | None = None, target=None, progress=None) -> ReceivablesResult:
     """Status, aging, interest and the dunning level due, written back unless probelauf."""
     from .. import __version__
     from ..checks.settings import base_rate_current
-    book = book or read_book(path)
+    book = book or read_book(path, progress=progress)
     when = choose(stichtag, book.settings, now.date())
     stichtag = when.day
     summary = summarize(book, stichtag)
