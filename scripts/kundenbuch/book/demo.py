@@ -68,6 +68,8 @@ def demo_settings() -> dict:
             "steuernummer": "214/5678/1234", "ustid": "DE123456789",
             "iban": str(IBAN.generate("DE", bank_code="37050198", account_code="1234567")),
             "bic": "COLSDE33XXX", "bank": "Sparkasse Köln (Beispiel)",
+            # the Bundesbank's published example identifier, not a real creditor
+            "glaeubiger_id": "DE98ZZZ09999999999",
             "kleinunternehmer": schema.NO, "bundesland": "NW", "zahltag": None,
             "zahlungsziel_tage": 14, "mahngebuehr": 2.50, "sicherungen_behalten": 30}
 

@@ -321,6 +321,11 @@ SETTINGS = (
             "durch ;"),
     Setting("Sicherungen behalten", "sicherungen_behalten", INT, 30,
             "Wie viele Sicherungskopien im Ordner sicherung/ bleiben"),
+    Setting("Gläubiger-ID", "glaeubiger_id", TEXT, None,
+            "SEPA-Gläubiger-Identifikationsnummer (Bundesbank), nötig für Lastschriften"),
+    Setting("Vorabankündigung Tage", "vorabankuendigung_tage", INT, 14,
+            "So viele Tage vor dem Einzug kündigt die Rechnung eine Lastschrift an "
+            "(kürzer nur, wenn mit dem Kunden vereinbart)", limits=(1, 60)),
     Setting("Stichtag", "stichtag", DATE, None,
             "Fester Stichtag für jeden Befehl; leer = automatisch (in den ersten zehn Tagen "
             "eines Monats das Ende des Vormonats, sonst heute)"),

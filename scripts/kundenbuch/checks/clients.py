@@ -6,8 +6,9 @@ import re
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from ..book import schema
 from . import at, check
-from .findings import FEHLER, HINWEIS, WARNUNG
+from .findings import FEHLER, HINWEIS, WARNUNG, Finding
 
 # Deliberately loose: catches typos (missing @, spaces, no dot in the domain), not RFC 5322.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -105,6 +106,31 @@ def direct_debit_mandate(book, stichtag):
             if not client[field]:
                 yield at(client, field, FEHLER,
                          f"Zahlungsart Lastschrift, aber {label} fehlt (SEPA-Mandat).")
+
+
+@check
+def creditor_identifier(book, stichtag):
+    """A client with a mandate needs the Gläubiger-ID on the invoice's pre-notification
+    (SEPA rulebook); its check digits are tested (python-stdnum, AT-02)."""
+    from stdnum.eu import at_02
+    from stdnum.exceptions import ValidationError
+
+    from ..rules.direct_debit import has_mandate
+    if not any(has_mandate(client) for client in book.kunden):
+        return
+    value = book.settings.get("glaeubiger_id")
+    where = book.settings.cells.get("glaeubiger_id", "")
+    sheet = schema.EINSTELLUNGEN.sheet
+    if not value:
+        yield Finding(FEHLER, sheet, where, "Gläubiger-ID fehlt: Kunden zahlen per "
+                      "Lastschrift, und die Rechnung muss den Einzug mit ihr ankündigen. "
+                      "Die Bundesbank vergibt sie kostenlos.")
+        return
+    try:
+        at_02.validate(str(value))
+    except ValidationError:
+        yield Finding(FEHLER, sheet, where, f"Gläubiger-ID „{value}“ ist ungültig (Form "
+                      "DE98ZZZ09999999999, Prüfziffer).")
 
 
 def _normal(text) -> str:

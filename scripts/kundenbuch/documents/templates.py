@@ -34,7 +34,9 @@ PLACEHOLDERS = {
                  "girocode": "QR-Code für die Überweisung (nicht, wenn bezahlt)",
                  "verwendungszweck": "Verwendungszweck der Überweisung",
                  "kopie": "eine auf Wunsch erneut erstellte Rechnung",
-                 "bezahlt_am": "Tag der Zahlung, wenn die Rechnung schon bezahlt ist"},
+                 "bezahlt_am": "Tag der Zahlung, wenn die Rechnung schon bezahlt ist",
+                 "lastschrift": "bei Lastschrift die Vorabankündigung: datum (Einzug), "
+                                "mandatsreferenz, glaeubiger_id, iban_ende"},
 }
 DUNNING = {"posten": "Liste: rechnungsnr, rechnungsdatum, faellig, offen, zinsen, pauschale, "
                      "verzug_seit, verzug_grund, zinsen_erklaert",
@@ -300,6 +302,13 @@ def build_invoice() -> Document:
                  "{%p endif %}",
                  "{%p if bezahlt_am %}",
                  "Diese Rechnung ist am {{ bezahlt_am|datum }} bezahlt worden. Vielen Dank!",
+                 "{%p elif lastschrift %}",
+                 "Den Rechnungsbetrag von {{ rechnung.brutto|euro }} ziehen wir am "
+                 "{{ lastschrift.datum|datum }} per SEPA-Lastschrift von Ihrem Konto "
+                 "(IBAN endet auf {{ lastschrift.iban_ende }}) ein. Mandatsreferenz: "
+                 "{{ lastschrift.mandatsreferenz }}, Gläubiger-ID: "
+                 "{{ lastschrift.glaeubiger_id }}. Bitte sorgen Sie für Deckung; Sie "
+                 "brauchen nichts zu überweisen.",
                  "{%p else %}",
                  "Bitte zahlen Sie bis zum {{ rechnung.faellig|datum }} ohne Abzug.",
                  "{%p endif %}",
@@ -309,7 +318,7 @@ def build_invoice() -> Document:
                  "Rechnung zahlen.",
                  "{%p endif %}"):
         document.add_paragraph(line)
-    document.add_paragraph("{%p if not bezahlt_am %}")
+    document.add_paragraph("{%p if not bezahlt_am and not lastschrift %}")
     _payment(document)
     document.add_paragraph("{%p endif %}")
     _closing(document)

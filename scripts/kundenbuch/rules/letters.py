@@ -13,6 +13,7 @@ from decimal import Decimal
 from ..book import schema
 from ..book.records import display_name
 from .amounts import ZERO, cents, euro, gross, open_amount
+from .direct_debit import collection
 from .interest import SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
 from .receivables import LEVEL_NAMES, Terms, due_date
 from .schedule import PLAN_NOTE, onboarding_plan
@@ -318,6 +319,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         total = gross(invoice["netto"], invoice["ust_satz"])
         due = invoice["faellig_am"] or due_date(issued_on, terms)
         paid = open_amount(invoice) <= ZERO
+        debit = None if paid else collection(invoice, client, due, settings)
         if number is None and (paid or due < max(stichtag, letter_date or stichtag)):
             # Paid, or overdue: a payable document now would ask for money already
             # received, or for a date gone by (the reminder speaks for it).
@@ -337,11 +339,14 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
                    "privat": client["kundenart"] == "Privat",
                    "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose,
                    "kopie": str(nr) in issued,
-                   "bezahlt_am": invoice["bezahlt_am"] if paid else None}
+                   "bezahlt_am": invoice["bezahlt_am"] if paid else None,
+                   # SEPA pre-notification instead of a payment request
+                   "lastschrift": debit.as_context() if debit else None}
         name = re.sub(r"[^\w.-]+", "-", str(nr))
         copy = "_Kopie" if str(nr) in issued else ""
         letters.append(Letter("rechnung", client, context,
                               f"Rechnung_{name}_{client['kundennr']}{copy}.docx", [invoice],
-                              girocode=None if paid else _girocode(settings, total, purpose),
+                              girocode=(None if paid or debit
+                                        else _girocode(settings, total, purpose)),
                               due_dates={nr: due}, copy=bool(copy)))
     return letters

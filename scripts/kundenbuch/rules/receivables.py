@@ -20,6 +20,10 @@ two, not both, unless "Pauschale anrechnen" is nein). The first reminder is free
 late in full, the interest up to the day before the payment and the flat fee stay owed:
 the status "Verzugsschaden", until the user waives it ("Verzugsschaden erlassen").
 
+Direct debit: an invoice of a client with a SEPA mandate counts as due on its
+collection day (rules/direct_debit.py), so no reminder goes out while the collection
+is pending; if the money does not come, the ladder runs from that day.
+
 Limitation (§§ 195, 199 BGB): a payment claim arises when it is due, so the three years
 run from the end of the year of the due date (Fällig am, or the computed one where it is
 empty; the due date as agreed, not moved by § 193). A claim due on 15.03.2023 is
@@ -39,6 +43,7 @@ from ..book import schema
 from .amounts import ZERO, gross
 from .interest import (FLAT_FEE_BUSINESS, SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, Period,
                        default_interest)
+from .direct_debit import collection_date, has_mandate
 from .workdays import holiday_place, next_working_day
 
 OPEN, PARTLY_PAID, PAID, OVERDUE, CANCELLED, LATE_DAMAGES = schema.STATUS
@@ -63,6 +68,7 @@ class Terms:
     receipt_days: int = 3               # Einstellungen "Zugang nach Tagen"
     flat_fee_covers_fees: bool = True   # Einstellungen "Pauschale anrechnen"
     local_holidays: tuple = ()          # Einstellungen "Feiertage zusätzlich"
+    debit_notice_days: int = 14         # Einstellungen "Vorabankündigung Tage"
 
     @classmethod
     def from_settings(cls, settings) -> "Terms":
@@ -74,7 +80,8 @@ class Terms:
                    Decimal(settings.get("mahngrenze", Decimal("5.00"))),
                    settings.get("zahlungsziel_vereinbart") == schema.YES,
                    3 if receipt is None else receipt,
-                   settings.get("pauschale_anrechnen") != schema.NO, local)
+                   settings.get("pauschale_anrechnen") != schema.NO, local,
+                   settings.get("vorabankuendigung_tage", 14))
 
 
 @dataclass(frozen=True)
@@ -270,6 +277,10 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     if computed:
         due = due_date(issued, terms)
     effective = next_working_day(due, terms.bundesland, terms.local_holidays) if due else None
+    if effective is not None and issued is not None and has_mandate(client):
+        # Collected by direct debit: due on the collection day, and nobody is reminded
+        # while it is pending (rules/direct_debit.py).
+        effective = max(effective, collection_date(issued, due, terms.debit_notice_days))
     total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
     paid_on = invoice["bezahlt_am"]
     counted = paid_on is None or paid_on <= stichtag   # later payments: still open then
