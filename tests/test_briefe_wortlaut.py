@@ -100,3 +100,15 @@ def test_an_old_template_naming_the_tier_is_reported(cli, tmp_path):
     result = cli("vorlagen", "pruefen", "--ordner", folder)
     assert result.exit_code == 1
     assert "„stufe“ nennt dem Kunden seine interne Stufe" in " ".join(result.output.split())
+
+
+def test_the_readme_shows_every_standard_letter_as_a_picture():
+    from pathlib import Path
+
+    from kundenbuch.documents.templates import TEMPLATES
+    repo = Path(__file__).resolve().parents[1]
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for name in TEMPLATES:
+        picture = f"vorlagen/beispiele/{name}.png"
+        assert f"]({picture})" in readme, name
+        assert (repo / picture).stat().st_size > 10_000, name
