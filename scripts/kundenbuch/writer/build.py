@@ -99,7 +99,8 @@ def build_patch(book, plan: Plan, judge, background) -> Patch:
         styles_part = next((t for _, typ, t, _ in read_rels(zf, package.workbook_part)
                             if typ == REL_STYLES), None)
         try:
-            styles = StyleBook(original(styles_part) if styles_part else None)
+            styles = _style_book(original(styles_part) if styles_part else None,
+                                 styles_part)
             appended = _append_writes(book, plan, patch, current)
             by_sheet = _by_sheet(book, plan.cells, appended)
             for sheet_name, by_row in by_sheet.items():
@@ -124,6 +125,21 @@ def build_patch(book, plan: Plan, judge, background) -> Patch:
                                "kundenbuch ändert die Datei nicht.") from exc
         patch.drop_unchanged(zf)
     return patch
+
+
+def _style_book(data: bytes | None, part: str | None) -> StyleBook:
+    """The workbook's styles; a part that is not well-formed XML stops the write with a
+    German message (the torture suite found it as a traceback)."""
+    from lxml import etree
+    try:
+        return StyleBook(data)
+    except etree.XMLSyntaxError as exc:
+        detail = str(exc.msg).split(", line ")[0]
+        raise PatchRefused(f"Die Formatvorlagen der Datei ({part}) sind beschädigt "
+                           f"(XML-Fehler in Zeile {exc.lineno}, Spalte {exc.position[1]}: "
+                           f"{detail}). "
+                           "Bitte die Mappe in Excel oder LibreOffice öffnen und neu "
+                           "speichern; kundenbuch ändert die Datei nicht.") from exc
 
 
 def _largest_data_sheet_read(book, plan, zf, background) -> dict:
