@@ -258,10 +258,17 @@ def test_what_a_killed_run_left_is_removed_by_the_next_run(cli, demo_path):
     staging = demo_path.parent / "briefe" / ".in-arbeit-k1ll3d"
     staging.mkdir(parents=True)
     (staging / "Rechnung_2026-0057_K-0011.docx").write_bytes(b"half a letter")
+    backups = demo_path.parent / "sicherung"
+    backups.mkdir()
+    half_backup = backups / ".kundenbuch_2026-10-31_120000.xlsx-k1ll3d.tmp"
+    half_backup.write_bytes(b"half a backup")
+    other_books = backups / ".kundenbuch_2025_2026-10-31_120000.xlsx-k1ll3d.tmp"
+    other_books.write_bytes(b"another book's run is copying this")
     result = cli("monatsabschluss", demo_path, "--stichtag", "2026-10-31")
     assert result.exit_code == 0, result.output
     assert not temporary.exists() and not staging.exists()
     assert not list(demo_path.parent.glob(".*.tmp"))
+    assert not half_backup.exists() and other_books.exists()
 
 
 def test_a_failed_write_leaves_no_letter(cli, demo_path, monkeypatch):

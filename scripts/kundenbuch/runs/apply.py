@@ -69,13 +69,19 @@ def run_lock_file(path: Path) -> Path:
 
 
 def remove_leftovers(path: Path) -> None:
-    """What a killed run of this book left: its temporary file beside the book and the
-    letters it was making. Only while holding the book's lock, when no other run of it
+    """What a killed run of this book left: its temporary file beside the book, a backup
+    it was copying and the letters it was making. Only while holding the book's lock, when no other run of it
     is writing them."""
     from ..documents.letters import remove_stale_staging
+    from ..writer import backup_name
     path = Path(path).resolve()
     for leftover in path.parent.glob(temporary_pattern(path)):
         leftover.unlink(missing_ok=True)
+    backups = path.parent / BACKUP_FOLDER
+    half_copied = backup_name(path, temporary=True)
+    for leftover in backups.iterdir() if backups.is_dir() else ():
+        if half_copied.fullmatch(leftover.name):
+            leftover.unlink(missing_ok=True)
     remove_stale_staging(path)
 
 

@@ -213,6 +213,14 @@ def _write_part(target, info, data: bytes, patch: Patch) -> None:
         write_deflated(target, info, data, packed)
 
 
+def backup_name(path: Path, temporary: bool = False) -> re.Pattern:
+    """The names of this book's backups in sicherung/ (with temporary, of a backup
+    being copied: a killed run leaves one behind)."""
+    name = (re.escape(path.stem) + r"_\d{4}-\d\d-\d\d_\d{6}(_\d+)?"
+            + re.escape(path.suffix))
+    return re.compile(rf"\.{name}-\w+\.tmp" if temporary else name)
+
+
 def backup_copy(path: Path, now: datetime, keep: int,
                 expected: Fingerprint | None = None) -> Path:
     """The book copied into sicherung/; with expected, only if the copy is the book as
@@ -242,9 +250,8 @@ def backup_copy(path: Path, now: datetime, keep: int,
             os.unlink(name)
     # Only this book's own backups (kundenbuch_2025.xlsx's start with the same stem);
     # the time stamp in the name sorts oldest first.
-    own = re.compile(re.escape(path.stem) + r"_\d{4}-\d\d-\d\d_\d{6}(_\d+)?"
-                     + re.escape(path.suffix) + "$")
-    backups = sorted(p for p in folder.iterdir() if own.match(p.name))
+    own = backup_name(path)
+    backups = sorted(p for p in folder.iterdir() if own.fullmatch(p.name))
     for old in backups[:-keep] if keep > 0 else []:
         if old != target:
             old.unlink()
