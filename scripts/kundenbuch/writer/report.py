@@ -113,22 +113,22 @@ def column_widths(report: ReportSheet, count: int) -> list[float]:
             column = block.columns[index]
             wanted.append(header_width(column.header, column.width))
             if column.kind in (TEXT, LINK):
-                longest = max((len(row[index]) for row in block.rows
-                               if index < len(row) and type(row[index]) is str), default=0)
-                wanted.append(min(TEXT_WIDTH_CAP, longest + CELL_PADDING))
+                wanted.append(min(TEXT_WIDTH_CAP, _longest_text(block, index)
+                                  + CELL_PADDING))
         widths.append(max(wanted))
     return widths
 
 
+def _longest_text(block, index: int) -> int:
+    return max((len(row[index]) for row in block.rows
+                if index < len(row) and type(row[index]) is str), default=0)
+
+
 def _wrapped_columns(block, widths) -> set[int]:
     """Text columns holding a text longer than the column is wide: they wrap."""
-    found = set()
-    for index, column in enumerate(block.columns):
-        if column.kind == TEXT and any(
-                index < len(row) and type(row[index]) is str
-                and len(row[index]) > widths[index] - CELL_PADDING for row in block.rows):
-            found.add(index)
-    return found
+    return {index for index, column in enumerate(block.columns)
+            if column.kind == TEXT and _longest_text(block, index) > widths[index]
+            - CELL_PADDING}
 
 
 def _row_heights(rows, wrapped: set[int], widths) -> list | None:
@@ -138,8 +138,11 @@ def _row_heights(rows, wrapped: set[int], widths) -> list | None:
         return None
     heights = []
     for row in rows:
-        lines = max((lines_needed(row[index], widths[index]) for index in wrapped
-                     if index < len(row) and type(row[index]) is str), default=1)
+        lines = 1
+        for index in wrapped:
+            text = row[index] if index < len(row) else None
+            if type(text) is str and len(text) > widths[index] - CELL_PADDING:
+                lines = max(lines, lines_needed(text, widths[index]))
         heights.append(LINE_POINTS * lines if lines > 1 else None)
     return heights
 
