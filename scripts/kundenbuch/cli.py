@@ -99,8 +99,9 @@ def briefdatum_option(function):
                              "Was fällig ist, entscheidet der Stichtag.")(function)
 
 
-def _stichtag(value) -> date | None:
-    """The day given; None lets the run choose by the one rule (runs/stichtag.py)."""
+def _day(value) -> date | None:
+    """The day given with --stichtag or --briefdatum; None lets the run choose (the one
+    Stichtag rule of runs/stichtag.py, or today for the letter date)."""
     return value.date() if value else None
 
 
@@ -240,7 +241,7 @@ def pruefen(pfad, stichtag, as_json, schreiben):
       kundenbuch pruefen kundenbuch.xlsx --schreiben
       kundenbuch pruefen --json > befunde.json
     """
-    day = _stichtag(stichtag)
+    day = _day(stichtag)
     try:
         with progress_bars() as progress:
             result = api.pruefen(pfad, day, datetime.now(), schreiben=schreiben,
@@ -275,7 +276,7 @@ def forderungen(pfad, stichtag, probelauf):
       kundenbuch forderungen kundenbuch.xlsx --stichtag 2026-10-31
       kundenbuch forderungen --probelauf
     """
-    day = _stichtag(stichtag)
+    day = _day(stichtag)
     try:
         with progress_bars() as progress:
             result = api.forderungen(pfad, day, datetime.now(), probelauf=probelauf,
@@ -323,13 +324,13 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
       kundenbuch monatsabschluss --stichtag 2026-10-31 --pdf
       kundenbuch monatsabschluss --probelauf
     """
-    day = _stichtag(stichtag)
+    day = _day(stichtag)
     try:
         with progress_bars() as progress:
             result = api.monatsabschluss(pfad, day, datetime.now(), probelauf=probelauf,
                                          pdf=pdf, progress=progress,
                                          letters=not ohne_briefe,
-                                         briefdatum=_stichtag(briefdatum))
+                                         briefdatum=_day(briefdatum))
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {result.when}",
@@ -379,7 +380,7 @@ def stufen(pfad, stichtag, uebernehmen, probelauf):
       kundenbuch stufen kundenbuch.xlsx --stichtag 2026-10-31
       kundenbuch stufen --uebernehmen
     """
-    day = _stichtag(stichtag)
+    day = _day(stichtag)
     try:
         result = api.stufen(pfad, day, datetime.now(), uebernehmen=uebernehmen,
                             probelauf=probelauf)
@@ -417,7 +418,7 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
       kundenbuch termine kundenbuch.xlsx --ics kundenbuch.ics
       kundenbuch termine --steuertermine 2027
     """
-    day = _stichtag(stichtag)
+    day = _day(stichtag)
     try:
         result = api.termine(pfad, day, datetime.now(), ics=ics, steuertermine=steuertermine,
                              probelauf=probelauf)
@@ -486,12 +487,12 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, probelauf):
       kundenbuch briefe --art mahnung --probelauf
       kundenbuch briefe --rechnung 2026-0057
     """
-    day = _stichtag(stichtag)
+    day = _day(stichtag)
     try:
         with progress_bars() as progress:
             result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
                                 invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
-                                progress=progress, briefdatum=_stichtag(briefdatum))
+                                progress=progress, briefdatum=_day(briefdatum))
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     except api.InvoiceNotFound as exc:
