@@ -79,7 +79,14 @@ def test_girocode_decodes_to_the_epc_payload(run_letters, demo_path, tmp_path):
     assert payload[4] == settings["bic"] and payload[5] == settings["firma"]
     assert payload[6] == settings["iban"]
     assert payload[7].startswith("EUR") and Decimal(payload[7][3:]) > 0
-    assert payload[-1].startswith("Rechnung 20")
+    # The structured reference names the letter's invoices (ISO 11649, #21).
+    from kundenbuch.rules.references import invoices_in
+    numbers = [str(i["rechnungsnr"]) for i in book.rechnungen]
+    named = invoices_in(payload[9], numbers)
+    assert named
+    dunned = {str(i["rechnungsnr"]) for i in book.rechnungen
+              if i["kundennr"] == letter.name.split("_")[2] and i["mahnstufe"]}
+    assert set(named) <= dunned
 
 
 def test_write_back_protocol_and_no_second_letter(cli, run_letters, demo_path):

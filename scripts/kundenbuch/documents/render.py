@@ -52,11 +52,14 @@ def environment() -> Environment:
     return env
 
 
-def girocode_png(name: str, iban: str, amount: Decimal, text: str, bic: str | None) -> bytes:
-    """An EPC QR code ("GiroCode") for a SEPA transfer, as PNG."""
+def girocode_png(name: str, iban: str, amount: Decimal, text: str, bic: str | None,
+                 reference: str | None = None) -> bytes:
+    """An EPC QR code ("GiroCode") for a SEPA transfer, as PNG: with the structured
+    creditor reference where there is one (the EPC format takes it or a text)."""
     import segno.helpers
     code = segno.helpers.make_epc_qr(name=name[:70], iban="".join(iban.split()),
-                                     amount=amount, text=text[:140], bic=bic or None)
+                                     amount=amount, text=None if reference else text[:140],
+                                     reference=reference, bic=bic or None)
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=4, border=2)
     return buffer.getvalue()

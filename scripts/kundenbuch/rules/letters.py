@@ -14,6 +14,7 @@ from ..book import schema
 from ..book.records import display_name
 from .amounts import ZERO, cents, euro, gross, open_amount
 from .direct_debit import collection
+from .references import creditor_reference, printed
 from .interest import SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
 from .receivables import LEVEL_NAMES, Terms, due_date
 from .schedule import PLAN_NOTE, onboarding_plan
@@ -136,7 +137,7 @@ def dunning_letters(summary, clients, settings, letter_date, skip_rows=frozenset
                   ("offen", "zinsen", "pauschale")}
         fees = max((s.fees for s in states if _charged(s)), default=ZERO)
         total = cents(totals["offen"] + totals["zinsen"] + totals["pauschale"] + fees)
-        purpose = "Rechnung " + ", ".join(s.number for s in states)
+        purpose, reference = payment_purpose([s.number for s in states])
         template = DUNNING_TEMPLATES[level]
         context = {**_base(settings, client, letter_date, LEVEL_NAMES[level]), "posten": items,
                    "summe_offen": totals["offen"], "summe_zinsen": totals["zinsen"],
@@ -144,13 +145,13 @@ def dunning_letters(summary, clients, settings, letter_date, skip_rows=frozenset
                    "summe": total, "frist": _deadline(settings, letter_date), "stufe": level,
                    "pauschale_erklaert": (flat_fee_explained(settings) if totals["pauschale"]
                                           else ""),
-                   "stufe_name": LEVEL_NAMES[level], "verwendungszweck": purpose[:140]}
+                   "stufe_name": LEVEL_NAMES[level], "verwendungszweck": purpose}
         writes = [(s.invoice, f, v) for s in states
                   for f, v in (("mahnstufe", s.next_level), ("gemahnt_am", letter_date))]
         letters.append(Letter(template, client, context,
                               file_name(letter_date, LEVEL_NAMES[level].replace(" ", ""),
                                         client), [s.invoice for s in states], writes,
-                              _girocode(settings, total, purpose),
+                              _girocode(settings, total, purpose, reference),
                               {s.number: s.due for s in states}))
     return letters
 
@@ -194,9 +195,19 @@ def flat_fee_explained(settings) -> str:
             + ("; Mahngebühren rechnen wir darauf an." if covered else "."))
 
 
-def _girocode(settings, amount, text):
+def payment_purpose(numbers) -> tuple[str, str | None]:
+    """The Verwendungszweck printed in a letter ("RF71 2026 0057 (Rechnung 2026-0057)")
+    and the structured reference its GiroCode carries (rules/references.py); without a
+    reference (too many invoices for one) the invoice numbers alone."""
+    text = "Rechnung " + ", ".join(str(number) for number in numbers)
+    reference = creditor_reference(numbers)
+    return (f"{printed(reference)} ({text})" if reference else text)[:140], reference
+
+
+def _girocode(settings, amount, text, reference=None):
     """GiroCode data, only for a valid own IBAN (checked with schwifty; pruefen reports
-    an invalid one): a wrong QR code would send the money astray."""
+    an invalid one): a wrong QR code would send the money astray. With a reference the
+    code carries it as structured remittance information, else the text."""
     from schwifty import IBAN
     from schwifty.exceptions import SchwiftyException
     if not settings.get("iban") or amount <= 0:
@@ -206,7 +217,7 @@ def _girocode(settings, amount, text):
     except SchwiftyException:
         return None
     return (settings.get("firma") or settings.get("inhaber") or "", iban.compact,
-            amount, text[:140], settings.get("bic"))
+            amount, text[:140], settings.get("bic"), reference)
 
 
 def welcome_letters(clients, appointments, settings, letter_date, skip_rows=frozenset()):
@@ -324,7 +335,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
             # Paid, or overdue: a payable document now would ask for money already
             # received, or for a date gone by (the reminder speaks for it).
             continue
-        purpose = f"Rechnung {nr}"
+        purpose, reference = payment_purpose([nr])
         exempt_invoice = exempt.applies and not exempt.must_show_vat(invoice)
         # § 14 Abs. 4 UStG: without a typed service date, the service was on the invoice
         # date; a Kleinunternehmer invoice states none then (§ 34a UStDV).
@@ -347,6 +358,6 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         letters.append(Letter("rechnung", client, context,
                               f"Rechnung_{name}_{client['kundennr']}{copy}.docx", [invoice],
                               girocode=(None if paid or debit
-                                        else _girocode(settings, total, purpose)),
+                                        else _girocode(settings, total, purpose, reference)),
                               due_dates={nr: due}, copy=bool(copy)))
     return letters
