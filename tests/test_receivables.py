@@ -197,8 +197,13 @@ def test_summary_buckets_and_letters_per_client():
 @given(stichtag=st.dates(date(2025, 5, 1), date(2027, 12, 31)),
        later=st.integers(0, 400))
 def test_level_due_never_falls_as_time_passes_without_letters(stichtag, later):
+    """Until the claim is time-barred (§§ 195, 199 BGB: from 1.1.2029 for this invoice,
+    due 16.5.2025); from then on nothing is due and nothing demanded (§ 217 BGB)."""
     from datetime import timedelta
     now = state(stichtag)
     then = state(stichtag + timedelta(days=later))
+    if then.time_barred is not None:
+        assert then.next_level == 0 and then.interest == 0 and then.fees == 0
+        return
     assert then.next_level >= now.next_level
     assert then.interest >= now.interest
