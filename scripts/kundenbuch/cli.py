@@ -704,7 +704,7 @@ def print_receivables(summary, letters_title="Fällige Briefe (erzeugt beim "
     console.print(f"Davon überfällig: [bold]{format_value(summary.overdue_total)}[/]")
     barred = [s for s in summary.open_items if s.time_barred]
     if barred:
-        console.print(f"[yellow]Verjährt[/] (keine Mahnung mehr, §§ 195, 199 BGB): "
+        console.print("[yellow]Verjährt[/] (keine Mahnung mehr, §§ 195, 199 BGB): "
                       + ", ".join(f"{s.number} seit {s.time_barred:%d.%m.%Y}"
                                   for s in barred[:TERMINAL_ROWS])
                       + (" …" if len(barred) > TERMINAL_ROWS else ""), highlight=False)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from ..book import schema
 from ..rules.amounts import ZERO, euro, invoice_gross, open_amount
-from ..rules.receivables import Terms, due_date, limitation_ends
+from ..rules.receivables import Terms, due_of, limitation_ends
 from ..rules.small_business import exemption, service_year
 from . import at, check
 from .findings import FEHLER, HINWEIS, WARNUNG, Finding
@@ -149,13 +149,6 @@ def invoice_mandatory_content(book, stichtag):
                      "250 € brutto (§ 14 Abs. 4 UStG; darunter Kleinbetragsrechnung).")
 
 
-def _computed_due(invoice, terms: Terms) -> date | None:
-    """Fällig am as typed, else as kundenbuch computes it (Zahlungsziel, Zahltag)."""
-    if invoice["faellig_am"]:
-        return invoice["faellig_am"]
-    return due_date(invoice["rechnungsdatum"], terms) if invoice["rechnungsdatum"] else None
-
-
 @check
 def long_business_payment_term(book, stichtag):
     """§ 271a BGB: more than 60 days between businesses only when expressly agreed; the
@@ -166,7 +159,7 @@ def long_business_payment_term(book, stichtag):
         issued = invoice["rechnungsdatum"]
         if not issued or kinds.get(invoice["kundennr"]) != "Gewerbe":
             continue
-        due = _computed_due(invoice, terms)
+        due = due_of(invoice, terms)
         if due and (due - issued).days > B2B_TERM_DAYS:
             typed = "" if invoice["faellig_am"] else " (berechnet aus Zahlungsziel/Zahltag)"
             yield at(invoice, "faellig_am", WARNUNG, f"Zahlungsziel {(due - issued).days} "
@@ -189,7 +182,7 @@ def claims_near_limitation(book, stichtag):
     warned through the whole last year, and once barred."""
     terms = Terms.from_settings(book.settings)
     for invoice in book.rechnungen:
-        due = _computed_due(invoice, terms)
+        due = due_of(invoice, terms)
         if due is None or open_amount(invoice) <= ZERO:
             continue
         end = limitation_ends(due)

@@ -16,7 +16,7 @@ from .amounts import ZERO, cents, euro, gross, open_amount
 from .direct_debit import collection
 from .references import creditor_reference, printed
 from .interest import SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
-from .receivables import LEVEL_NAMES, Terms, due_date
+from .receivables import LEVEL_NAMES, Terms, due_of
 from .schedule import PLAN_NOTE, onboarding_plan
 from .small_business import exemption
 from .workdays import holiday_place, next_working_day
@@ -328,7 +328,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
                 or exempt.contradicts(invoice) or (invoice.sheet, invoice.row) in skip_rows):
             continue            # a self-contradicting invoice is never produced (§ 14c UStG)
         total = gross(invoice["netto"], invoice["ust_satz"])
-        due = invoice["faellig_am"] or due_date(issued_on, terms)
+        due = due_of(invoice, terms)
         paid = open_amount(invoice) <= ZERO
         debit = None if paid else collection(invoice, client, due, settings)
         if number is None and (paid or due < max(stichtag, letter_date or stichtag)):

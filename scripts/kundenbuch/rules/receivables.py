@@ -209,6 +209,14 @@ def due_date(issued: date, terms: Terms) -> date:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def due_of(invoice, terms: Terms) -> date | None:
+    """Fällig am as typed, else as kundenbuch computes it (Zahlungsziel, Zahltag)."""
+    if invoice["faellig_am"]:
+        return invoice["faellig_am"]
+    issued = invoice["rechnungsdatum"]
+    return due_date(issued, terms) if issued else None
+
+
 def limitation_ends(due: date) -> date:
     """The last day before a claim due on `due` is time-barred: the end of the third year
     after the year it became due (§§ 195, 199 Abs. 1 BGB)."""
