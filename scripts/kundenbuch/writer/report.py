@@ -45,7 +45,8 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
                          state="frozen")
     etree.SubElement(root, M + "sheetFormatPr", defaultRowHeight="15")
     cols = etree.SubElement(root, M + "cols")
-    widths = column_widths(report, width)
+    longest = _longest_texts(report)
+    widths = column_widths(report, width, longest)
     for index, column_width in enumerate(widths):
         etree.SubElement(cols, M + "col", min=str(index + 1), max=str(index + 1),
                          width=str(column_width), customWidth="1")
@@ -56,13 +57,15 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     header_style = _styles(styles.xf("header"))
     bold = _styles(styles.xf("bold"))
     links = []                              # the hyperlinks, as text
-    for block, (header_row, heading_row) in zip(report.blocks, places):
+    for number, (block, (header_row, heading_row)) in enumerate(zip(report.blocks, places)):
         if heading_row:
             data.add(heading_row, [block.heading], bold)
         headers = [c.header for c in block.columns]
         data.add(header_row, headers, header_style * len(block.columns),
                  height=header_height(headers, widths))
-        wrapped = _wrapped_columns(block, widths)
+        wrapped = {index for (b, index), length in longest.items()
+                   if b == number and block.columns[index].kind == TEXT
+                   and length > widths[index] - CELL_PADDING}
         # Top-aligned where a wrapped text makes rows taller, so a row reads as one.
         column_styles = _styles(*(styles.xf("wrap" if index in wrapped
                                             else STYLE_OF_KIND.get(c.kind, "text"),
@@ -100,35 +103,32 @@ def build_report_sheet(report: ReportSheet, styles, drawing_rel: str | None = No
     return b"".join(pieces + [middle])
 
 
-def column_widths(report: ReportSheet, count: int) -> list[float]:
+def _longest_texts(report: ReportSheet) -> dict[tuple[int, int], int]:
+    """(block, column) -> length of its longest text, for the text and link columns:
+    read once for the widths and for which columns wrap."""
+    return {(number, index): max((len(row[index]) for row in block.rows
+                                  if index < len(row) and type(row[index]) is str),
+                                 default=0)
+            for number, block in enumerate(report.blocks)
+            for index, column in enumerate(block.columns) if column.kind in (TEXT, LINK)}
+
+
+def column_widths(report: ReportSheet, count: int, longest: dict) -> list[float]:
     """Each column as wide as its header's longest word and its longest text needs,
-    capped (longer text wraps, _wrapped_columns); never narrower than the report
-    module asked for."""
+    capped (longer text wraps, in rows as tall as it needs); never narrower than the
+    report module asked for."""
     widths = []
     for index in range(count):
         wanted = [0.0]
-        for block in report.blocks:
+        for number, block in enumerate(report.blocks):
             if index >= len(block.columns):
                 continue
-            column = block.columns[index]
-            wanted.append(header_width(column.header, column.width))
-            if column.kind in (TEXT, LINK):
-                wanted.append(min(TEXT_WIDTH_CAP, _longest_text(block, index)
-                                  + CELL_PADDING))
+            wanted.append(header_width(block.columns[index].header,
+                                       block.columns[index].width))
+            if (number, index) in longest:
+                wanted.append(min(TEXT_WIDTH_CAP, longest[number, index] + CELL_PADDING))
         widths.append(max(wanted))
     return widths
-
-
-def _longest_text(block, index: int) -> int:
-    return max((len(row[index]) for row in block.rows
-                if index < len(row) and type(row[index]) is str), default=0)
-
-
-def _wrapped_columns(block, widths) -> set[int]:
-    """Text columns holding a text longer than the column is wide: they wrap."""
-    return {index for index, column in enumerate(block.columns)
-            if column.kind == TEXT and _longest_text(block, index) > widths[index]
-            - CELL_PADDING}
 
 
 def _row_heights(rows, wrapped: set[int], widths) -> list | None:
