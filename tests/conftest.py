@@ -75,13 +75,17 @@ def demo_path(tmp_path) -> Path:
 def make_book(tmp_path):
     """A workbook from the template with the given rows (schema field names)."""
     def make(name="kundenbuch.xlsx", kunden=(), rechnungen=(), termine=(), settings=None,
-             basiszins=None):
+             basiszins=None, zahlungen=None):
+        """zahlungen=None: a book as older versions made it, without the Zahlungen
+        table (Bezahlt am and Bezahlt Betrag typed in Rechnungen)."""
         from kundenbuch.book import demo
         data = {"Kunden": list(kunden), "Rechnungen": list(rechnungen),
                 "Termine": list(termine),
                 "Einstellungen": {**demo.demo_settings(), **(settings or {})}}
         if basiszins is not None:
             data["Basiszins"] = basiszins
+        if zahlungen is not None:
+            data["Zahlungen"] = list(zahlungen)
         path = tmp_path / name
         new_workbook.create_workbook(path, data)
         return path

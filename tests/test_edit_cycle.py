@@ -53,8 +53,9 @@ def calc_edit(book: Path, edits: list, work: Path) -> None:
 
 
 def edits_for_turn(book_path: Path, turn: int, day: date) -> list:
-    """What a user types in a month: a payment, a new client below the Kunden table, an
-    invoice for that client below the Rechnungen table, a name made bold."""
+    """What a user types in a month: a payment below the Zahlungen table, a new client
+    below the Kunden table, an invoice for that client below the Rechnungen table, a
+    name made bold."""
     book = read_book(book_path)
     open_invoice = next(i for i in book.rechnungen
                         if i["status"] in ("offen", "überfällig") and i["bezahlt_am"] is None
@@ -62,7 +63,9 @@ def edits_for_turn(book_path: Path, turn: int, day: date) -> list:
     paid = gross(open_invoice["netto"], open_invoice["ust_satz"])
     clients = book.locations["Kunden"]
     invoices = book.locations["Rechnungen"]
+    payments = book.locations["Zahlungen"]
     client_row, invoice_row = clients.last_row + 1, invoices.last_row + 1
+    payment_row = payments.last_row + 1
     number = f"K-9{turn:03d}"
     highest = max((int(str(i["rechnungsnr"]).split("-")[1]) for i in book.rechnungen
                    if str(i["rechnungsnr"]).startswith(f"{day.year}-")), default=0)
@@ -71,10 +74,14 @@ def edits_for_turn(book_path: Path, turn: int, day: date) -> list:
         return f"{column_letter(location.columns[field])}{row}"
 
     return [
-        {"sheet": "Rechnungen", "cell": open_invoice.cell("bezahlt_am"),
+        {"sheet": "Zahlungen", "cell": at(payments, payment_row, "datum"),
          "date": (day - timedelta(days=3)).isoformat()},
-        {"sheet": "Rechnungen", "cell": open_invoice.cell("bezahlt_betrag"),
+        {"sheet": "Zahlungen", "cell": at(payments, payment_row, "betrag"),
          "number": float(paid)},
+        {"sheet": "Zahlungen", "cell": at(payments, payment_row, "rechnungsnr"),
+         "text": str(open_invoice["rechnungsnr"])},
+        {"sheet": "Zahlungen", "cell": at(payments, payment_row, "verwendungszweck"),
+         "text": f"Rechnung {open_invoice['rechnungsnr']} danke"},
         {"sheet": "Kunden", "cell": at(clients, client_row, "kundennr"), "text": number},
         {"sheet": "Kunden", "cell": at(clients, client_row, "anrede"), "text": "Frau"},
         {"sheet": "Kunden", "cell": at(clients, client_row, "vorname"), "text": "Greta"},
@@ -141,6 +148,14 @@ def test_three_turns_of_month_end_and_edits_keep_every_typed_value(cli, demo_pat
     assert len(new_invoices) == 3
     assert all(i["brutto"] == Decimal("571.20") for i in new_invoices)
     assert all(c["offener_betrag"] is not None for c in new_clients)
+    # each payment typed below Zahlungen became a row of it and paid its invoice
+    typed_payments = [p for p in book.zahlungen if "danke" in str(p["verwendungszweck"])]
+    assert len(typed_payments) == 3 and all(p["zugeordnet"] for p in typed_payments)
+    by_number = {i["rechnungsnr"]: i for i in book.rechnungen}
+    for payment in typed_payments:
+        invoice = by_number[payment["rechnungsnr"]]
+        assert invoice["bezahlt_am"] == payment["datum"]
+        assert invoice["bezahlt_betrag"] == payment["betrag"]
     assert book.locations["Kunden"].last_row == max(c.row for c in book.kunden)
     bold = openpyxl.load_workbook(demo_path)["Kunden"][book.kunden[1].cell("nachname")]
     assert bold.font.b

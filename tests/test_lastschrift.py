@@ -49,7 +49,7 @@ def test_the_invoice_announces_the_collection_instead_of_asking_for_a_transfer(c
     assert result.exit_code == 0, result.output
     document = Document(str(next((path.parent / "briefe").rglob("Rechnung_*.docx"))))
     text = " ".join(p.text for p in document.paragraphs)
-    assert ("Den Rechnungsbetrag von 238,00\u00a0€ ziehen wir am 9. April 2026 per "
+    assert ("Den Betrag von 238,00\u00a0€ ziehen wir am 9. April 2026 per "
             "SEPA-Lastschrift von Ihrem Konto (IBAN endet auf 2051) ein") in text
     assert "Mandatsreferenz: M-0007" in text and "Gläubiger-ID: DE98ZZZ09999999999" in text
     assert "Bitte zahlen Sie" not in text and "GiroCode" not in text

@@ -81,6 +81,7 @@ def generate(size: Size = DEMO, seed: int = 2026, stichtag: date = DEMO_STICHTAG
     rechnungen = _invoices(rng, size.invoices, kunden, stichtag)
     termine = _appointments(rng, size.appointments, kunden, stichtag)
     return {schema.KUNDEN.table: kunden, schema.RECHNUNGEN.table: rechnungen,
+            schema.ZAHLUNGEN.table: _payments(rechnungen, kunden),
             schema.TERMINE.table: termine,
             # The invented data stand on their Stichtag, so every command gives the
             # documented result on any day (README).
@@ -209,6 +210,27 @@ def _invoices(rng, count, clients, stichtag):
         invoices.append(invoice)
     _dunning_history(invoices, stichtag)
     return invoices
+
+
+def _payments(invoices, clients):
+    """Each payment of the invoices as the bank statement shows it (a row of Zahlungen);
+    the invoices keep Bezahlt am and Bezahlt Betrag as kundenbuch writes them."""
+    by_number = {c["kundennr"]: c for c in clients}
+    payments = []
+    for invoice in sorted((i for i in invoices if i.get("bezahlt_betrag")),
+                          key=lambda i: (i["bezahlt_am"], i["rechnungsnr"])):
+        client = by_number[invoice["kundennr"]]
+        debit = client.get("zahlungsart") == "Lastschrift"
+        payments.append({
+            "datum": invoice["bezahlt_am"], "betrag": invoice["bezahlt_betrag"],
+            "kundennr": client["kundennr"], "rechnungsnr": invoice["rechnungsnr"],
+            "art": "Lastschrift" if debit else "Überweisung",
+            "auftraggeber": client.get("firma") or f"{client.get('vorname') or ''} "
+                                                   f"{client['nachname']}".strip(),
+            "iban": client.get("iban"),
+            "verwendungszweck": f"Rechnung {invoice['rechnungsnr']}",
+            "buchungs_id": f"DEMO-{invoice['rechnungsnr']}"})
+    return payments
 
 
 def _dunning_history(invoices, stichtag):

@@ -35,16 +35,24 @@ OUT_FILL = PatternFill("solid", fgColor="F4B183")
 OUT_FONT = Font(bold=True, color="000000")
 HEADER_FONT = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+WRITTEN_FROM = ("Wird aus der Tabelle „{}“ geschrieben; Zahlungen bitte dort eintragen, "
+                "Eingaben hier werden überschrieben.")
 VALIDATION_ROWS = 5000   # dropdowns reach this far below the header at least
 EINSTELLUNGEN_HELP_HEADER = "Erläuterung"
 
 
 def create_workbook(path: Path, data: dict | None = None) -> None:
-    """Write a new kundenbuch workbook; ``data`` maps table name -> list of row dicts."""
+    """Write a new kundenbuch workbook; ``data`` maps table name -> list of row dicts.
+    A new empty book has every table; given data, a table added in a later version
+    (Zahlungen) only where the data name it, so that a book as older versions made it
+    can be made too."""
+    everything = data is None
     data = data or {}
     wb = Workbook(write_only=True)
     _start_sheet(wb.create_sheet(schema.START_SHEET))
     for spec in schema.DATA_TABLES:
+        if spec.optional and not everything and spec.table not in data:
+            continue
         rows = data.get(spec.table) or []
         if spec is schema.STUFEN_TABELLE and not rows:
             rows = list(schema.STUFEN_DEFAULTS)
@@ -78,10 +86,12 @@ class _TablePart:
         for index, header in enumerate(spec.headers + self.extra):
             cell = WriteOnlyCell(ws, value=header)
             cell.font, cell.alignment = HEADER_FONT, HEADER_ALIGNMENT
-            if index < len(spec.columns) and spec.columns[index].out:
+            column = spec.columns[index] if index < len(spec.columns) else None
+            # a new book has every table, so "out_with" columns are out from the start
+            if column is not None and (column.out or column.out_with):
                 cell.fill, cell.font = OUT_FILL, OUT_FONT
-                cell.comment = Comment(spec.columns[index].note, "kundenbuch",
-                                       width=260, height=90)
+                cell.comment = Comment(column.note or WRITTEN_FROM.format(column.out_with),
+                                       "kundenbuch", width=260, height=90)
             self.header.append(cell)
 
     def body(self, index):

@@ -93,6 +93,12 @@ class Book:
     def stufen(self) -> list[Record]:
         return self.records.get(schema.STUFEN_TABELLE.table, [])
 
+    @property
+    def zahlungen(self) -> list[Record] | None:
+        """The payments, or None in a book without the Zahlungen table (its Rechnungen
+        keep Bezahlt am and Bezahlt Betrag as typed)."""
+        return self.records.get(schema.ZAHLUNGEN.table)
+
 
 READING_STEP = "Mappe lesen"
 
@@ -350,7 +356,7 @@ def _locate(spec, package, grid, findings):
 def _read_table(spec, package, grids, findings):
     sheet_info = package.sheet(spec.sheet)
     if sheet_info is None:
-        if not spec.owned:
+        if not (spec.owned or spec.optional):
             findings.append(Finding(FEHLER, spec.sheet, "", f"Das Blatt „{spec.sheet}“ "
                                     "fehlt in der Arbeitsmappe.", "struktur"))
         return None

@@ -31,6 +31,9 @@ class Column:
     fills_empty: bool = False       # "in/out": the program fills it only where empty
     # added in a later version: a book without it works as if it were empty (no Fehler)
     optional: bool = False
+    # "in" until the book has this table, then written from it (Bezahlt am, Bezahlt
+    # Betrag once the book keeps its payments in Zahlungen)
+    out_with: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class TableSpec:
     columns: tuple[Column, ...]
     first_column: int = 1           # 1-based column where the table starts
     owned: bool = False             # rewritten or appended by the program only
+    # added in a later version: a book without it works as before (no Fehler); the
+    # command that introduces it adds it
+    optional: bool = False
 
     def column(self, field_name: str) -> Column:
         for col in self.columns:
@@ -125,8 +131,9 @@ RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
     Column("Fällig am", "faellig_am", DATE, width=12, fills_empty=True,
            note="Zahlungsziel als festes Datum; leer = kundenbuch trägt es aus den "
                 "Einstellungen ein und verschiebt es danach nie mehr."),
-    Column("Bezahlt am", "bezahlt_am", DATE, past_only=True, width=12),
-    Column("Bezahlt Betrag", "bezahlt_betrag", MONEY, width=13),
+    Column("Bezahlt am", "bezahlt_am", DATE, past_only=True, width=12,
+           out_with="Zahlungen"),
+    Column("Bezahlt Betrag", "bezahlt_betrag", MONEY, width=13, out_with="Zahlungen"),
     Column("Storniert", "storniert", YESNO, choices=JANEIN, width=10),
     Column("Mahnsperre", "mahnsperre", YESNO, choices=JANEIN, width=11),
     Column("Brutto", "brutto", MONEY, out=True, width=12,
@@ -157,7 +164,31 @@ RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
            width=12, optional=True,
            note="ja = Zinsen und Pauschale, die nach später Zahlung noch offen sind, werden "
                 "nicht verlangt (die Rechnung gilt als bezahlt)."),
+    Column("Offen", "offen", MONEY, out=True, width=12, optional=True,
+           note="Noch offener Rechnungsbetrag nach allen Zahlungen (ohne Zinsen und "
+                "Gebühren). " + _OUT),
 ))
+
+ZAHLUNGSARTEN_EINGANG = ("Überweisung", "Lastschrift", "Rücklastschrift", "Bar",
+                         "Verrechnung", "Übernommen")
+RUECKLASTSCHRIFT = "Rücklastschrift"
+
+# Every payment a row (added later: a book without it keeps Bezahlt am/Betrag typed).
+ZAHLUNGEN = TableSpec("Zahlungen", "Zahlungen", (
+    Column("Datum", "datum", DATE, required=True, past_only=True, width=12),
+    Column("Betrag", "betrag", MONEY, required=True, width=12),
+    Column("Kundennr", "kundennr", ref="kundennr", width=11),
+    Column("Rechnungsnr", "rechnungsnr", width=16),
+    Column("Art", "art", CHOICE, choices=ZAHLUNGSARTEN_EINGANG, width=15),
+    Column("Auftraggeber", "auftraggeber", width=24),
+    Column("IBAN", "iban", width=27),
+    Column("Verwendungszweck", "verwendungszweck", width=36),
+    Column("Buchungs-ID", "buchungs_id", unique=True, width=18),
+    Column("Notiz", "notiz", width=24),
+    Column("Zugeordnet", "zugeordnet", out=True, width=48,
+           note="Worauf die Zahlung angerechnet wurde (Rechnung, Kosten, Zinsen, Betrag; "
+                "§§ 366, 367 BGB). " + _OUT),
+), optional=True)
 
 TERMINE = TableSpec("Termine", "Termine", (
     Column("Datum", "datum", DATE, required=True, width=12),
@@ -208,7 +239,7 @@ PROTOKOLL = TableSpec("Protokoll", "Protokoll", (
     Column("Details", "details", width=50),
 ), owned=True)
 
-DATA_TABLES = (KUNDEN, RECHNUNGEN, TERMINE, STUFEN_TABELLE)
+DATA_TABLES = (KUNDEN, RECHNUNGEN, ZAHLUNGEN, TERMINE, STUFEN_TABELLE)
 INPUT_TABLES = DATA_TABLES + (EINSTELLUNGEN, BASISZINS)
 ALL_TABLES = INPUT_TABLES + (PROTOKOLL,)
 

@@ -35,11 +35,15 @@ PLACEHOLDERS = {
                  "verwendungszweck": "Verwendungszweck der Überweisung",
                  "kopie": "eine auf Wunsch erneut erstellte Rechnung",
                  "bezahlt_am": "Tag der Zahlung, wenn die Rechnung schon bezahlt ist",
+                 "bereits_erhalten": "schon erhaltener Teil (Guthaben aus einer "
+                                     "Überzahlung, Anzahlung), sonst 0",
+                 "zu_zahlen": "Rechnungsbetrag ohne den schon erhaltenen Teil",
                  "lastschrift": "bei Lastschrift die Vorabankündigung: datum (Einzug), "
                                 "mandatsreferenz, glaeubiger_id, iban_ende"},
 }
 DUNNING = {"posten": "Liste: rechnungsnr, rechnungsdatum, faellig, offen, zinsen, pauschale, "
-                     "verzug_seit, verzug_grund, zinsen_erklaert",
+                     "bankgebuehr, verzug_seit, verzug_grund, zinsen_erklaert",
+           "summe_bankgebuehr": "Bankgebühren zurückgegebener Lastschriften, sonst 0",
            "summe_offen": "", "summe_zinsen": "", "summe_pauschale": "", "gebuehren": "",
            "pauschale_erklaert": "ein Satz zur 40-€-Pauschale (§ 288 Abs. 5 BGB), leer ohne",
            "summe": "zu zahlender Gesamtbetrag", "frist": "neue Zahlungsfrist (Datum)",
@@ -230,6 +234,10 @@ def _items_table(document, charges: bool):
     document.add_paragraph("{%p if gebuehren %}")
     document.add_paragraph("Mahngebühren: {{ gebuehren|euro }}")
     document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p if summe_bankgebuehr %}")
+    document.add_paragraph("Gebühr Ihrer Bank für die zurückgegebene Lastschrift: "
+                           "{{ summe_bankgebuehr|euro }}")
+    document.add_paragraph("{%p endif %}")
     paragraph = document.add_paragraph()
     paragraph.add_run("Zu zahlen: {{ summe|euro }}").bold = True
 
@@ -300,17 +308,22 @@ def build_invoice() -> Document:
     for line in ("{%p if kleinunternehmer %}",
                  "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet (Kleinunternehmerregelung).",
                  "{%p endif %}",
+                 "{%p if bereits_erhalten %}",
+                 "Davon haben wir {{ bereits_erhalten|euro }} schon erhalten (Guthaben aus "
+                 "einer früheren Zahlung); offen sind {{ zu_zahlen|euro }}.",
+                 "{%p endif %}",
                  "{%p if bezahlt_am %}",
                  "Diese Rechnung ist am {{ bezahlt_am|datum }} bezahlt worden. Vielen Dank!",
                  "{%p elif lastschrift %}",
-                 "Den Rechnungsbetrag von {{ rechnung.brutto|euro }} ziehen wir am "
+                 "Den Betrag von {{ zu_zahlen|euro }} ziehen wir am "
                  "{{ lastschrift.datum|datum }} per SEPA-Lastschrift von Ihrem Konto "
                  "(IBAN endet auf {{ lastschrift.iban_ende }}) ein. Mandatsreferenz: "
                  "{{ lastschrift.mandatsreferenz }}, Gläubiger-ID: "
                  "{{ lastschrift.glaeubiger_id }}. Bitte sorgen Sie für Deckung; Sie "
                  "brauchen nichts zu überweisen.",
                  "{%p else %}",
-                 "Bitte zahlen Sie bis zum {{ rechnung.faellig|datum }} ohne Abzug.",
+                 "Bitte zahlen Sie {{ zu_zahlen|euro }} bis zum {{ rechnung.faellig|datum }} "
+                 "ohne Abzug.",
                  "{%p endif %}",
                  "{%p if privat and not bezahlt_am %}",
                  "Hinweis nach § 286 Abs. 3 BGB: Sie kommen ohne weitere Mahnung in Verzug, "

@@ -57,7 +57,8 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
             invoice["kundennr"], display_name(state.client), state.tier, state.number,
             invoice["rechnungsdatum"], state.effective_due, state.days_overdue, state.open,
             state.default.since if state.default else None,
-            state.interest, state.flat_fee, state.fees, LEVEL_NAMES[state.level_sent],
+            state.interest, state.flat_fee, state.fees, state.return_fee,
+            LEVEL_NAMES[state.level_sent],
             _due_now(state), state.bucket,
             state.default.reason if state.default else ""])
         detail_links[(index, 3)] = sheet_link(invoice)
@@ -68,8 +69,9 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
         ReportColumn("Tage überfällig", INT, 13), ReportColumn("Offen", MONEY, 13),
         ReportColumn("Verzug seit", DATE, 12),
         ReportColumn("Verzugszinsen", MONEY, 13), ReportColumn("Pauschale § 288", MONEY, 14),
-        ReportColumn("Mahngebühren", MONEY, 13), ReportColumn("Letzter Brief", TEXT, 18),
-        ReportColumn("Fällig jetzt", TEXT, 18), ReportColumn("Altersklasse", TEXT, 13),
+        ReportColumn("Mahngebühren", MONEY, 13),
+        ReportColumn("Bankgebühr Rücklastschrift", MONEY, 14),
+        ReportColumn("Letzter Brief", TEXT, 18), ReportColumn("Fällig jetzt", TEXT, 18), ReportColumn("Altersklasse", TEXT, 13),
         ReportColumn("Verzug, weil", TEXT, 60)],
         detail_rows, heading="Offene Rechnungen", links=detail_links)
     blocks = [total, by_tier, by_client, details]
@@ -102,6 +104,7 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
             heading="Verzugsschaden: spät bezahlt, Zinsen und Pauschale noch offen "
                     "(erlassen: Spalte „Verzugsschaden erlassen“ in Rechnungen)",
             links=late_links))
+    blocks += _payment_blocks(summary)
     chart = ChartSpec("Offene Beträge nach Alter", block=0, category_column=0,
                       value_columns=[1], anchor="E3", y_title="Euro")
     return ReportSheet(
@@ -111,3 +114,34 @@ def report(summary: Summary, now: datetime, version: str) -> ReportSheet:
                f"{format_value(summary.open_total)}, davon überfällig "
                f"{format_value(summary.overdue_total)}"],
         charts=[chart])
+
+
+def _payment_blocks(summary: Summary) -> list[ReportBlock]:
+    """With the Zahlungen table: credits left from overpayments, and payments that no
+    client could be found for (to be completed in Zahlungen)."""
+    allocation = summary.allocation
+    if allocation is None:
+        return []
+    blocks = []
+    clients = {s.invoice["kundennr"]: s.client for s in summary.invoices}
+    credits = allocation.credits_at(summary.stichtag)
+    if credits:
+        blocks.append(ReportBlock(
+            [ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+             ReportColumn("Guthaben", MONEY, 13)],
+            [[number, display_name(clients.get(number)), amount]
+             for number, amount in sorted(credits.items())],
+            heading="Guthaben aus Überzahlungen: wird mit der nächsten Rechnung verrechnet "
+                    "oder erstattet"))
+    unassigned = [p for p in allocation.unassigned if p["datum"] <= summary.stichtag]
+    if unassigned:
+        blocks.append(ReportBlock(
+            [ReportColumn("Zeile", LINK, 10), ReportColumn("Datum", DATE, 12),
+             ReportColumn("Betrag", MONEY, 13), ReportColumn("Auftraggeber", TEXT, 24),
+             ReportColumn("IBAN", TEXT, 27), ReportColumn("Verwendungszweck", TEXT, 40)],
+            [[f"Zahlungen {p.row}", p["datum"], p["betrag"], p["auftraggeber"], p["iban"],
+              p["verwendungszweck"]] for p in unassigned],
+            heading="Zahlungen ohne Kunde: bitte in Zahlungen Kundennr oder Rechnungsnr "
+                    "eintragen",
+            links={(index, 0): sheet_link(p) for index, p in enumerate(unassigned)}))
+    return blocks

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from ..book import schema
@@ -128,20 +128,24 @@ def dunning_letters(summary, clients, settings, letter_date, skip_rows=frozenset
                   "zinsen": s.interest if _charged(s) else ZERO,
                   "zinsen_erklaert": interest_explained(s) if _charged(s) else "",
                   "pauschale": s.flat_fee if _charged(s) else ZERO,
+                  # the bank's fee for a returned direct debit: a cost the client
+                  # caused, owed from the first letter on (not a dunning charge)
+                  "bankgebuehr": s.return_fee,
                   # Every letter says since when and why the client is in default
                   # (§ 286 BGB); the reminder charges nothing for it.
                   "verzug_seit": s.default.since if s.default else None,
                   "verzug_grund": s.default.reason if s.default else ""}
                  for s in states]
         totals = {key: sum((i[key] for i in items), ZERO) for key in
-                  ("offen", "zinsen", "pauschale")}
+                  ("offen", "zinsen", "pauschale", "bankgebuehr")}
         fees = max((s.fees for s in states if _charged(s)), default=ZERO)
-        total = cents(totals["offen"] + totals["zinsen"] + totals["pauschale"] + fees)
+        total = cents(sum(totals.values(), ZERO) + fees)
         purpose, reference = payment_purpose([s.number for s in states])
         template = DUNNING_TEMPLATES[level]
         context = {**_base(settings, client, letter_date, LEVEL_NAMES[level]), "posten": items,
                    "summe_offen": totals["offen"], "summe_zinsen": totals["zinsen"],
                    "summe_pauschale": totals["pauschale"], "gebuehren": fees,
+                   "summe_bankgebuehr": totals["bankgebuehr"],
                    "summe": total, "frist": _deadline(settings, letter_date), "stufe": level,
                    "pauschale_erklaert": (flat_fee_explained(settings) if totals["pauschale"]
                                           else ""),
@@ -296,6 +300,30 @@ def annual_check_letters(promises, protocol, tiers, settings, letter_date,
     return letters
 
 
+DUNNING_KINDS = set(LEVEL_NAMES.values()) - {LEVEL_NAMES[0]}
+
+
+def first_reminders(protocol) -> dict:
+    """Rechnungsnr -> date of its first reminder or dunning letter, from the Protokoll."""
+    found = {}
+    for row in protocol:
+        if row["art"] not in DUNNING_KINDS:
+            continue
+        day = row["stichtag"] or _date_of(row["zeitpunkt"])
+        for number in str(row["rechnungen"] or "").split(","):
+            number = number.strip()
+            if number and day and (number not in found or day < found[number]):
+                found[number] = day
+    return found
+
+
+def _date_of(timestamp) -> date | None:
+    try:
+        return datetime.strptime(str(timestamp)[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
 def invoice_documents(protocol) -> set:
     """The Rechnungsnr whose invoice document kundenbuch made (the Protokoll lists them):
     those carry the notice of § 286 Abs. 3 BGB."""
@@ -330,6 +358,9 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         total = gross(invoice["netto"], invoice["ust_satz"])
         due = due_of(invoice, terms)
         paid = open_amount(invoice) <= ZERO
+        # part paid already (a credit from an overpayment, a payment in advance)
+        received = ZERO if paid else min(total, invoice["bezahlt_betrag"] or ZERO)
+        to_pay = total - received
         debit = None if paid else collection(invoice, client, due, settings)
         if number is None and (paid or due < max(stichtag, letter_date or stichtag)):
             # Paid, or overdue: a payable document now would ask for money already
@@ -351,6 +382,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
                    "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose,
                    "kopie": str(nr) in issued,
                    "bezahlt_am": invoice["bezahlt_am"] if paid else None,
+                   "bereits_erhalten": received, "zu_zahlen": to_pay,
                    # SEPA pre-notification instead of a payment request
                    "lastschrift": debit.as_context() if debit else None}
         name = re.sub(r"[^\w.-]+", "-", str(nr))
@@ -358,6 +390,6 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         letters.append(Letter("rechnung", client, context,
                               f"Rechnung_{name}_{client['kundennr']}{copy}.docx", [invoice],
                               girocode=(None if paid or debit
-                                        else _girocode(settings, total, purpose, reference)),
+                                        else _girocode(settings, to_pay, purpose, reference)),
                               due_dates={nr: due}, copy=bool(copy)))
     return letters

@@ -43,6 +43,7 @@ from ..book import schema
 from .amounts import ZERO, gross
 from .interest import (FLAT_FEE_BUSINESS, SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, Period,
                        default_interest)
+from .applied import last_paid_on, principal_paid, principal_steps, typed_parts
 from .direct_debit import collection_date, has_mandate
 from .workdays import holiday_place, next_working_day
 
@@ -134,6 +135,7 @@ class InvoiceState:
     fees: Decimal                       # dunning fees including the next letter
     default: "Default | None" = None    # when and why default began (§ 286 BGB)
     time_barred: date | None = None     # first day the claim is time-barred (§ 199 BGB)
+    return_fee: Decimal = ZERO          # a returned direct debit's bank fee, still owed
 
     @property
     def number(self) -> str:
@@ -154,6 +156,7 @@ class Summary:
     buckets_total: dict = field(default_factory=dict)
     buckets_by_client: dict = field(default_factory=dict)  # Kundennr -> bucket -> Decimal
     buckets_by_tier: dict = field(default_factory=dict)
+    allocation: object = None      # rules/payments.Allocation in a book with Zahlungen
 
     @property
     def open_items(self) -> list[InvoiceState]:
@@ -250,16 +253,20 @@ def tier_rules(tiers, tier: str) -> TierRules:
 
 
 def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
-            first_reminders: dict | None = None, documents_made=frozenset()) -> Summary:
+            first_reminders: dict | None = None, documents_made=frozenset(),
+            allocation=None) -> Summary:
     """first_reminders: Rechnungsnr -> date of the first reminder (from the Protokoll);
     documents_made: the Rechnungsnr whose invoice document kundenbuch produced (it
-    carries the notice of § 286 Abs. 3 BGB)."""
+    carries the notice of § 286 Abs. 3 BGB); allocation: the payments of the Zahlungen
+    table as rules/payments.py applied them (None: a book without it)."""
     by_number = {c["kundennr"]: c for c in clients if c["kundennr"]}
+    paid = allocation.until(stichtag) if allocation is not None else None
     states = [invoice_state(inv, by_number.get(inv["kundennr"]), tiers, base_rates, terms,
                             stichtag, (first_reminders or {}).get(inv["rechnungsnr"]),
-                            inv["rechnungsnr"] in documents_made)
+                            inv["rechnungsnr"] in documents_made,
+                            None if paid is None else paid.get(inv["rechnungsnr"], ()))
               for inv in invoices]
-    summary = Summary(stichtag, states)
+    summary = Summary(stichtag, states, allocation=allocation)
     for client in clients:
         if client["kundennr"]:
             summary.open_by_client[client["kundennr"]] = ZERO
@@ -275,10 +282,11 @@ def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
     return summary
 
 
-def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: date,
-                  first_reminder: date | None = None,
-                  document_made: bool = False) -> InvoiceState:
-    tier = tier_in_force(client)
+def timing(invoice, client, terms: Terms) -> tuple[date | None, bool, date | None]:
+    """(due date, whether kundenbuch computed it, the day it counts as due): the due
+    date moved to the next working day (§ 193 BGB), and for a client with a SEPA
+    mandate to the collection day, so nobody is reminded while it is pending
+    (rules/direct_debit.py)."""
     issued = invoice["rechnungsdatum"]
     due = invoice["faellig_am"]
     computed = due is None and issued is not None
@@ -286,17 +294,34 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
         due = due_date(issued, terms)
     effective = next_working_day(due, terms.bundesland, terms.local_holidays) if due else None
     if effective is not None and issued is not None and has_mandate(client):
-        # Collected by direct debit: due on the collection day, and nobody is reminded
-        # while it is pending (rules/direct_debit.py).
         effective = max(effective, collection_date(issued, due, terms.debit_notice_days))
+    return due, computed, effective
+
+
+def is_business(client) -> bool:
+    return client is not None and client["kundenart"] == "Gewerbe"
+
+
+def surcharge_for(business: bool) -> Decimal:
+    return SURCHARGE_BUSINESS if business else SURCHARGE_CONSUMER
+
+
+def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: date,
+                  first_reminder: date | None = None, document_made: bool = False,
+                  parts: tuple | None = None) -> InvoiceState:
+    """parts: what the payments of the Zahlungen table paid on this invoice up to the
+    Stichtag (rules/payments.py); None = the typed Bezahlt columns."""
+    tier = tier_in_force(client)
+    due, computed, effective = timing(invoice, client, terms)
     total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
-    paid_on = invoice["bezahlt_am"]
-    counted = paid_on is None or paid_on <= stichtag   # later payments: still open then
-    paid = (invoice["bezahlt_betrag"] or ZERO) if counted else ZERO
+    if parts is None:
+        parts = typed_parts(invoice, stichtag)
+    paid = principal_paid(parts)
+    paid_on = last_paid_on(parts)
     still_open = max(ZERO, total - paid)
     level_sent = invoice["mahnstufe"] or 0
     cancelled = invoice["storniert"] == schema.YES
-    business = client is not None and client["kundenart"] == "Gewerbe"
+    business = is_business(client)
     settled = cancelled or still_open <= ZERO      # paid, or a credit note (Netto <= 0)
     late = (not cancelled and total > ZERO and paid_on is not None
             and effective is not None and paid_on > effective)
@@ -307,12 +332,12 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     if settled:
         if late:
             late = _late_damages(invoice, client, tier, due, computed, effective, total,
-                                 paid, paid_on, level_sent, default, business, base_rates,
+                                 parts, paid_on, level_sent, default, business, base_rates,
                                  terms)
             if late is not None:
                 return late
         status = CANCELLED if cancelled else PAID
-        fees = _fees(0, level_sent, terms)
+        fees = dunning_fees(0, level_sent, terms)
         return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
                             ZERO, status, None, ZERO, (), ZERO, level_sent, 0, fees)
     overdue_days = max(0, (stichtag - effective).days) if effective else 0
@@ -329,44 +354,60 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     interest, periods = ZERO, []
     if in_default:
         # A (partial) payment during default lowers the principal from its day on.
-        paid_in_default = paid > ZERO and paid_on is not None and paid_on > default_start
-        changes = [(default_start, total if paid_in_default else still_open)]
-        if paid_in_default:
-            changes.append((paid_on, still_open))
-        surcharge = SURCHARGE_BUSINESS if business else SURCHARGE_CONSUMER
-        interest, periods = default_interest(default_start, stichtag, changes, base_rates,
-                                             surcharge)
+        interest, periods = default_interest(
+            default_start, stichtag, principal_steps(total, parts, default_start),
+            base_rates, surcharge_for(business))
     flat_fee = FLAT_FEE_BUSINESS if business and in_default else ZERO
     next_level = _next_level(invoice, client, tiers, tier, terms, stichtag, effective,
                              still_open, level_sent)
+    fees = charged_fees(dunning_fees(next_level, level_sent, terms), flat_fee, terms)
+    interest, fees, flat_fee, return_fee = _less_paid(parts, interest, fees, flat_fee)
     return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
                         still_open, status, overdue_days, interest, tuple(periods),
-                        flat_fee, level_sent, next_level,
-                        _charged(_fees(next_level, level_sent, terms), flat_fee, terms),
-                        default if in_default else None)
+                        flat_fee, level_sent, next_level, fees,
+                        default if in_default else None, return_fee=return_fee)
 
 
-def _late_damages(invoice, client, tier, due, computed, effective, total, paid, paid_on,
+def _less_paid(parts, interest, fees, flat_fee):
+    """What is still owed of interest, fees, flat fee and a returned debit's bank fee
+    once the payments' shares for costs and interest (§ 367 BGB) are counted; costs
+    paid settle the oldest first: dunning fees, the flat fee, the bank's fee."""
+    if not parts:
+        return interest, fees, flat_fee, ZERO
+    interest = max(ZERO, interest - sum((p.interest for p in parts), ZERO))
+    costs_paid = sum((p.costs for p in parts), ZERO)
+    owed = []
+    for amount in (fees, flat_fee, sum((p.return_fee for p in parts), ZERO)):
+        settled = min(amount, costs_paid)
+        costs_paid -= settled
+        owed.append(amount - settled)
+    return interest, *owed
+
+
+def _late_damages(invoice, client, tier, due, computed, effective, total, parts, paid_on,
                   level_sent, default, business, base_rates, terms) -> InvoiceState | None:
     """Paid in full, but after default began: the interest up to the day before the
     payment and the flat fee stay owed (§§ 286, 288 BGB), unless the user waived them
-    (Rechnungen column "Verzugsschaden erlassen"). None when nothing is owed."""
+    (Rechnungen column "Verzugsschaden erlassen") or the payments paid them (§ 367 BGB).
+    None when nothing is owed."""
     waived = invoice.get("verzugsschaden_erlassen") == schema.YES
     if waived or default is None or paid_on is None or paid_on <= default.since:
         return None
-    surcharge = SURCHARGE_BUSINESS if business else SURCHARGE_CONSUMER
     interest, periods = default_interest(default.since, paid_on - timedelta(days=1),
-                                         [(default.since, total)], base_rates, surcharge)
+                                         principal_steps(total, parts, default.since),
+                                         base_rates, surcharge_for(business))
     flat_fee = FLAT_FEE_BUSINESS if business else ZERO
-    if interest <= ZERO and flat_fee <= ZERO:
+    fees = charged_fees(dunning_fees(0, level_sent, terms), flat_fee, terms)
+    interest, fees, flat_fee, return_fee = _less_paid(parts, interest, fees, flat_fee)
+    if interest <= ZERO and flat_fee <= ZERO and return_fee <= ZERO:
         return None
-    fees = _charged(_fees(0, level_sent, terms), flat_fee, terms)
-    return InvoiceState(invoice, client, tier, due, computed, effective, total, paid, ZERO,
-                        LATE_DAMAGES, None, interest, tuple(periods), flat_fee, level_sent,
-                        0, fees, default)
+    return InvoiceState(invoice, client, tier, due, computed, effective, total,
+                        principal_paid(parts), ZERO, LATE_DAMAGES, None, interest,
+                        tuple(periods), flat_fee, level_sent, 0, fees, default,
+                        return_fee=return_fee)
 
 
-def _charged(fees: Decimal, flat_fee: Decimal, terms: Terms) -> Decimal:
+def charged_fees(fees: Decimal, flat_fee: Decimal, terms: Terms) -> Decimal:
     """Dunning fees still charged beside the flat fee: § 288 Abs. 5 Satz 3 BGB sets the
     flat fee off against other costs of collection, so a business debtor pays the larger
     of the two, not both (unless the setting "Pauschale anrechnen" is nein)."""
@@ -430,7 +471,7 @@ def _next_level(invoice, client, tiers, tier, terms, stichtag, effective, still_
     return level_sent + 1 if stichtag >= due_on else 0
 
 
-def _fees(next_level: int, level_sent: int, terms: Terms) -> Decimal:
+def dunning_fees(next_level: int, level_sent: int, terms: Terms) -> Decimal:
     """The first reminder is free; each later letter costs the Mahngebühr."""
     letters_with_fee = max(0, max(next_level, level_sent) - 1)
     return terms.mahngebuehr * letters_with_fee

@@ -74,12 +74,14 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
             skip_rows)
     if "rechnung" in kinds:
         # Never an invoice document in the same run as a reminder for it.
-        reminded = {id(i) for letter in letters if letter.template != "rechnung"
+        reminded = {(i.sheet, i.row) for letter in letters if letter.template != "rechnung"
                     for i in letter.invoices}
+        from .receivables import paid_as_of
+        invoices = paid_as_of(book, max(stichtag, letter_date))
         letters += [letter for letter in letters_rules.invoice_letters(
-                        book.rechnungen, book.kunden, protocol, settings, stichtag,
+                        invoices, book.kunden, protocol, settings, stichtag,
                         invoice_number, skip_rows, letter_date)
-                    if id(letter.invoices[0]) not in reminded]
+                    if (letter.invoices[0].sheet, letter.invoices[0].row) not in reminded]
     return letters
 
 

@@ -11,35 +11,15 @@ from ..book.reader import Book, read_book
 from ..book.records import Record
 from ..checks.findings import Finding
 from ..reports.open_items import report
-from ..rules.letters import invoice_documents
+from ..rules.letters import first_reminders, invoice_documents
+from ..rules.payments import allocate, allocate_book
+from ..rules.amounts import ZERO
+from ..rules.applied import last_paid_on
 from ..rules.receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
-from .plan import Plan, changed_cells
-
-DUNNING_KINDS = set(LEVEL_NAMES.values()) - {LEVEL_NAMES[0]}
-
-
-def first_reminders(protocol) -> dict:
-    """Rechnungsnr -> date of its first reminder or dunning letter, from the Protokoll."""
-    found = {}
-    for row in protocol:
-        if row["art"] not in DUNNING_KINDS:
-            continue
-        day = row["stichtag"] or _date_of(row["zeitpunkt"])
-        for number in str(row["rechnungen"] or "").split(","):
-            number = number.strip()
-            if number and day and (number not in found or day < found[number]):
-                found[number] = day
-    return found
-
-
-def _date_of(timestamp) -> date | None:
-    try:
-        return datetime.strptime(str(timestamp)[:10], "%Y-%m-%d").date()
-    except ValueError:
-        return None
-
+from .plan import Plan, RowAppend, changed_cells, protocol_row
+from ..reports.sheet import format_value
 
 def computable(invoice) -> bool:
     """Invoices missing what the computation needs are left alone (pruefen names them)."""
@@ -48,11 +28,40 @@ def computable(invoice) -> bool:
 
 
 def summarize(book, stichtag: date, invoices=None) -> Summary:
+    """The receivables at the Stichtag; in a book with the Zahlungen table from its
+    payments as the law applies them (rules/payments.py)."""
     protocol = book.records.get(schema.PROTOKOLL.table, [])
+    invoices = [i for i in (book.rechnungen if invoices is None else invoices)
+                if computable(i)]
+    terms = Terms.from_settings(book.settings)
+    reminders, documents = first_reminders(protocol), invoice_documents(protocol)
+    allocation = None
+    if book.zahlungen is not None:
+        allocation = allocate(book.zahlungen, invoices, book.kunden, terms,
+                              book.base_rates, reminders, documents)
+    return compute(invoices, book.kunden, book.stufen, book.base_rates, terms, stichtag,
+                   reminders, documents, allocation)
+
+
+def paid_as_of(book, day: date, invoices=None) -> list:
+    """The invoices with Bezahlt am and Bezahlt Betrag as the Zahlungen table gives them
+    on that day (credits included), for what reads those columns (the invoice letter);
+    the invoices as they are in a book without the table."""
     invoices = book.rechnungen if invoices is None else invoices
-    return compute([i for i in invoices if computable(i)], book.kunden, book.stufen,
-                   book.base_rates, Terms.from_settings(book.settings), stichtag,
-                   first_reminders(protocol), invoice_documents(protocol))
+    if book.zahlungen is None:
+        return invoices
+    allocation = allocate_book(book.zahlungen, invoices, book.kunden, book.settings,
+                               book.base_rates, book.records.get(schema.PROTOKOLL.table, []))
+    paid = allocation.until(day)
+    result = []
+    for invoice in invoices:
+        parts = paid.get(invoice["rechnungsnr"], ())
+        received = sum((p.principal + p.interest + p.costs for p in parts), ZERO)
+        values = {"bezahlt_am": last_paid_on(parts) if received else None,
+                  "bezahlt_betrag": received or None}
+        result.append(Record(invoice.sheet, invoice.row, {**invoice, **values},
+                             invoice.columns, invoice.raw))
+    return result
 
 
 def after_letters(book, stichtag: date, letters) -> Summary | None:
@@ -71,12 +80,19 @@ def after_letters(book, stichtag: date, letters) -> Summary | None:
     return summarize(book, stichtag, invoices)
 
 
-def invoice_values(state) -> dict:
-    """The "out" values of one Rechnungen row."""
+def invoice_values(state, allocation=None) -> dict:
+    """The "out" values of one Rechnungen row; with Zahlungen also what they paid (all
+    payments in the table, the last day and the sum, as the bank shows them)."""
     done = state.status in (PAID, CANCELLED)
     values = {"brutto": state.gross, "status": state.status,
               "tage_ueberfaellig": None if done else state.days_overdue,
-              "verzugszinsen": None if done else state.interest}
+              "verzugszinsen": None if done else state.interest,
+              "offen": ZERO if state.status == CANCELLED else state.open}
+    if allocation is not None:
+        parts = allocation.parts.get(state.number, ())
+        received = allocation.received(state.number)
+        values["bezahlt_am"] = last_paid_on(parts) if received else None
+        values["bezahlt_betrag"] = received or None
     if state.due_is_computed and not state.invoice.holds("faellig_am"):
         values["faellig_am"] = state.due       # filled when empty, and only then
     return values
@@ -84,13 +100,54 @@ def invoice_values(state) -> dict:
 
 def plan(book, summary: Summary, now: datetime, version: str) -> Plan:
     result = Plan(sheets=[report(summary, now, version)])
+    allocation = summary.allocation
     for state in summary.invoices:
-        result.cells += changed_cells(state.invoice, invoice_values(state))
+        result.cells += changed_cells(state.invoice, invoice_values(state, allocation))
+    if allocation is not None:
+        for payment in book.zahlungen:
+            result.cells += changed_cells(
+                payment, {"zugeordnet": allocation.notes.get(payment.row)})
+        replaced = _paid_cells_replaced(book, allocation, result.cells)
+        if replaced:
+            result.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
+                now, "Bezahlt ersetzt", stichtag=summary.stichtag, details=replaced)]))
     for client in book.kunden:
         number = client["kundennr"]
         if number in summary.open_by_client:
             result.cells += changed_cells(client, {"offener_betrag": summary.open_by_client[number]})
     return result
+
+
+def _paid_cells_replaced(book, allocation, cells) -> str:
+    """The Bezahlt values the Zahlungen table replaces, as they stood, so that typed
+    ones are not lost (pruefen warned of them). Values kundenbuch wrote itself (a
+    payment's day and the sum paid up to it) grow with each payment and are not
+    listed."""
+    paid_columns = {}
+    for record in book.rechnungen:
+        if _written_before(record, allocation):
+            continue
+        for name in ("bezahlt_am", "bezahlt_betrag"):
+            if record[name] is not None and name in record.columns:
+                paid_columns[(record.sheet, record.row, record.columns[name])] = (record,
+                                                                                  name)
+    lines = []
+    for write in cells:
+        found = paid_columns.get((write.sheet, write.row, write.column))
+        if found is not None:
+            record, name = found
+            header = schema.RECHNUNGEN.column(name).header
+            lines.append(f"{record['rechnungsnr']} {header} {format_value(record[name])}")
+    return ("Aus den Zahlungen neu geschrieben, vorher: " + "; ".join(lines)) if lines else ""
+
+
+def _written_before(invoice, allocation) -> bool:
+    day, amount = invoice["bezahlt_am"], invoice["bezahlt_betrag"]
+    parts = allocation.parts.get(invoice["rechnungsnr"], ())
+    if day is None or amount is None or not any(p.day == day for p in parts):
+        return day is None and amount is None
+    return amount == sum((p.principal + p.interest + p.costs for p in parts if p.day <= day),
+                         ZERO)
 
 
 @dataclass

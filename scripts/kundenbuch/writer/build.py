@@ -299,7 +299,8 @@ def _by_sheet(book, cells, appended) -> dict:
         location = book.locations.get(spec.table)
         if location is not None:
             out = {location.columns.get(c.field) for c in spec.columns
-                   if c.out or c.fills_empty} - {None}
+                   if c.out or c.fills_empty
+                   or (c.out_with and c.out_with in book.locations)} - {None}
             for column in out:
                 areas.setdefault((location.sheet, column), []).append(
                     (location.header_row, location.last_row))

@@ -1,0 +1,310 @@
+"""Payments of the Zahlungen table applied to invoices as the law says. Pure: no I/O.
+
+Every payment is applied on its own day, in date order, so that interest follows each
+payment and a later payment never changes what an earlier one paid:
+- Who paid: Kundennr, else the client of the invoices named, else the client whose
+  IBAN it is. A payment no client can be found for stays unapplied (pruefen names it).
+- Which invoices (§ 366 BGB): those named in Rechnungsnr, in their order. Without, and
+  for what is left over: among the payer's invoices issued by that day, the due ones
+  first; among those the more burdensome (already in default, so interest runs) and
+  then the older (by invoice date). The book knows no securities, so that criterion
+  never decides. Where all criteria are equal, the payment is shared in proportion
+  (§ 366 Abs. 2 at the end).
+- Within an invoice (§ 367 BGB): first the costs (dunning fees, the 40 € flat fee of
+  § 288 Abs. 5, a returned debit's bank fee), then the interest up to the day before
+  the payment, then the principal. Where the user waived them ("Verzugsschaden
+  erlassen"), neither interest nor flat fee is taken first.
+- What is left over is a credit (Guthaben) of the client: it pays the client's next
+  invoice on the day it is issued, never lost.
+- A negative amount (Rücklastschrift) takes back what a direct debit paid: on the
+  invoices named, else on those the client's latest direct debit paid. What it takes
+  beyond that is the bank's fee, owed by the client as costs.
+Dunning fees count from the letter that charged them; the book keeps only the date of
+the latest letter (Gemahnt am), so the fee of that letter counts from that date and
+the earlier ones from before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..book import schema
+from .amounts import ZERO, cents, euro, gross
+from .applied import Part, principal_paid, principal_steps
+from .interest import FLAT_FEE_BUSINESS, default_interest
+from .receivables import (Terms, charged_fees, default_begins, is_business, surcharge_for,
+                          timing)
+
+DIRECT_DEBIT = "Lastschrift"
+
+
+@dataclass
+class Allocation:
+    parts: dict = field(default_factory=dict)       # Rechnungsnr -> [Part] in day order
+    notes: dict = field(default_factory=dict)       # Zahlungen row -> Zugeordnet text
+    # Kundennr -> [(day, change)]: credits arising from overpayments, used by invoices
+    credit_moves: dict = field(default_factory=dict)
+    unassigned: list = field(default_factory=list)  # payments without a payer
+    payer: dict = field(default_factory=dict)       # Zahlungen row -> Kundennr
+
+    def until(self, stichtag: date) -> dict:
+        """Rechnungsnr -> the parts paid on or before the Stichtag."""
+        return {number: tuple(p for p in parts if p.day <= stichtag)
+                for number, parts in self.parts.items()}
+
+    def credits_at(self, stichtag: date) -> dict:
+        """Kundennr -> the credit a client has on the Stichtag."""
+        left = {client: sum((change for day, change in moves if day <= stichtag), ZERO)
+                for client, moves in self.credit_moves.items()}
+        return {client: amount for client, amount in left.items() if amount > ZERO}
+
+    def received(self, number: str) -> Decimal:
+        """Everything applied to an invoice: the Bezahlt Betrag."""
+        return sum((p.principal + p.interest + p.costs for p in self.parts.get(number, ())),
+                   ZERO)
+
+
+def invoice_numbers(text) -> list[str]:
+    """Rechnungsnr typed in Zahlungen: several separated by comma or semicolon."""
+    return [n.strip() for n in str(text or "").replace(";", ",").split(",") if n.strip()]
+
+
+def compact_iban(value) -> str:
+    return str(value or "").replace(" ", "").upper()
+
+
+class _Claim:
+    """One invoice while payments are applied: what it owes on a given day."""
+
+    def __init__(self, invoice, client, terms: Terms, base_rates, first_reminder,
+                 document_made):
+        self.invoice = invoice
+        self.number = invoice["rechnungsnr"]
+        self.client = invoice["kundennr"]
+        self.issued = invoice["rechnungsdatum"]
+        self.total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
+        _, _, self.effective = timing(invoice, client, terms)
+        self.business = is_business(client)
+        self.default = default_begins(invoice, self.effective, terms, self.business,
+                                      first_reminder, document_made)
+        self.waived = invoice.get("verzugsschaden_erlassen") == schema.YES
+        self.terms, self.base_rates = terms, base_rates
+        self.parts: list[Part] = []
+
+    def principal(self) -> Decimal:
+        return self.total - principal_paid(self.parts)
+
+    def in_default(self, day: date) -> bool:
+        return self.default is not None and self.default.since <= day
+
+    def is_due(self, day: date) -> bool:
+        return self.effective is not None and self.effective <= day
+
+    def interest(self, day: date) -> Decimal:
+        """Interest accrued up to the day before `day`, less what was paid of it."""
+        if self.waived or not self.base_rates or not self.in_default(day - timedelta(days=1)):
+            return ZERO
+        since = self.default.since
+        accrued, _ = default_interest(since, day - timedelta(days=1),
+                                      principal_steps(self.total, self.parts, since),
+                                      self.base_rates, surcharge_for(self.business))
+        return max(ZERO, accrued - sum((p.interest for p in self.parts), ZERO))
+
+    def costs(self, day: date) -> Decimal:
+        level = self.invoice["mahnstufe"] or 0
+        latest = self.invoice["gemahnt_am"]
+        letters_with_fee = max(0, level - 1) - (1 if latest and latest > day and level > 1
+                                                else 0)
+        fees = self.terms.mahngebuehr * letters_with_fee
+        flat = (FLAT_FEE_BUSINESS if self.business and self.in_default(day)
+                and not self.waived else ZERO)
+        owed = (charged_fees(fees, flat, self.terms) + flat
+                + sum((p.return_fee for p in self.parts), ZERO))
+        return max(ZERO, owed - sum((p.costs for p in self.parts), ZERO))
+
+    def owed(self, day: date) -> Decimal:
+        return max(ZERO, self.costs(day) + self.interest(day) + max(ZERO, self.principal()))
+
+    def pay(self, amount: Decimal, day: date, row) -> Decimal:
+        """§ 367 BGB: costs, interest, principal; returns what is left of amount."""
+        costs = min(amount, self.costs(day))
+        interest = min(amount - costs, self.interest(day))
+        principal = min(amount - costs - interest, max(ZERO, self.principal()))
+        if costs + interest + principal > ZERO:
+            self.parts.append(Part(day, principal, interest, costs, row=row))
+        return amount - costs - interest - principal
+
+
+def allocate(payments, invoices, clients, terms: Terms, base_rates,
+             first_reminders: dict | None = None, documents_made=frozenset()) -> Allocation:
+    """Apply every payment (all of them, whatever the Stichtag: each only changes what
+    comes after its day; the receivables take the parts up to their Stichtag)."""
+    by_client = {c["kundennr"]: c for c in clients if c["kundennr"]}
+    claims = {}
+    for invoice in invoices:
+        number = invoice["rechnungsnr"]
+        if (number is None or invoice["rechnungsdatum"] is None or invoice["netto"] is None
+                or invoice["storniert"] == schema.YES or number in claims):
+            continue
+        claims[number] = _Claim(invoice, by_client.get(invoice["kundennr"]), terms,
+                                base_rates, (first_reminders or {}).get(number),
+                                number in documents_made)
+    return _Allocator(claims, by_client).run(payments)
+
+
+class _Allocator:
+    def __init__(self, claims: dict, by_client: dict):
+        self.claims = claims
+        self.of_client: dict = {}             # Kundennr -> its claims
+        for claim in claims.values():
+            self.of_client.setdefault(claim.client, []).append(claim)
+        self.by_iban = {compact_iban(c["iban"]): number for number, c in by_client.items()
+                        if c["iban"]}
+        self.known_clients = set(by_client)
+        self.result = Allocation()
+        self.lines: dict = {}                 # row -> [text]
+        self.credit: dict = {}                # Kundennr -> [[row, amount]] oldest first
+        self.debits: dict = {}                # Kundennr -> rows of direct debits, in order
+
+    def run(self, payments) -> Allocation:
+        # On one day the invoices first (a credit pays them), then the payments in
+        # the order of their rows.
+        events = [(c.issued, 0, index, c) for index, c in enumerate(self.claims.values())]
+        events += [(p["datum"], 1, p.row, p) for p in payments
+                   if p["datum"] is not None and p["betrag"]]
+        for day, kind, _, item in sorted(events, key=lambda e: e[:3]):
+            if kind == 0:
+                self._use_credit(item, day)
+            else:
+                self._apply(item, day)
+        for number, claim in self.claims.items():
+            if claim.parts:
+                self.result.parts[number] = claim.parts
+        self.result.notes = {row: "; ".join(texts) for row, texts in self.lines.items()}
+        return self.result
+
+    def _payer(self, payment, named) -> str | None:
+        if payment["kundennr"] in self.known_clients:
+            return payment["kundennr"]
+        owners = {claim.client for claim in named}
+        if len(owners) == 1:
+            return owners.pop()
+        return self.by_iban.get(compact_iban(payment["iban"]))
+
+    def _apply(self, payment, day: date) -> None:
+        row = payment.row
+        named = [self.claims[n] for n in invoice_numbers(payment["rechnungsnr"])
+                 if n in self.claims]
+        payer = self._payer(payment, named)
+        if payer is None:
+            self.result.unassigned.append(payment)
+            self.lines[row] = ["nicht zugeordnet: Kunde unbekannt (Kundennr, Rechnungsnr "
+                               "oder IBAN eintragen)"]
+            return
+        self.result.payer[row] = payer
+        amount = cents(Decimal(payment["betrag"]))
+        if amount < ZERO:
+            self._take_back(payment, -amount, day, named, payer)
+            return
+        if payment["art"] == DIRECT_DEBIT:
+            self.debits.setdefault(payer, []).append(row)
+        for claim in named:
+            amount = self._pay(claim, amount, day, row)
+        if amount > ZERO:
+            amount = self._by_law(payer, amount, day, row)
+        if amount > ZERO:
+            self.credit.setdefault(payer, []).append([row, amount])
+            self.result.credit_moves.setdefault(payer, []).append((day, amount))
+            self.lines.setdefault(row, []).append(f"Guthaben {euro(amount)}")
+
+    def _pay(self, claim, amount, day, row) -> Decimal:
+        if amount <= ZERO:
+            return amount
+        before = len(claim.parts)
+        rest = claim.pay(amount, day, row)
+        if len(claim.parts) > before:
+            self.lines.setdefault(row, []).append(_described(claim.number, claim.parts[-1]))
+        return rest
+
+    def _by_law(self, payer, amount, day, row) -> Decimal:
+        """§ 366 Abs. 2 BGB over the payer's invoices issued by that day."""
+        open_claims = [c for c in self.of_client.get(payer, ())
+                       if c.issued <= day and c.owed(day) > ZERO]
+        groups: dict = {}
+        for claim in open_claims:
+            key = (not claim.is_due(day), not claim.in_default(day), claim.issued)
+            groups.setdefault(key, []).append(claim)
+        for key in sorted(groups):
+            if amount <= ZERO:
+                break
+            group = groups[key]
+            owed = [c.owed(day) for c in group]
+            total = sum(owed, ZERO)
+            if amount >= total or len(group) == 1:
+                for claim in group:
+                    amount = self._pay(claim, amount, day, row)
+                continue
+            shares = [cents(amount * o / total) for o in owed]
+            shares[-1] = amount - sum(shares[:-1], ZERO)
+            amount = ZERO
+            for claim, share in zip(group, shares):
+                amount += self._pay(claim, share, day, row)
+        return amount
+
+    def _use_credit(self, claim, day: date) -> None:
+        """A new invoice of a client with a credit: the credit pays it on its day."""
+        for entry in self.credit.get(claim.client, ()):
+            row, amount = entry
+            if amount <= ZERO:
+                continue
+            rest = claim.pay(amount, day, row)
+            if rest < amount:
+                self.result.credit_moves[claim.client].append((day, rest - amount))
+                self.lines.setdefault(row, []).append(
+                    f"davon {euro(amount - rest)} verrechnet mit {claim.number}")
+            entry[1] = rest
+
+    def _take_back(self, payment, amount, day, named, payer) -> None:
+        """A returned direct debit: the principal it paid is owed again, the rest of
+        the amount is the bank's fee."""
+        row = payment.row
+        if not named:
+            rows = self.debits.get(payer, [])
+            paid_by = rows[-1] if rows else None
+            named = [c for c in self.of_client.get(payer, ())
+                     if any(p.row == paid_by for p in c.parts)] if paid_by else []
+        if not named:
+            self.result.unassigned.append(payment)
+            self.lines[row] = ["nicht zugeordnet: keine Lastschrift dieses Kunden gefunden "
+                               "(Rechnungsnr eintragen)"]
+            return
+        for claim in named:
+            back = min(amount, max(ZERO, principal_paid(claim.parts)))
+            if back > ZERO:
+                claim.parts.append(Part(day, -back, row=row))
+                amount -= back
+                self.lines.setdefault(row, []).append(
+                    f"{claim.number}: {euro(back)} wieder offen")
+        if amount > ZERO:
+            named[0].parts.append(Part(day, ZERO, return_fee=amount, row=row))
+            self.lines.setdefault(row, []).append(f"Bankgebühr {euro(amount)} "
+                                                  f"auf {named[0].number}")
+
+
+def _described(number: str, part: Part) -> str:
+    if not part.costs and not part.interest:
+        return f"{number}: {euro(part.principal)}"
+    shares = [(label, value) for label, value in (("Kosten", part.costs),
+              ("Zinsen", part.interest), ("Betrag", part.principal)) if value]
+    return f"{number}: " + ", ".join(f"{label} {euro(value)}" for label, value in shares)
+
+
+def allocate_book(zahlungen, rechnungen, kunden, settings, base_rates, protocol):
+    """allocate() for a book's tables: terms from the settings, reminders and invoice
+    documents from the Protokoll; only the invoices the receivables compute."""
+    from .letters import first_reminders, invoice_documents
+    invoices = [i for i in rechnungen if i["rechnungsnr"] is not None
+                and i["rechnungsdatum"] is not None and i["netto"] is not None]
+    return allocate(zahlungen, invoices, kunden, Terms.from_settings(settings), base_rates,
+                    first_reminders(protocol), invoice_documents(protocol))
