@@ -293,3 +293,107 @@ def test_an_invoice_paid_in_part_by_a_credit_asks_only_for_the_rest(cli, make_bo
     text = _letter_text(next((path.parent / "briefe").rglob("Rechnung_2026-0002*.docx")))
     assert "Davon haben wir 10,00\u00a0€ schon erhalten" in text
     assert "Bitte zahlen Sie 109,00\u00a0€ bis zum" in text
+
+
+# `zahlungen einrichten`: an older book gets the table.
+
+def _older_book(make_book, monkeypatch, **second_invoice):
+    """A book as the versions before the Zahlungen table made it: without that table
+    and without the column Offen in Rechnungen."""
+    from dataclasses import replace
+
+    from kundenbuch.book import schema
+    older = replace(schema.RECHNUNGEN, columns=tuple(
+        c for c in schema.RECHNUNGEN.columns if c.field != "offen"))
+    with monkeypatch.context() as patched:
+        patched.setattr(schema, "DATA_TABLES", tuple(
+            older if spec is schema.RECHNUNGEN else spec for spec in schema.DATA_TABLES))
+        return _make_older(make_book, **second_invoice)
+
+
+def _make_older(make_book, **second_invoice):
+    return make_book(
+        kunden=[{"kundennr": "K-0001", "nachname": "Hobelspan", "firma": "Tischlerei",
+                 "kundenart": "Gewerbe", "strasse": "Weg 1", "plz": "50667", "ort": "Köln"}],
+        rechnungen=[{"rechnungsnr": "2026-0001", "kundennr": "K-0001",
+                     "rechnungsdatum": date(2026, 9, 1), "leistung": "Regal",
+                     "netto": 1000.0, "ust_satz": 19, "faellig_am": date(2026, 9, 15),
+                     "bezahlt_am": date(2026, 9, 12), "bezahlt_betrag": 500.0},
+                    {"rechnungsnr": "2026-0002", "kundennr": "K-0001",
+                     "rechnungsdatum": date(2026, 10, 1), "leistung": "Tür",
+                     "netto": 100.0, "ust_satz": 19, "faellig_am": date(2026, 10, 15),
+                     **second_invoice}])
+
+
+def test_einrichten_moves_typed_payments_into_the_new_table(cli, make_book, monkeypatch):
+    path = _older_book(make_book, monkeypatch, bezahlt_am=date(2026, 10, 10),
+                       bezahlt_betrag=119.0)
+    assert "Zahlungen" not in openpyxl.load_workbook(path).sheetnames
+    result = cli("zahlungen", "einrichten", path)
+    assert result.exit_code == 0, result.output
+    assert "2 Zahlungen aus Rechnungen übernommen" in result.output
+    assert list((path.parent / "sicherung").glob("*.xlsx"))
+    book = read_book(path)
+    assert [(p["datum"], p["betrag"], p["rechnungsnr"], p["art"]) for p in book.zahlungen] == [
+        (date(2026, 9, 12), D("500.00"), "2026-0001", "Übernommen"),
+        (date(2026, 10, 10), D("119.00"), "2026-0002", "Übernommen")]
+    assert book.zahlungen[0]["zugeordnet"] == "2026-0001: 500,00 €"
+    assert [i["offen"] for i in book.rechnungen] == [D("690.00"), D("0.00")]
+    assert any(r["art"] == "Zahlungen eingerichtet" for r in book.records["Protokoll"])
+    # from now on the book works from the table: nothing typed is replaced
+    checked = cli("pruefen", path, "--stichtag", "2026-10-20")
+    assert "Bezahlt" not in checked.output, checked.output
+    assert cli("forderungen", path, "--stichtag", "2026-10-20").exit_code == 0
+    again = read_book(path)
+    assert [(i["bezahlt_am"], i["bezahlt_betrag"]) for i in again.rechnungen] == [
+        (date(2026, 9, 12), D("500.00")), (date(2026, 10, 10), D("119.00"))]
+    # a second call finds the table and leaves the file alone
+    before = sha256(path)
+    assert "schon" in cli("zahlungen", "einrichten", path).output
+    assert sha256(path) == before
+
+
+def test_einrichten_refuses_a_payment_without_its_day_and_changes_nothing(cli, make_book,
+                                                                          monkeypatch):
+    path = _older_book(make_book, monkeypatch, bezahlt_betrag=119.0)
+    before = sha256(path)
+    result = cli("zahlungen", "einrichten", path)
+    assert result.exit_code == 2
+    assert "Rechnungen!" in result.output and "2026-0002" in result.output
+    assert sha256(path) == before
+
+
+def test_einrichten_probelauf_writes_nothing(cli, make_book, monkeypatch):
+    path = _older_book(make_book, monkeypatch)
+    before = sha256(path)
+    result = cli("zahlungen", "einrichten", path, "--probelauf")
+    assert result.exit_code == 0 and "Neues Blatt „Zahlungen“" in result.output
+    assert sha256(path) == before
+
+
+def test_einrichten_leaves_out_offen_where_the_column_beside_the_table_is_used(cli, make_book,
+                                                                               monkeypatch):
+    path = _older_book(make_book, monkeypatch)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Rechnungen"]
+    beside = sheet.max_column + 1
+    sheet.cell(5, beside, "meine Notiz")
+    workbook.save(path)
+    result = cli("zahlungen", "einrichten", path)
+    assert result.exit_code == 0, result.output
+    assert "Hinweis" in result.output and "Offen" in result.output
+    book = read_book(path)
+    assert book.zahlungen is not None and "offen" not in book.locations["Rechnungen"].columns
+    assert openpyxl.load_workbook(path)["Rechnungen"].cell(5, beside).value == "meine Notiz"
+
+
+def test_einrichten_works_on_a_book_saved_as_excel_saves_it(cli, make_book, monkeypatch):
+    from kundenbuch.runs.excel_layout import save_like_excel
+    path = _older_book(make_book, monkeypatch)
+    save_like_excel(path)
+    result = cli("zahlungen", "einrichten", path)
+    assert result.exit_code == 0, result.output
+    book = read_book(path)
+    assert len(book.zahlungen) == 1 and book.rechnungen[0]["offen"] == D("690.00")
+    assert cli("monatsabschluss", path, "--stichtag", "2026-10-31",
+               "--briefdatum", "2026-11-02").exit_code in (0, 1)

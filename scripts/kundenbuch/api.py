@@ -25,9 +25,11 @@ COMMANDS = {
     "vorlagen_neu": ("templates", "write_standard"),
     "vorlagen_pruefen": ("templates", "check"),
     "archiv_pruefen": ("letters", "check_archive_of"),
+    "zahlungen_einrichten": ("payments_setup", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),
+    "SetupRefused": ("payments_setup", "SetupRefused"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

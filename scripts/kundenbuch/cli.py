@@ -573,6 +573,50 @@ def vorlagen_pruefen(ordner):
 
 @main.group(context_settings=CONTEXT)
 @_help_option
+def zahlungen():
+    """Zahlungseingänge: jede Zahlung eine Zeile der Tabelle Zahlungen."""
+
+
+@zahlungen.command("einrichten", context_settings=CONTEXT)
+@book_argument
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, was geschrieben würde.")
+@_help_option
+def zahlungen_einrichten(pfad, probelauf):
+    """Eine ältere Mappe bekommt die Tabelle Zahlungen.
+
+    Jede eingetragene Zahlung (Bezahlt am und Bezahlt Betrag in Rechnungen) wird eine
+    Zeile mit Art „Übernommen“; Rechnungen bekommt die Spalte Offen. Ein Schreibvorgang
+    mit Sicherungskopie. Danach schreibt kundenbuch Bezahlt am und Bezahlt Betrag aus
+    den Zahlungen; neue Zahlungen kommen als Zeilen in die Tabelle Zahlungen.
+
+    \b
+    Beispiel:
+      kundenbuch zahlungen einrichten kundenbuch.xlsx
+    """
+    try:
+        result = api.zahlungen_einrichten(pfad, datetime.now(), probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused, api.SetupRefused) as exc:
+        fail(str(exc))
+    if result.already:
+        console.print(f"{pfad.name} hat die Tabelle Zahlungen schon; nichts zu tun.")
+        return
+    console.print(f"Tabelle Zahlungen: {counted(len(result.moved), 'Zahlung')} aus "
+                  "Rechnungen übernommen (Art „Übernommen“). Das Blatt steht am Ende der "
+                  "Mappe; Sie können es neben Rechnungen ziehen.", highlight=False)
+    if result.offen_added:
+        console.print("Rechnungen: neue Spalte Offen (noch offener Betrag).")
+    elif result.offen_blocked:
+        console.print(f"[yellow]Hinweis:[/] {result.offen_blocked}.", highlight=False)
+    if probelauf:
+        console.print("[bold]Probelauf[/]: nichts wurde verändert.")
+        for line in result.plan.describe():
+            console.print("  " + line, highlight=False)
+    else:
+        print_write(result)
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
 def archiv():
     """Die erzeugten Dokumente prüfen."""
 

@@ -146,6 +146,10 @@ class LiveTarget:
 
     def apply(self, book, plan: Plan, now: datetime):
         from .writer.build import appended_cells
+        if plan.new_tables or plan.new_columns:
+            # a new table is added once, by the command line, with a backup
+            raise RuntimeError("Neue Tabellen legt „kundenbuch zahlungen einrichten“ "
+                               "über die Kommandozeile an, nicht aus Excel.")
         appended, last_rows = appended_cells(book, plan)
         self._cells(list(plan.cells) + appended)
         for table_name, last in last_rows.items():

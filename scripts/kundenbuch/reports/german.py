@@ -9,6 +9,7 @@ PLURALS = {
     "Zeile": "Zeilen", "Änderung": "Änderungen", "Eintrag": "Einträge",
     "Rechnung": "Rechnungen", "Kunde": "Kunden", "Vorlage": "Vorlagen",
     "Lieferfrist": "Lieferfristen", "Rückruf": "Rückrufe", "Steuertermin": "Steuertermine",
+    "Zahlung": "Zahlungen", "Buchung": "Buchungen", "Lastschrift": "Lastschriften",
 }
 
 

@@ -36,13 +36,33 @@ class RowAppend:
 
 
 @dataclass
+class NewTable:
+    """A table of a later version of the contract, added to an existing book with its
+    rows (schema.TableSpec, field -> value)."""
+    spec: Any
+    rows: list[dict]
+
+
+@dataclass
+class NewColumn:
+    """A column of a later version, added right of an existing table: its header and
+    the values of its rows (sheet row -> value)."""
+    table: str
+    header: str
+    values: dict
+
+
+@dataclass
 class Plan:
     cells: list[CellWrite] = field(default_factory=list)
     sheets: list[ReportSheet] = field(default_factory=list)
     appends: list[RowAppend] = field(default_factory=list)
+    new_tables: list[NewTable] = field(default_factory=list)
+    new_columns: list[NewColumn] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (self.cells or self.sheets or any(a.rows for a in self.appends))
+        return not (self.cells or self.sheets or any(a.rows for a in self.appends)
+                    or self.new_tables or self.new_columns)
 
     def extend(self, other: "Plan") -> "Plan":
         self.cells += other.cells
@@ -70,6 +90,9 @@ class Plan:
                    if sheet.name not in parts or parts[sheet.name] in changed_parts]
         items = [f"{sheet} {counted(count, 'Zelle')}" for sheet, count in cells.items()]
         items += [f"{table} +{counted(count, 'Zeile')}" for table, count in rows.items()]
+        items += [f"neue Tabelle {t.spec.table} ({counted(len(t.rows), 'Zeile')})"
+                  for t in self.new_tables]
+        items += [f"neue Spalte {c.header} in {c.table}" for c in self.new_columns]
         if reports:
             items.append("Blatt " + ", ".join(f"„{name}“" for name in reports))
         return "; ".join(items) or "nur die Datei neu verpackt"
@@ -85,6 +108,12 @@ class Plan:
             if append.rows:
                 lines.append(f"Tabelle „{append.table}“: {len(append.rows)} Zeile(n) "
                              "anhängen")
+        for table in self.new_tables:
+            lines.append(f"Neues Blatt „{table.spec.sheet}“ mit der Tabelle "
+                         f"„{table.spec.table}“ ({len(table.rows)} Zeile(n))")
+        for column in self.new_columns:
+            lines.append(f"Neue Spalte „{column.header}“ rechts an der Tabelle "
+                         f"„{column.table}“")
         return lines
 
 

@@ -1,6 +1,7 @@
 """Turn a plan into the set of changed package parts (nothing is written here)."""
 from __future__ import annotations
 
+import posixpath
 import zipfile
 import zlib
 from concurrent.futures import Future
@@ -15,6 +16,7 @@ from .cells import PatchRefused, patch_scanned, scan_sheet
 from .charts import CT_CHART, CT_DRAWING, chart_parts
 from .package_edit import (add_sheet, extend_table, new_part_name, owned_dependents,
                            set_content_types, sheet_drawing_rels)
+from . import new_table
 from .report import build_report_sheet
 from .styles import StyleBook, StyleError, uses_style_beyond
 
@@ -102,6 +104,7 @@ def build_patch(book, plan: Plan, judge, background) -> Patch:
             styles = _style_book(original(styles_part) if styles_part else None,
                                  styles_part)
             appended = _append_writes(book, plan, patch, current)
+            appended += _new_column_writes(book, plan, patch, current)
             by_sheet = _by_sheet(book, plan.cells, appended)
             for sheet_name, by_row in by_sheet.items():
                 sheet = package.sheet(sheet_name)
@@ -111,6 +114,8 @@ def build_patch(book, plan: Plan, judge, background) -> Patch:
                                  styles, headers, judge)
             for report in plan.sheets:
                 _report(book, report, styles, patch, current, original)
+            for table in plan.new_tables:
+                _new_table(book, table, styles, patch, current)
             # Only now is it known which removed parts are written anew under the same
             # name (a rels part another program listed in the content types, say).
             patch.removed -= set(patch.parts)
@@ -231,6 +236,47 @@ def _report(book, report, styles, patch, current, original):
     patch.owned_parts.add(part)
     if report.charts:
         patch.owned_parts.add(sheet_rels)
+
+
+def _new_table(book, table, styles, patch, current) -> None:
+    """A data sheet with its table at the end of the workbook (writer/new_table.py)."""
+    spec = table.spec
+    if book.package.sheet(spec.sheet) is not None:
+        raise PatchRefused(f"Die Mappe hat schon ein Blatt „{spec.sheet}“; kundenbuch legt "
+                           "es nicht noch einmal an.")
+    if book.package.table(spec.table) is not None:
+        raise PatchRefused(f"Die Mappe hat schon eine Tabelle „{spec.table}“.")
+    taken = _taken(book, patch)
+    part = new_part_name(taken, "xl/worksheets/sheet{}.xml")
+    table_part_name = new_part_name(taken, "xl/tables/table{}.xml")
+    add_sheet(patch.parts, current, book.package.workbook_part, spec.sheet, part)
+    number = 1 + max([new_table.table_id(current(t.part))
+                      for t in book.package.tables.values()] + [0])
+    patch.parts[table_part_name] = new_table.table_part(spec, number, len(table.rows))
+    patch.parts[rels_path(part)] = new_table.sheet_table_rels(
+        posixpath.relpath(table_part_name, posixpath.dirname(part)))
+    set_content_types(patch.parts, current, {table_part_name: new_table.CT_TABLE}, set())
+    patch.parts[part] = new_table.data_sheet(spec, table.rows, styles)
+    patch.built(part)
+    patch.owned_parts.add(part)
+
+
+def _new_column_writes(book, plan, patch, current) -> list[CellWrite]:
+    """A column added right of a table: the table part one column wider, the header
+    cell and the values as writes (the run checked that the column was empty)."""
+    writes = []
+    for column in plan.new_columns:
+        info = book.package.table(column.table)
+        location = book.locations.get(column.table)
+        if info is None or location is None:
+            raise PatchRefused(f"Die Tabelle „{column.table}“ fehlt.")
+        data = current(info.part)
+        edge = new_table.right_edge(data) + 1
+        patch.parts[info.part] = new_table.with_column(data, column.header)
+        writes.append(CellWrite(location.sheet, location.header_row, edge, column.header))
+        writes += [CellWrite(location.sheet, row, edge, value)
+                   for row, value in column.values.items()]
+    return writes
 
 
 def _taken(book, patch) -> set:

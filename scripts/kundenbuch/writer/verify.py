@@ -50,7 +50,7 @@ def verify_parts(original, patch, workbook_part: str, sheet_parts: set,
             if name in sheet_parts:
                 problems += sheet_problems(name, before, after, patch.cells.get(name, {}))
             elif name in table_parts:
-                if _without_ref(before) != _without_ref(after):
+                if _table_core(before) != _table_core(after, len(_columns(before))):
                     problems.append(f"Tabelle {name} hat sich außer im Bereich verändert")
             elif name == workbook_part:
                 problems += _workbook_problems(before, after)
@@ -256,9 +256,22 @@ def _only_additions(part, old_data, new_data, removed=frozenset()):
     return []
 
 
-def _without_ref(data):
+def _columns(data) -> list:
+    columns = parse_xml(data).find(M + "tableColumns")
+    return list(columns) if columns is not None else []
+
+
+def _table_core(data, keep_columns: int | None = None):
+    """A table part without its range and without columns appended after the first
+    keep_columns (a column a later version of the contract adds, writer/new_table.py)."""
     root = parse_xml(data)
     root.attrib.pop("ref", None)
     for node in root.iter(M + "autoFilter"):
         node.attrib.pop("ref", None)
+    columns = root.find(M + "tableColumns")
+    if columns is not None:
+        columns.attrib.pop("count", None)
+        if keep_columns is not None:
+            for extra in list(columns)[keep_columns:]:
+                columns.remove(extra)
     return _c14n(root)
