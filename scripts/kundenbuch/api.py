@@ -26,10 +26,12 @@ COMMANDS = {
     "vorlagen_pruefen": ("templates", "check"),
     "archiv_pruefen": ("letters", "check_archive_of"),
     "zahlungen_einrichten": ("payments_setup", "run"),
+    "bank": ("bank_import", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),
     "SetupRefused": ("payments_setup", "SetupRefused"),
+    "NoPaymentsTable": ("bank_import", "NoPaymentsTable"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

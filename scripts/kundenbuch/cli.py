@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -613,6 +614,96 @@ def zahlungen_einrichten(pfad, probelauf):
             console.print("  " + line, highlight=False)
     else:
         print_write(result)
+
+
+BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("dateien", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@stichtag_option
+@click.option("--spalten", metavar="ZUORDNUNG", default=None,
+              help="Für die CSV-Datei einer unbekannten Bank: welche Spalte was ist, z. B. "
+                   "\"Datum=Buchungstag; Betrag=Umsatz; Name=Auftraggeber; "
+                   "Verwendungszweck=Text\" (wird in den Einstellungen gemerkt).")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def bank(dateien, stichtag, spalten, probelauf):
+    """Kontoauszüge einlesen: Zahlungen zuordnen, Unsicheres zum Bestätigen vorlegen.
+
+    Liest camt.053, camt.052, camt.054, MT940 und die CSV-Exporte deutscher Banken
+    (Sparkasse, Volks-/Raiffeisenbank, Deutsche Bank/Postbank, Commerzbank/comdirect,
+    ING, DKB, N26). Sicher Zugeordnetes wird eine Zeile in Zahlungen; der Rest steht im
+    Blatt „Zahlungsabgleich“, wo Sie in „Zuordnen“ eine Rechnungsnr, eine Kundennr oder
+    „ignorieren“ eintragen. Der nächste Aufruf (auch ohne Datei) übernimmt das zuerst.
+    Dieselbe Buchung wird nie zweimal übernommen. Die letzte Angabe ist die Mappe, wenn
+    sie auf .xlsx oder .xlsm endet (Standard: ./kundenbuch.xlsx).
+
+    \b
+    Beispiele:
+      kundenbuch bank auszug-oktober.xml kundenbuch.xlsx
+      kundenbuch bank umsaetze.csv --probelauf
+      kundenbuch bank kundenbuch.xlsx          # nur die Antworten im Zahlungsabgleich
+    """
+    files = list(dateien)
+    path = Path(DEFAULT_BOOK)
+    if files and files[-1].suffix.casefold() in BOOK_SUFFIXES:
+        path = files.pop()
+    from .bank.lines import BankFileError
+    try:
+        with progress_bars() as progress:
+            result = api.bank(path, files, datetime.now(), _day(stichtag), probelauf=probelauf,
+                              spalten=spalten, progress=progress)
+    except (UnreadableWorkbook, WriteRefused, BankFileError, api.NoPaymentsTable) as exc:
+        fail(str(exc))
+    print_bank(result)
+    if probelauf:
+        console.print("[bold]Probelauf[/]: nichts wurde verändert.")
+    else:
+        print_write(result)
+
+
+def print_bank(result) -> None:
+    from .reports.sheet import format_value
+    for name, kind, count in result.files:
+        console.print(f"{name}: {kind}, {counted(count, 'Buchung')}", highlight=False)
+    matching = result.matching
+    if result.confirmed or result.confirmed_ignored:
+        console.print(f"Aus dem Zahlungsabgleich übernommen: "
+                      f"{counted(len(result.confirmed), 'Zahlung')}"
+                      + (f", {result.confirmed_ignored} ignoriert"
+                         if result.confirmed_ignored else ""), highlight=False)
+    for entry, why in result.waiting_answers:
+        console.print(f"[yellow]Warnung:[/] Zahlungsabgleich {entry['buchungs_id']}: {why}.",
+                      highlight=False)
+    if matching.payments:
+        table = Table(title="Zugeordnet", title_justify="left")
+        for header in ("Datum", "Betrag", "Kunde", "Rechnungen", "Art"):
+            table.add_column(header, justify="right" if header == "Betrag" else "left")
+        for row in matching.payments[:TERMINAL_ROWS]:
+            table.add_row(format_value(row["datum"]), format_value(Decimal(row["betrag"])),
+                          row["kundennr"] or "", row["rechnungsnr"] or "", row["art"])
+        console.print(table)
+    if matching.to_confirm:
+        table = Table(title="Zu bestätigen (Blatt Zahlungsabgleich)", title_justify="left")
+        for header in ("Datum", "Betrag", "Auftraggeber", "Verwendungszweck", "Vorschlag"):
+            table.add_column(header, justify="right" if header == "Betrag" else "left")
+        for line, candidates in matching.to_confirm[:TERMINAL_ROWS]:
+            table.add_row(format_value(line.day), format_value(line.amount), line.name,
+                          line.purpose[:60], candidates[0].shown() if candidates else "")
+        console.print(table)
+    credits = [line.amount for line, _ in matching.ignored if line.amount > 0]
+    debits = [-line.amount for line, _ in matching.ignored if line.amount < 0]
+    console.print(
+        f"Zugeordnet: {len(matching.payments)} ({format_value(matching.total('payments'))}); "
+        f"zu bestätigen: {len(matching.to_confirm)} "
+        f"({format_value(matching.total('to_confirm'))}); ignoriert: "
+        f"{counted(len(credits), 'Eingang')} ({format_value(sum(credits, ZERO))}) und "
+        f"{counted(len(debits), 'Abbuchung')} ({format_value(sum(debits, ZERO))}); "
+        f"schon übernommen: {len(matching.duplicates)}.", highlight=False)
+    if result.mapping_saved:
+        console.print("Die Spaltenzuordnung steht jetzt in der Einstellung "
+                      "„Bank-CSV Spalten“.")
 
 
 @main.group(context_settings=CONTEXT)

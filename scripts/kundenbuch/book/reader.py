@@ -322,6 +322,31 @@ def _read_sheet(path, sheet, part, workbook=None):
         return exc
 
 
+def read_sheet_rows(path, sheet: str, headers) -> list[dict]:
+    """The rows under the first row holding all `headers` of a sheet kundenbuch owns
+    but where the user types in one column (Zahlungsabgleich): header -> value, with
+    "_row" the sheet row; [] when the sheet is not there. Up to the first empty row."""
+    package = open_package(Path(path))
+    if package.sheet(sheet) is None:
+        return []
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    grid = workbook.get_sheet_by_name(package.sheet(sheet).name).to_python(
+        skip_empty_area=False)
+    wanted = [schema.header_key(h) for h in headers]
+    for top, line in enumerate(grid):
+        keys = [schema.header_key(v) if not is_empty(v) else "" for v in line]
+        if all(w in keys for w in wanted):
+            columns = {h: keys.index(w) for h, w in zip(headers, wanted)}
+            rows = []
+            for number, values in enumerate(grid[top + 1:], start=top + 2):
+                if all(is_empty(v) for v in values):
+                    break
+                rows.append({"_row": number, **{h: values[i] if i < len(values) else ""
+                                                 for h, i in columns.items()}})
+            return rows
+    return []
+
+
 def _cell(grid, row: int, col: int):
     """Value at 1-based row/col, '' outside the grid."""
     if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):

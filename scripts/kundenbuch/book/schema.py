@@ -220,7 +220,8 @@ STUFEN_TABELLE = TableSpec("Stufen", "Stufen", (
 
 EINSTELLUNGEN = TableSpec("Einstellungen", "Einstellungen", (
     Column("Einstellung", "einstellung", required=True, unique=True, width=26),
-    Column("Wert", "wert", width=30),
+    # kundenbuch fills an empty value only where a command says so (bank --spalten)
+    Column("Wert", "wert", width=30, fills_empty=True),
 ))
 
 BASISZINS = TableSpec("Einstellungen", "Basiszins", (
@@ -252,7 +253,13 @@ PRUEFBERICHT = "Prüfbericht"
 OFFENE_POSTEN = "Offene Posten"
 STUFENANALYSE = "Stufenanalyse"
 TERMINUEBERSICHT = "Terminübersicht"
-OWNED_SHEETS = (PRUEFBERICHT, OFFENE_POSTEN, STUFENANALYSE, TERMINUEBERSICHT)
+# bank lines to confirm; its column "Zuordnen" is the one place of an owned sheet where
+# the user types (a Rechnungsnr, a Kundennr or "ignorieren"), read before it is rewritten
+ZAHLUNGSABGLEICH = "Zahlungsabgleich"
+ABGLEICH_HEADERS = ("Buchungs-ID", "Datum", "Betrag", "Auftraggeber", "IBAN",
+                    "Verwendungszweck", "Vorschläge", "Zuordnen", "Hinweis")
+OWNED_SHEETS = (PRUEFBERICHT, OFFENE_POSTEN, STUFENANALYSE, TERMINUEBERSICHT,
+                ZAHLUNGSABGLEICH)
 # The folder beside the book that kundenbuch keeps: backups, the run lock, the copy of
 # the Festschreibung register.
 BACKUP_FOLDER = "sicherung"
@@ -357,6 +364,10 @@ SETTINGS = (
     Setting("Vorabankündigung Tage", "vorabankuendigung_tage", INT, 14,
             "So viele Tage vor dem Einzug kündigt die Rechnung eine Lastschrift an "
             "(kürzer nur, wenn mit dem Kunden vereinbart)", limits=(1, 60)),
+    Setting("Bank-CSV Spalten", "bank_csv_spalten", TEXT, None,
+            "Nur für die CSV-Datei einer Bank, die kundenbuch nicht kennt: welche Spalte "
+            "was ist, z. B. Datum=Buchungstag; Betrag=Umsatz; Name=Auftraggeber; "
+            "Verwendungszweck=Text (legt „kundenbuch bank --spalten“ an)"),
     Setting("Stichtag", "stichtag", DATE, None,
             "Fester Stichtag für jeden Befehl; leer = automatisch (in den ersten zehn Tagen "
             "eines Monats das Ende des Vormonats, sonst heute)"),

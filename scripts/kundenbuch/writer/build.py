@@ -341,7 +341,7 @@ def _by_sheet(book, cells, appended) -> dict:
     makes sure the plan writes no input cell: only "out" columns inside their table
     (rows appended below a table are placed by _append_writes)."""
     areas = {}                # (sheet, out column) -> [(header row, last row)]
-    for spec in schema.DATA_TABLES:
+    for spec in schema.DATA_TABLES + (schema.EINSTELLUNGEN,):
         location = book.locations.get(spec.table)
         if location is not None:
             out = {location.columns.get(c.field) for c in spec.columns
