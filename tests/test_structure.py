@@ -107,7 +107,7 @@ def test_every_folder_says_what_lives_there_and_what_it_may_import():
     """A folder without __init__.py would also be left out of an installed package."""
     folders = sorted({p.parent for p in PACKAGE.rglob("*.py")} - {PACKAGE})
     assert [f.name for f in folders] == sorted(
-        ["book", "checks", "documents", "reports", "rules", "runs", "writer"])
+        ["bank", "book", "checks", "documents", "reports", "rules", "runs", "writer"])
     for folder in folders:
         init = folder / "__init__.py"
         assert init.exists(), f"{folder.name}/ hat keine __init__.py"

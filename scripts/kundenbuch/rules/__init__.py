@@ -7,6 +7,8 @@
 - tiers: ABC analysis, service promises, the customer journey.
 - lock: the Festschreibung register (GoBD).
 - letters: which letters are due and what goes into each.
+- payments, applied: payments applied to invoices (§§ 366, 367 BGB), credits, returned
+  debits; references: the RF creditor reference; bank_matching: bank lines to payments.
 
 May import: the standard library, book.schema and book.records, and libraries that only
 compute (holidays, schwifty). No file I/O, no clock (time is a parameter), and nothing
