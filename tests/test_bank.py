@@ -302,3 +302,30 @@ def test_a_malformed_file_is_refused_in_german_and_the_book_stays(cli, book, tmp
         assert result.exit_code == 2 and "Fehler" in result.output
         assert "Traceback" not in result.output
         assert sha256(book) == before
+
+
+def test_the_month_end_takes_the_answers_and_shows_what_waits(cli, book, tmp_path):
+    partial = Booking(date(2026, 10, 12), D("200.00"), "Tischlerei Hobelspan", "",
+                      "Abschlag Rechnung 2026-0042", bank_id="B-2")
+    stranger = Booking(date(2026, 10, 13), D("70.00"), "Unbekannt", "", "Danke 2026-0041",
+                       bank_id="B-3")
+    _run(cli, book, _write(tmp_path, "a.xml", camt([partial, stranger])))
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Zahlungsabgleich"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "Zuordnen")
+    first = next(r for r in range(cell.row + 1, cell.row + 4)
+                 if sheet.cell(r, 1).value == "B-2")
+    sheet.cell(first, cell.column, "2026-0042")
+    workbook.save(book)
+    result = cli("monatsabschluss", book, "--briefdatum", "2026-11-02")
+    assert result.exit_code in (0, 1), result.output
+    assert "Aus dem Zahlungsabgleich übernommen: 1 Zahlung" in result.output
+    assert "Zu bestätigen: 1 Buchung" in result.output
+    paid = read_book(book)
+    assert paid.zahlungen[-1]["buchungs_id"] == "B-2"
+    assert paid.zahlungen[-1]["zugeordnet"] == "2026-0042: 200,00 €"
+    posten = [[c.value for c in r] for r in openpyxl.load_workbook(book)["Offene Posten"]
+              .iter_rows()]
+    heading = next(i for i, r in enumerate(posten)
+                   if str(r[0]).startswith("Zahlungen zu bestätigen"))
+    assert posten[heading + 2][3] == "Danke 2026-0041"

@@ -336,6 +336,13 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
         fail(str(exc))
     console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {result.when}",
                   highlight=False)
+    if result.payments_confirmed:
+        console.print(f"Aus dem Zahlungsabgleich übernommen: "
+                      f"{counted(result.payments_confirmed, 'Zahlung')}", highlight=False)
+    if result.summary.to_confirm:
+        console.print(f"[yellow]Zu bestätigen:[/] "
+                      f"{counted(len(result.summary.to_confirm), 'Buchung')} im Blatt "
+                      "„Zahlungsabgleich“", highlight=False)
     print_receivables(result.summary, "Mahnbriefe, die dieser Lauf erstellen würde"
                       if probelauf or ohne_briefe else "Mahnbriefe dieses Laufs")
     errors_found = [f for f in result.findings if f.severity == FEHLER]

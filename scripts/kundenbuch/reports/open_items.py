@@ -123,6 +123,15 @@ def _payment_blocks(summary: Summary) -> list[ReportBlock]:
     if allocation is None:
         return []
     blocks = []
+    if summary.to_confirm:
+        blocks.append(ReportBlock(
+            [ReportColumn("Datum", DATE, 12), ReportColumn("Betrag", MONEY, 13),
+             ReportColumn("Auftraggeber", TEXT, 24), ReportColumn("Verwendungszweck", TEXT, 40),
+             ReportColumn("Vorschläge", TEXT, 50)],
+            [[e["datum"], e["betrag"], e.get("auftraggeber"), e.get("verwendungszweck"),
+              e.get("vorschlaege")] for e in summary.to_confirm],
+            heading="Zahlungen zu bestätigen: im Blatt Zahlungsabgleich in „Zuordnen“ "
+                    "Rechnungsnr, Kundennr oder „ignorieren“ eintragen"))
     clients = {s.invoice["kundennr"]: s.client for s in summary.invoices}
     credits = allocation.credits_at(summary.stichtag)
     if credits:

@@ -157,6 +157,7 @@ class Summary:
     buckets_by_client: dict = field(default_factory=dict)  # Kundennr -> bucket -> Decimal
     buckets_by_tier: dict = field(default_factory=dict)
     allocation: object = None      # rules/payments.Allocation in a book with Zahlungen
+    to_confirm: list = field(default_factory=list)   # bank lines waiting in Zahlungsabgleich
 
     @property
     def open_items(self) -> list[InvoiceState]:

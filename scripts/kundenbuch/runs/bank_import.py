@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..bank.bank_csv import MAPPING_SETTING, parse_mapping
-from ..bank.lines import BankFileError
 from ..bank.read import read_statement
 from ..book import schema
 from ..book.convert import money_parts
@@ -96,10 +95,7 @@ def run(path: Path, files: list, now: datetime, stichtag: date | None = None,
                               "geschrieben.")
     when = choose(stichtag, book.settings, now.date())
     mapping_text = spalten or book.settings.get("bank_csv_spalten")
-    try:
-        mapping = parse_mapping(mapping_text) if mapping_text else None
-    except BankFileError:
-        raise
+    mapping = parse_mapping(mapping_text) if mapping_text else None
     read = []
     lines = []
     for done, file in enumerate(files, start=1):
@@ -109,22 +105,8 @@ def run(path: Path, files: list, now: datetime, stichtag: date | None = None,
         if progress:
             progress(READING, done, len(files))
 
-    # the user's answers first
-    entries = _answers(book)
-    confirmed, kept, waiting = [], [], []
-    ignored_before = 0
-    for entry in entries:
-        row, meaning = confirmed_row(entry, entry["zuordnen"], book.rechnungen, book.kunden)
-        if row is not None:
-            confirmed.append(row)
-        elif meaning == IGNORE:
-            ignored_before += 1
-            kept.append(entry)
-        else:
-            if meaning != "offen":
-                entry["hinweis"] = meaning
-                waiting.append((entry, meaning))
-            kept.append(entry)
+    answers = take_answers(book)
+    entries, kept = answers.entries, answers.kept
 
     known_ids = {str(p["buchungs_id"]) for p in book.zahlungen if p["buchungs_id"]}
     known_ids |= {e["buchungs_id"] for e in entries}
@@ -144,18 +126,21 @@ def run(path: Path, files: list, now: datetime, stichtag: date | None = None,
                      "hinweis": "Rücklastschrift: Kundennr oder Rechnungsnr eintragen"
                      if line.returned else None})
 
-    new_rows = confirmed + matching.payments
-    plan = _receivables_plan(book, new_rows, when.day, now, __version__)
-    plan.appends.insert(0, RowAppend(schema.ZAHLUNGEN.table, new_rows))
+    new_rows = answers.confirmed + matching.payments
+    work, added = with_payments(book, new_rows)
+    summary = receivables.summarize(work, when.day)
+    summary.to_confirm = waiting_entries(kept)
+    plan = receivables.plan(work, summary, now, __version__)
+    take_new_rows(plan, added, new_rows, summary)
     if entries or kept:
         plan.sheets.append(reconciliation_report(kept, now, __version__))
-    result = BankResult(book, plan, matching, read, confirmed, ignored_before, waiting,
-                        when=when)
+    result = BankResult(book, plan, matching, read, answers.confirmed, answers.ignored,
+                        answers.waiting, when=when)
     if spalten and not book.settings.get("bank_csv_spalten"):
         _keep_mapping(book, plan, spalten)
         result.mapping_saved = True
     details = (", ".join(f"{name} ({kind}, {count} Buchungen)" for name, kind, count in read)
-               + f"; {len(matching.payments)} zugeordnet, {len(confirmed)} bestätigt, "
+               + f"; {len(matching.payments)} zugeordnet, {len(answers.confirmed)} bestätigt, "
                f"{len(matching.to_confirm)} zu bestätigen, {len(matching.ignored)} "
                f"ignoriert, {len(matching.duplicates)} schon übernommen")
     plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
@@ -177,23 +162,59 @@ def _keep_mapping(book, plan, spalten: str) -> None:
             {"einstellung": MAPPING_SETTING, "wert": spalten}]))
 
 
-def _receivables_plan(book, new_rows: list[dict], stichtag: date, now, version) -> Plan:
-    """The receivables as they are with the new payments: cells of Rechnungen, Kunden
-    and the existing Zahlungen rows, and Offene Posten; the new rows' Zugeordnet goes
-    into the rows themselves."""
+@dataclass
+class Answers:
+    """What the user typed in Zahlungsabgleich, taken before the sheet is rewritten."""
+    entries: list = field(default_factory=list)     # every line of the sheet
+    confirmed: list = field(default_factory=list)   # Zahlungen rows made from answers
+    kept: list = field(default_factory=list)        # lines staying (waiting, ignored)
+    ignored: int = 0
+    waiting: list = field(default_factory=list)     # (entry, why an answer cannot be used)
+
+
+def take_answers(book) -> Answers:
+    answers = Answers(_answers(book))
+    for entry in answers.entries:
+        row, meaning = confirmed_row(entry, entry["zuordnen"], book.rechnungen, book.kunden)
+        if row is not None:
+            answers.confirmed.append(row)
+            continue
+        if meaning == IGNORE:
+            answers.ignored += 1
+        elif meaning != "offen":
+            entry["hinweis"] = meaning
+            answers.waiting.append((entry, meaning))
+        answers.kept.append(entry)
+    return answers
+
+
+def waiting_entries(kept) -> list:
+    return [e for e in kept if str(e.get("zuordnen") or "").casefold() != IGNORE]
+
+
+def with_payments(book, new_rows: list[dict]):
+    """(the book as if the new Zahlungen rows were in it, their records): for the
+    computations of this run; the file is written from the book as read."""
+    if not new_rows:
+        return book, []
     first = max([p.row for p in book.zahlungen]
                 + [book.locations[schema.ZAHLUNGEN.table].header_row]) + 1
     columns = {c.field: n for n, c in enumerate(schema.ZAHLUNGEN.columns, start=1)}
     added = [Record(schema.ZAHLUNGEN.sheet, first + i, row, columns)
              for i, row in enumerate(new_rows)]
-    with_new = Book(book.path, book.package, book.fingerprint,
-                    {**book.records, schema.ZAHLUNGEN.table: list(book.zahlungen) + added},
-                    book.locations, book.settings, book.base_rates, [], [])
-    summary = receivables.summarize(with_new, stichtag)
-    plan = receivables.plan(with_new, summary, now, version)
-    new_rows_at = {record.row for record in added}
-    plan.cells = [c for c in plan.cells if not (c.sheet == schema.ZAHLUNGEN.sheet
-                                                and c.row in new_rows_at)]
+    work = Book(book.path, book.package, book.fingerprint,
+                {**book.records, schema.ZAHLUNGEN.table: list(book.zahlungen) + added},
+                book.locations, book.settings, book.base_rates, book.read_findings,
+                book.error_cells, book.lock_register)
+    return work, added
+
+
+def take_new_rows(plan: Plan, added, new_rows: list[dict], summary) -> None:
+    """The new rows are appended (with what they paid), not written as cells."""
+    at = {record.row for record in added}
+    plan.cells = [c for c in plan.cells
+                  if not (c.sheet == schema.ZAHLUNGEN.sheet and c.row in at)]
     for record, row in zip(added, new_rows):
         row["zugeordnet"] = summary.allocation.notes.get(record.row)
-    return plan
+    if new_rows:
+        plan.appends.insert(0, RowAppend(schema.ZAHLUNGEN.table, new_rows))

@@ -15,7 +15,8 @@ from ..checks.findings import Finding, has_errors
 from ..reports.check_report import report_sheet
 from ..reports.german import counted, severity_counts
 from ..rules.amounts import euro
-from . import appointments, receivables, tiers
+from ..reports.bank_reconciliation import report as reconciliation_report
+from . import appointments, bank_import, receivables, tiers
 from . import letters as letters_run
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, check_writable, exclusive
@@ -37,13 +38,15 @@ class MonthEndResult:
     onboarding: list = field(default_factory=list)
     write: WriteResult | None = None
     when: Stichtag | None = None      # the Stichtag used, with its reason
+    payments_confirmed: int = 0       # rows taken from the answers in Zahlungsabgleich
 
     @property
     def has_errors(self) -> bool:
         return has_errors(self.findings)
 
 
-def _show_letters_made(book, plan, analysis, letters, stichtag, now, version) -> None:
+def _show_letters_made(book, plan, analysis, letters, stichtag, now, version,
+                       to_confirm=()) -> None:
     """Offene Posten and Stufenanalyse as they stand once the run's letters are out:
     a reminder just made shows as the last letter, not as due; a thank-you letter or
     an invitation just made shows with its date."""
@@ -51,6 +54,7 @@ def _show_letters_made(book, plan, analysis, letters, stichtag, now, version) ->
     from ..reports.tier_analysis import report as tier_analysis
     after = receivables.after_letters(book, stichtag, letters)
     if after is not None:
+        after.to_confirm = to_confirm
         plan.replace_sheet(open_items(after, now, version))
     made = {("Dank" if letter.template == "dank" else "Jahrescheck",
              letter.client["kundennr"]): letter.context["datum"]
@@ -78,15 +82,25 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     every due letter, written back in ONE safe write with one Protokoll row for the run."""
     from .. import __version__
     started = time.perf_counter()
-    book = book or read_book(path, progress=progress)
-    when = choose(stichtag, book.settings, now.date())
+    read = book or read_book(path, progress=progress)
+    when = choose(stichtag, read.settings, now.date())
     stichtag = when.day
     letter_date = briefdatum or now.date()      # letters carry the day they are made
+    # The payments the user confirmed in Zahlungsabgleich count from this run on: the
+    # run computes with them (book); the file is written from the book as read.
+    answers = bank_import.take_answers(read) if read.zahlungen is not None else None
+    book, added = bank_import.with_payments(read, answers.confirmed if answers else [])
     # The checks run beside the computations (on a second core where there is one).
     with in_background(run_checks, book, stichtag) as checking:
         summary = receivables.summarize(book, stichtag)
+        if answers is not None:
+            summary.to_confirm = bank_import.waiting_entries(answers.kept)
         analysis = tiers.analyse_book(book, stichtag)
         plan = receivables.plan(book, summary, now, __version__)
+        if answers is not None:
+            bank_import.take_new_rows(plan, added, answers.confirmed, summary)
+            if answers.entries:
+                plan.sheets.append(reconciliation_report(answers.kept, now, __version__))
         plan.extend(tiers.plan(book, analysis, now, __version__, take_over=False))
         calendar_plan, _, onboarding, _ = appointments.plan(
             book, stichtag, now, __version__, analysis.annual_checks_due(),
@@ -98,20 +112,22 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     due = letters_run.due_letters(book, stichtag, summary=summary, analysis=analysis,
                                   skip_rows=frozenset(skipped),
                                   letter_date=letter_date) if letters else []
-    result = MonthEndResult(book, findings, summary, plan, stichtag, analysis, due,
+    result = MonthEndResult(read, findings, summary, plan, stichtag, analysis, due,
                             sorted(skipped), onboarding=onboarding, when=when)
+    result.payments_confirmed = len(answers.confirmed) if answers else 0
     if probelauf:
         return result
-    check_writable(book, target)
+    check_writable(read, target)
     result.letter_run = letters_run.produce(book, due, stichtag, now, pdf, progress)
     plan.extend(result.letter_run.plan)
-    _show_letters_made(book, plan, analysis, due, stichtag, now, __version__)
+    _show_letters_made(book, plan, analysis, due, stichtag, now, __version__,
+                       summary.to_confirm)
     details = (f"offen {euro(summary.open_total)}, überfällig {euro(summary.overdue_total)}, "
                f"{counted(len(due), 'Brief')}, {len(analysis.promises)} Versprechen offen, "
                + severity_counts(findings)
                + f", {time.perf_counter() - started:.1f} s, kundenbuch {__version__}")
     plan.appends.append(RowAppend(schema.PROTOKOLL.table, [protocol_row(
         now, "Monatsabschluss", stichtag=stichtag, details=details)]))
-    result.write = letters_run.write_with_letters(book, plan, now, target,
+    result.write = letters_run.write_with_letters(read, plan, now, target,
                                                   result.letter_run)
     return result
