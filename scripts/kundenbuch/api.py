@@ -27,11 +27,13 @@ COMMANDS = {
     "archiv_pruefen": ("letters", "check_archive_of"),
     "zahlungen_einrichten": ("payments_setup", "run"),
     "bank": ("bank_import", "run"),
+    "lastschrift": ("direct_debit_file", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),
     "SetupRefused": ("payments_setup", "SetupRefused"),
     "NoPaymentsTable": ("bank_import", "NoPaymentsTable"),
+    "DebitRefused": ("direct_debit_file", "DebitRefused"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

@@ -713,6 +713,59 @@ def print_bank(result) -> None:
                       "„Bank-CSV Spalten“.")
 
 
+@main.command(context_settings=CONTEXT)
+@book_argument
+@click.option("--faellig", "--fällig", type=click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"]),
+              default=None, metavar="JJJJ-MM-TT",
+              help="Alles einziehen, was bis zu diesem Tag fällig ist (Standard: heute in "
+                   "14 Tagen).")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, keine Datei schreiben.")
+@_help_option
+def lastschrift(pfad, faellig, probelauf):
+    """SEPA-Lastschriftdatei (pain.008) für fällige Rechnungen von Lastschrift-Kunden.
+
+    Für jede offene Rechnung eines Kunden mit Mandat (Zahlungsart Lastschrift, IBAN,
+    Mandatsreferenz, Mandat vom), deren Einzugstag bis --faellig kommt: Einzugstag wie
+    auf der Rechnung angekündigt (frühestens nach der Vorabankündigung), FRST beim
+    ersten Einzug eines Mandats, sonst RCUR. Die Datei kommt nach lastschriften/ und
+    wird im Online-Banking hochgeladen; das Protokoll nennt ihre Rechnungen, die bis
+    zur Zahlung oder Rücklastschrift nicht gemahnt werden. Ein zweiter Aufruf zieht
+    keine Rechnung noch einmal ein.
+
+    \b
+    Beispiele:
+      kundenbuch lastschrift kundenbuch.xlsx
+      kundenbuch lastschrift --faellig 2026-11-30 --probelauf
+    """
+    from .bank.lines import BankFileError
+    from .reports.sheet import format_value
+    try:
+        result = api.lastschrift(pfad, datetime.now(), _day(faellig), probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused, BankFileError, api.DebitRefused) as exc:
+        fail(str(exc))
+    if not result.orders:
+        console.print(f"Keine Rechnung von Lastschrift-Kunden ist bis zum "
+                      f"{result.until:%d.%m.%Y} einzuziehen.", highlight=False)
+        return
+    table = Table(title=f"Einzüge bis {result.until:%d.%m.%Y}", title_justify="left")
+    for header in ("Einzug am", "Kunde", "Rechnung", "Betrag", "Mandat", "Art"):
+        table.add_column(header, justify="right" if header == "Betrag" else "left")
+    for order in result.orders:
+        table.add_row(format_value(order.collection_day), f"{order.client_number} {order.name}",
+                      order.number, format_value(Decimal(order.amount_cents) / 100),
+                      order.mandate_reference, order.sequence)
+    console.print(table)
+    total = sum((Decimal(o.amount_cents) for o in result.orders), Decimal(0)) / 100
+    console.print(f"{counted(len(result.orders), 'Lastschrift')}, zusammen "
+                  f"{format_value(total.quantize(Decimal('0.01')))}", highlight=False)
+    if probelauf:
+        console.print("[bold]Probelauf[/]: keine Datei geschrieben, nichts verändert.")
+        return
+    console.print(f"Datei zum Hochladen bei der Bank: [bold]{result.file}[/]",
+                  highlight=False)
+    print_write(result)
+
+
 @main.group(context_settings=CONTEXT)
 @_help_option
 def archiv():

@@ -21,6 +21,8 @@ def _bucket_columns():
 def _due_now(state) -> str:
     if state.time_barred:
         return "nichts (verjährt)"
+    if state.collection is not None:
+        return f"nichts (Einzug am {state.collection:%d.%m.%Y} angewiesen)"
     return LEVEL_NAMES[state.next_level] if state.next_level else ""
 
 

@@ -136,6 +136,7 @@ class InvoiceState:
     default: "Default | None" = None    # when and why default began (§ 286 BGB)
     time_barred: date | None = None     # first day the claim is time-barred (§ 199 BGB)
     return_fee: Decimal = ZERO          # a returned direct debit's bank fee, still owed
+    collection: date | None = None      # a direct debit ordered for this day
 
     @property
     def number(self) -> str:
@@ -255,17 +256,20 @@ def tier_rules(tiers, tier: str) -> TierRules:
 
 def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
             first_reminders: dict | None = None, documents_made=frozenset(),
-            allocation=None) -> Summary:
+            allocation=None, collections: dict | None = None) -> Summary:
     """first_reminders: Rechnungsnr -> date of the first reminder (from the Protokoll);
     documents_made: the Rechnungsnr whose invoice document kundenbuch produced (it
     carries the notice of § 286 Abs. 3 BGB); allocation: the payments of the Zahlungen
-    table as rules/payments.py applied them (None: a book without it)."""
+    table as rules/payments.py applied them (None: a book without it); collections:
+    Rechnungsnr -> collection day of a direct debit ordered and not returned."""
+    collections = collections or {}
     by_number = {c["kundennr"]: c for c in clients if c["kundennr"]}
     paid = allocation.until(stichtag) if allocation is not None else None
     states = [invoice_state(inv, by_number.get(inv["kundennr"]), tiers, base_rates, terms,
                             stichtag, (first_reminders or {}).get(inv["rechnungsnr"]),
                             inv["rechnungsnr"] in documents_made,
-                            None if paid is None else paid.get(inv["rechnungsnr"], ()))
+                            None if paid is None else paid.get(inv["rechnungsnr"], ()),
+                            collections.get(str(inv["rechnungsnr"])))
               for inv in invoices]
     summary = Summary(stichtag, states, allocation=allocation)
     for client in clients:
@@ -309,11 +313,16 @@ def surcharge_for(business: bool) -> Decimal:
 
 def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: date,
                   first_reminder: date | None = None, document_made: bool = False,
-                  parts: tuple | None = None) -> InvoiceState:
+                  parts: tuple | None = None,
+                  collection: date | None = None) -> InvoiceState:
     """parts: what the payments of the Zahlungen table paid on this invoice up to the
-    Stichtag (rules/payments.py); None = the typed Bezahlt columns."""
+    Stichtag (rules/payments.py); None = the typed Bezahlt columns. collection: the day
+    of a direct debit ordered for it ("Einzug angewiesen"): due no earlier, and no
+    reminder while the bank collects, until the money comes or is returned."""
     tier = tier_in_force(client)
     due, computed, effective = timing(invoice, client, terms)
+    if collection is not None and effective is not None:
+        effective = max(effective, collection)
     total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
     if parts is None:
         parts = typed_parts(invoice, stichtag)
@@ -359,14 +368,15 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
             default_start, stichtag, principal_steps(total, parts, default_start),
             base_rates, surcharge_for(business))
     flat_fee = FLAT_FEE_BUSINESS if business and in_default else ZERO
-    next_level = _next_level(invoice, client, tiers, tier, terms, stichtag, effective,
-                             still_open, level_sent)
+    next_level = 0 if collection is not None else _next_level(
+        invoice, client, tiers, tier, terms, stichtag, effective, still_open, level_sent)
     fees = charged_fees(dunning_fees(next_level, level_sent, terms), flat_fee, terms)
     interest, fees, flat_fee, return_fee = _less_paid(parts, interest, fees, flat_fee)
     return InvoiceState(invoice, client, tier, due, computed, effective, total, paid,
                         still_open, status, overdue_days, interest, tuple(periods),
                         flat_fee, level_sent, next_level, fees,
-                        default if in_default else None, return_fee=return_fee)
+                        default if in_default else None, return_fee=return_fee,
+                        collection=collection)
 
 
 def _less_paid(parts, interest, fees, flat_fee):

@@ -12,6 +12,7 @@ from ..book.records import Record
 from ..checks.findings import Finding
 from ..reports.open_items import report
 from ..rules.letters import first_reminders, invoice_documents
+from ..rules.direct_debit import ordered_collections, returned_since
 from ..rules.payments import allocate, allocate_book
 from ..rules.amounts import ZERO
 from ..rules.applied import last_paid_on
@@ -40,7 +41,16 @@ def summarize(book, stichtag: date, invoices=None) -> Summary:
         allocation = allocate(book.zahlungen, invoices, book.kunden, terms,
                               book.base_rates, reminders, documents)
     return compute(invoices, book.kunden, book.stufen, book.base_rates, terms, stichtag,
-                   reminders, documents, allocation)
+                   reminders, documents, allocation,
+                   collections_pending(protocol, allocation, stichtag))
+
+
+def collections_pending(protocol, allocation, stichtag: date) -> dict:
+    """Rechnungsnr -> collection day of the direct debits ordered by `lastschrift` and
+    not returned by the Stichtag ("Einzug angewiesen")."""
+    parts = allocation.until(stichtag) if allocation is not None else {}
+    return {number: day for number, day in ordered_collections(protocol).items()
+            if not returned_since(parts.get(number, ()), day)}
 
 
 def paid_as_of(book, day: date, invoices=None) -> list:
