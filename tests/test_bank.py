@@ -329,3 +329,20 @@ def test_the_month_end_takes_the_answers_and_shows_what_waits(cli, book, tmp_pat
     heading = next(i for i, r in enumerate(posten)
                    if str(r[0]).startswith("Zahlungen zu bestätigen"))
     assert posten[heading + 2][3] == "Danke 2026-0041"
+
+
+def test_an_overpayment_confirmed_for_its_invoice_pays_the_next_open_one(cli, book, tmp_path):
+    more = Booking(date(2026, 10, 12), D("150.00"), "Tischlerei Hobelspan GmbH",
+                   HOBEL_IBAN, "RE 2026-0041", bank_id="B-7")
+    result = _run(cli, book, _write(tmp_path, "a.xml", camt([more])))
+    assert "zu bestätigen: 1 (150,00 €)" in result.output      # the amount does not fit
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Zahlungsabgleich"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "Zuordnen")
+    sheet.cell(cell.row + 1, cell.column, "2026-0041")
+    workbook.save(book)
+    _run(cli, book)
+    paid = read_book(book)
+    # 119,00 € pay 2026-0041, 31,00 € go on to the older open 2026-0042 (§ 366 BGB)
+    assert paid.zahlungen[-1]["zugeordnet"] == "2026-0041: 119,00 €; 2026-0042: 31,00 €"
+    assert {i["rechnungsnr"]: i["offen"] for i in paid.rechnungen}["2026-0042"] == D("207.00")

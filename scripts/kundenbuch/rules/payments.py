@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import itemgetter
 
 from ..book import schema
 from .amounts import ZERO, cents, euro, gross
@@ -47,11 +48,18 @@ class Allocation:
     credit_moves: dict = field(default_factory=dict)
     unassigned: list = field(default_factory=list)  # payments without a payer
     payer: dict = field(default_factory=dict)       # Zahlungen row -> Kundennr
+    _until: dict = field(default_factory=dict, repr=False)
 
     def until(self, stichtag: date) -> dict:
-        """Rechnungsnr -> the parts paid on or before the Stichtag."""
-        return {number: tuple(p for p in parts if p.day <= stichtag)
+        """Rechnungsnr -> the parts paid on or before the Stichtag (each list is in day
+        order, so most are taken whole)."""
+        cached = self._until.get(stichtag)
+        if cached is None:
+            cached = self._until[stichtag] = {
+                number: parts if parts[-1].day <= stichtag
+                else [p for p in parts if p.day <= stichtag]
                 for number, parts in self.parts.items()}
+        return cached
 
     def credits_at(self, stichtag: date) -> dict:
         """Kundennr -> the credit a client has on the Stichtag."""
@@ -74,6 +82,9 @@ def compact_iban(value) -> str:
     return str(value or "").replace(" ", "").upper()
 
 
+_UNKNOWN = object()
+
+
 class _Claim:
     """One invoice while payments are applied: what it owes on a given day."""
 
@@ -84,18 +95,40 @@ class _Claim:
         self.client = invoice["kundennr"]
         self.issued = invoice["rechnungsdatum"]
         self.total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
-        _, _, self.effective = timing(invoice, client, terms)
+        self._client = client
         self.business = is_business(client)
-        self.default = default_begins(invoice, self.effective, terms, self.business,
-                                      first_reminder, document_made)
+        self._default_from = (first_reminder, document_made)
         self.waived = invoice.get("verzugsschaden_erlassen") == schema.YES
         self.terms, self.base_rates = terms, base_rates
+        self._default = None
+        self._effective = _UNKNOWN
         self.parts: list[Part] = []
 
     def principal(self) -> Decimal:
         return self.total - principal_paid(self.parts)
 
+    @property
+    def effective(self):
+        """The day it counts as due (receivables.timing); found when first needed."""
+        if self._effective is _UNKNOWN:
+            self._effective = timing(self.invoice, self._client, self.terms)[2]
+        return self._effective
+
+    @property
+    def default(self):
+        """When default began (§ 286 BGB); found only for an invoice paid after its due
+        date (most are paid in time)."""
+        if self._default_from is not None:
+            first_reminder, document_made = self._default_from
+            self._default = default_begins(self.invoice, self.effective, self.terms,
+                                           self.business, first_reminder, document_made)
+            self._default_from = None
+        return self._default
+
     def in_default(self, day: date) -> bool:
+        # default begins the day after the due date at the earliest
+        if self.effective is None or day <= self.effective:
+            return False
         return self.default is not None and self.default.since <= day
 
     def is_due(self, day: date) -> bool:
@@ -113,15 +146,18 @@ class _Claim:
 
     def costs(self, day: date) -> Decimal:
         level = self.invoice["mahnstufe"] or 0
+        default = self.in_default(day)
+        if level < 2 and not default and not self.parts:
+            return ZERO                      # the common case: nothing charged yet
         latest = self.invoice["gemahnt_am"]
         letters_with_fee = max(0, level - 1) - (1 if latest and latest > day and level > 1
                                                 else 0)
         fees = self.terms.mahngebuehr * letters_with_fee
-        flat = (FLAT_FEE_BUSINESS if self.business and self.in_default(day)
-                and not self.waived else ZERO)
-        owed = (charged_fees(fees, flat, self.terms) + flat
-                + sum((p.return_fee for p in self.parts), ZERO))
-        return max(ZERO, owed - sum((p.costs for p in self.parts), ZERO))
+        flat = FLAT_FEE_BUSINESS if self.business and default and not self.waived else ZERO
+        owed = charged_fees(fees, flat, self.terms)
+        for part in self.parts:
+            owed += part.return_fee - part.costs
+        return max(ZERO, owed + flat)
 
     def owed(self, day: date) -> Decimal:
         return max(ZERO, self.costs(day) + self.interest(day) + max(ZERO, self.principal()))
@@ -173,7 +209,7 @@ class _Allocator:
         events = [(c.issued, 0, index, c) for index, c in enumerate(self.claims.values())]
         events += [(p["datum"], 1, p.row, p) for p in payments
                    if p["datum"] is not None and p["betrag"]]
-        for day, kind, _, item in sorted(events, key=lambda e: e[:3]):
+        for day, kind, _, item in sorted(events, key=itemgetter(0, 1, 2)):
             if kind == 0:
                 self._use_credit(item, day)
             else:
@@ -300,11 +336,22 @@ def _described(number: str, part: Part) -> str:
     return f"{number}: " + ", ".join(f"{label} {euro(value)}" for label, value in shares)
 
 
+# The last allocation with the very objects it was made from (held, so that no other
+# object can take their identity): the checks and the receivables of one run ask for
+# the same one, and a month-end makes it before the checks fork off (runs/parallel.py).
+_LAST: list = []
+
+
 def allocate_book(zahlungen, rechnungen, kunden, settings, base_rates, protocol):
     """allocate() for a book's tables: terms from the settings, reminders and invoice
     documents from the Protokoll; only the invoices the receivables compute."""
+    inputs = (zahlungen, rechnungen, kunden, settings, base_rates, protocol)
+    if _LAST and all(a is b for a, b in zip(_LAST[0][0], inputs)):
+        return _LAST[0][1]
     from .letters import first_reminders, invoice_documents
     invoices = [i for i in rechnungen if i["rechnungsnr"] is not None
                 and i["rechnungsdatum"] is not None and i["netto"] is not None]
-    return allocate(zahlungen, invoices, kunden, Terms.from_settings(settings), base_rates,
-                    first_reminders(protocol), invoice_documents(protocol))
+    result = allocate(zahlungen, invoices, kunden, Terms.from_settings(settings),
+                      base_rates, first_reminders(protocol), invoice_documents(protocol))
+    _LAST[:] = [(inputs, result)]
+    return result

@@ -88,8 +88,14 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     letter_date = briefdatum or now.date()      # letters carry the day they are made
     # The payments the user confirmed in Zahlungsabgleich count from this run on: the
     # run computes with them (book); the file is written from the book as read.
-    answers = bank_import.take_answers(read) if read.zahlungen is not None else None
+    # (Not from Excel's button: the open workbook may hold answers not saved yet, and
+    # the sheet would be rewritten without them.)
+    answers = (bank_import.take_answers(read)
+               if read.zahlungen is not None and target is None else None)
     book, added = bank_import.with_payments(read, answers.confirmed if answers else [])
+    if book.zahlungen is not None:
+        # made once, before the checks fork off: they and the receivables share it
+        receivables.allocation_of(book)
     # The checks run beside the computations (on a second core where there is one).
     with in_background(run_checks, book, stichtag) as checking:
         summary = receivables.summarize(book, stichtag)

@@ -13,7 +13,7 @@ from ..checks.findings import Finding
 from ..reports.open_items import report
 from ..rules.letters import first_reminders, invoice_documents
 from ..rules.direct_debit import ordered_collections, returned_since
-from ..rules.payments import allocate, allocate_book
+from ..rules.payments import allocate_book
 from ..rules.amounts import ZERO
 from ..rules.applied import last_paid_on
 from ..rules.receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
@@ -32,17 +32,23 @@ def summarize(book, stichtag: date, invoices=None) -> Summary:
     """The receivables at the Stichtag; in a book with the Zahlungen table from its
     payments as the law applies them (rules/payments.py)."""
     protocol = book.records.get(schema.PROTOKOLL.table, [])
-    invoices = [i for i in (book.rechnungen if invoices is None else invoices)
-                if computable(i)]
+    source = book.rechnungen if invoices is None else invoices
+    invoices = [i for i in source if computable(i)]
     terms = Terms.from_settings(book.settings)
     reminders, documents = first_reminders(protocol), invoice_documents(protocol)
     allocation = None
     if book.zahlungen is not None:
-        allocation = allocate(book.zahlungen, invoices, book.kunden, terms,
-                              book.base_rates, reminders, documents)
+        allocation = allocate_book(book.zahlungen, source, book.kunden, book.settings,
+                                   book.base_rates, protocol)
     return compute(invoices, book.kunden, book.stufen, book.base_rates, terms, stichtag,
                    reminders, documents, allocation,
                    collections_pending(protocol, allocation, stichtag))
+
+
+def allocation_of(book):
+    """The book's payments applied (rules/payments.py), as every run and check asks."""
+    return allocate_book(book.zahlungen, book.rechnungen, book.kunden, book.settings,
+                         book.base_rates, book.records.get(schema.PROTOKOLL.table, []))
 
 
 def collections_pending(protocol, allocation, stichtag: date) -> dict:
