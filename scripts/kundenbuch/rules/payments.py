@@ -98,7 +98,7 @@ class _Claim:
         self._client = client
         self.business = is_business(client)
         self._default_from = (first_reminder, document_made)
-        self.waived = invoice.get("verzugsschaden_erlassen") == schema.YES
+        self.waived = invoice["verzugsschaden_erlassen"] == schema.YES
         self.terms, self.base_rates = terms, base_rates
         self._default = None
         self._effective = _UNKNOWN
@@ -164,12 +164,25 @@ class _Claim:
 
     def pay(self, amount: Decimal, day: date, row) -> Decimal:
         """§ 367 BGB: costs, interest, principal; returns what is left of amount."""
-        costs = min(amount, self.costs(day))
-        interest = min(amount - costs, self.interest(day))
+        if self._nothing_else_owed(day):
+            costs = interest = ZERO
+        else:
+            costs = min(amount, self.costs(day))
+            interest = min(amount - costs, self.interest(day))
         principal = min(amount - costs - interest, max(ZERO, self.principal()))
         if costs + interest + principal > ZERO:
             self.parts.append(Part(day, principal, interest, costs, row=row))
         return amount - costs - interest - principal
+
+    def _nothing_else_owed(self, day: date) -> bool:
+        """Paid by the due date, before any fee: only principal can be owed (the
+        common case, decided without the due day's working-day and default rules)."""
+        if self.parts or (self.invoice["mahnstufe"] or 0) > 1:
+            return False
+        typed_due = self.invoice["faellig_am"]
+        if typed_due is not None and day <= typed_due:
+            return True
+        return not self.in_default(day)
 
 
 def allocate(payments, invoices, clients, terms: Terms, base_rates,
