@@ -43,8 +43,10 @@ def _entry(b: Booking, version: str) -> str:
     side = "CRDT" if b.amount > 0 else "DBIT"
     status = "<Sts><Cd>BOOK</Cd></Sts>" if version >= "08" else "<Sts>BOOK</Sts>"
     ref = f"<AcctSvcrRef>{b.bank_id}</AcctSvcrRef>" if b.bank_id else ""
-    debtor = (f"<Dbtr>{_name(b.name, version)}</Dbtr>" if b.name else "") + (
-        f"<DbtrAcct><Id><IBAN>{b.iban}</IBAN></Id></DbtrAcct>" if b.iban else "")
+    # the other party: the debtor of a credit and of a returned debit, else the creditor
+    party = "Dbtr" if b.amount > 0 or b.return_reason else "Cdtr"
+    debtor = (f"<{party}>{_name(b.name, version)}</{party}>" if b.name else "") + (
+        f"<{party}Acct><Id><IBAN>{b.iban}</IBAN></Id></{party}Acct>" if b.iban else "")
     remittance = (f"<Ustrd>{b.purpose}</Ustrd>" if b.purpose else "") + (
         f"<Strd><CdtrRefInf><Ref>{b.reference}</Ref></CdtrRefInf></Strd>"
         if b.reference else "")

@@ -247,6 +247,8 @@ def test_debits_and_unrelated_credits_are_ignored_and_counted(cli, book, tmp_pat
     result = _run(cli, book, _write(tmp_path, "a.xml", camt([phone, refund])))
     assert ("ignoriert: 1 Eingang (500,00 €) und 1 Abbuchung (45,00 €)"
             in result.output)
+    listed = result.output.split("Ignoriert")[1]
+    assert "Finanzamt" in listed and "Telefon AG" in listed and "Abbuchung" in listed
     assert len(read_book(book).zahlungen) == 1
 
 

@@ -699,6 +699,17 @@ def print_bank(result) -> None:
             table.add_row(format_value(line.day), format_value(line.amount), line.name,
                           line.purpose[:60], candidates[0].shown() if candidates else "")
         console.print(table)
+    if matching.ignored:
+        table = Table(title="Ignoriert", title_justify="left")
+        for header in ("Datum", "Betrag", "Auftraggeber/Empfänger", "Verwendungszweck",
+                       "Warum"):
+            table.add_column(header, justify="right" if header == "Betrag" else "left")
+        for line, why in matching.ignored[:TERMINAL_ROWS]:
+            table.add_row(format_value(line.day), format_value(line.amount), line.name,
+                          line.purpose[:60], why)
+        console.print(table)
+        if len(matching.ignored) > TERMINAL_ROWS:
+            console.print(f"… und {len(matching.ignored) - TERMINAL_ROWS} weitere")
     credits = [line.amount for line, _ in matching.ignored if line.amount > 0]
     debits = [-line.amount for line, _ in matching.ignored if line.amount < 0]
     console.print(
