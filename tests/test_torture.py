@@ -32,7 +32,10 @@ from kundenbuch.runs.excel_layout import save_like_excel
 
 STICHTAG = "2026-10-31"
 EVERY = 7
-OUT_HEADERS = {spec.sheet: {c.header for c in spec.columns if c.out and not c.fills_empty}
+# (The base books have the Zahlungen table: Bezahlt am and Bezahlt Betrag are written
+# from it, and a replaced value is kept in the Protokoll; test_zahlungen.py.)
+OUT_HEADERS = {spec.sheet: {c.header for c in spec.columns
+                            if (c.out or c.out_with) and not c.fills_empty}
                for spec in schema.ALL_TABLES}
 # The base books, made once per test session: the demo as kundenbuch writes it, and the
 # same book laid out as Excel saves it (shared strings, other part names).

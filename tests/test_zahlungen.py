@@ -397,3 +397,25 @@ def test_einrichten_works_on_a_book_saved_as_excel_saves_it(cli, make_book, monk
     assert len(book.zahlungen) == 1 and book.rechnungen[0]["offen"] == D("690.00")
     assert cli("monatsabschluss", path, "--stichtag", "2026-10-31",
                "--briefdatum", "2026-11-02").exit_code in (0, 1)
+
+
+def test_a_payment_for_an_incomplete_invoice_waits_and_pays_nothing_else(cli, make_book):
+    """Without its USt-Satz the invoice's sum is unknown: the payment is not spread over
+    the client's other invoices, and the row's Bezahlt cells stay as they are."""
+    path = _book(make_book, [{"datum": date(2026, 9, 10), "betrag": 1190.0,
+                              "rechnungsnr": "2026-0001"}],
+                 bezahlt_am=date(2026, 9, 10), bezahlt_betrag=1190.0)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Rechnungen"]
+    column = [c.value for c in sheet[1]].index("USt-Satz") + 1
+    sheet.cell(2, column).value = None
+    workbook.save(path)
+    assert cli("forderungen", path, "--stichtag", "2026-10-20").exit_code == 0
+    book = read_book(path)
+    first, second = book.rechnungen
+    assert (first["bezahlt_am"], first["bezahlt_betrag"]) == (date(2026, 9, 10),
+                                                              D("1190.00"))
+    assert second["offen"] == D("119.00")          # nothing of it went here
+    assert book.zahlungen[0]["zugeordnet"].startswith("wartet: Rechnung 2026-0001")
+    checked = cli("pruefen", path, "--stichtag", "2026-10-20")
+    assert "wartet" in checked.output

@@ -41,6 +41,11 @@ def payments_applied(book, stichtag):
     if not book.zahlungen and not _typed_paid(book):
         return
     allocation = _allocation(book)
+    for payment in allocation.held:
+        yield at(payment, "rechnungsnr", WARNUNG, f"Zahlung über {euro(payment['betrag'])} "
+                 "wartet: die genannte Rechnung ist unvollständig (Rechnungsdatum, Netto "
+                 "oder USt-Satz fehlt); angerechnet wird sie, sobald die Zeile vollständig "
+                 "ist.")
     for payment in allocation.unassigned:
         yield at(payment, "kundennr", WARNUNG, f"Zahlung über {euro(payment['betrag'])} "
                  f"vom {payment['datum']:%d.%m.%Y}: kein Kunde gefunden; bitte Kundennr "

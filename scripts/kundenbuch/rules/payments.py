@@ -47,6 +47,8 @@ class Allocation:
     # Kundennr -> [(day, change)]: credits arising from overpayments, used by invoices
     credit_moves: dict = field(default_factory=dict)
     unassigned: list = field(default_factory=list)  # payments without a payer
+    held: list = field(default_factory=list)        # payments naming incomplete invoices
+    incomplete: set = field(default_factory=set)    # Rechnungsnr that owe an unknown sum
     payer: dict = field(default_factory=dict)       # Zahlungen row -> Kundennr
     _until: dict = field(default_factory=dict, repr=False)
 
@@ -190,21 +192,30 @@ def allocate(payments, invoices, clients, terms: Terms, base_rates,
     """Apply every payment (all of them, whatever the Stichtag: each only changes what
     comes after its day; the receivables take the parts up to their Stichtag)."""
     by_client = {c["kundennr"]: c for c in clients if c["kundennr"]}
-    claims = {}
+    claims, incomplete = {}, set()
     for invoice in invoices:
         number = invoice["rechnungsnr"]
-        if (number is None or invoice["rechnungsdatum"] is None or invoice["netto"] is None
-                or invoice["storniert"] == schema.YES or number in claims):
+        if number is None or invoice["storniert"] == schema.YES or number in claims:
+            continue
+        if complete(invoice) is False:
+            incomplete.add(str(number))      # what it owes is not known: pruefen says why
             continue
         claims[number] = _Claim(invoice, by_client.get(invoice["kundennr"]), terms,
                                 base_rates, (first_reminders or {}).get(number),
                                 number in documents_made)
-    return _Allocator(claims, by_client).run(payments)
+    return _Allocator(claims, by_client, incomplete).run(payments)
+
+
+def complete(invoice) -> bool:
+    """Whether an invoice's row says what it owes: its date, Netto and USt-Satz."""
+    return (invoice["rechnungsdatum"] is not None and invoice["netto"] is not None
+            and invoice["ust_satz"] is not None)
 
 
 class _Allocator:
-    def __init__(self, claims: dict, by_client: dict):
+    def __init__(self, claims: dict, by_client: dict, incomplete=frozenset()):
         self.claims = claims
+        self.incomplete = incomplete
         self.of_client: dict = {}             # Kundennr -> its claims
         for claim in claims.values():
             self.of_client.setdefault(claim.client, []).append(claim)
@@ -231,6 +242,7 @@ class _Allocator:
             if claim.parts:
                 self.result.parts[number] = claim.parts
         self.result.notes = {row: "; ".join(texts) for row, texts in self.lines.items()}
+        self.result.incomplete = set(self.incomplete)
         return self.result
 
     def _payer(self, payment, named) -> str | None:
@@ -243,8 +255,15 @@ class _Allocator:
 
     def _apply(self, payment, day: date) -> None:
         row = payment.row
-        named = [self.claims[n] for n in invoice_numbers(payment["rechnungsnr"])
-                 if n in self.claims]
+        numbers = invoice_numbers(payment["rechnungsnr"])
+        waiting = [n for n in numbers if n in self.incomplete]
+        if waiting:
+            # applied to others instead, it would pay what the client did not mean
+            self.result.held.append(payment)
+            self.lines[row] = [f"wartet: Rechnung {', '.join(waiting)} ist unvollständig "
+                               "(Rechnungsdatum, Netto oder USt-Satz fehlt)"]
+            return
+        named = [self.claims[n] for n in numbers if n in self.claims]
         payer = self._payer(payment, named)
         if payer is None:
             self.result.unassigned.append(payment)
@@ -362,8 +381,7 @@ def allocate_book(zahlungen, rechnungen, kunden, settings, base_rates, protocol)
     if _LAST and all(a is b for a, b in zip(_LAST[0][0], inputs)):
         return _LAST[0][1]
     from .letters import first_reminders, invoice_documents
-    invoices = [i for i in rechnungen if i["rechnungsnr"] is not None
-                and i["rechnungsdatum"] is not None and i["netto"] is not None]
+    invoices = [i for i in rechnungen if i["rechnungsnr"] is not None]
     result = allocate(zahlungen, invoices, kunden, Terms.from_settings(settings),
                       base_rates, first_reminders(protocol), invoice_documents(protocol))
     _LAST[:] = [(inputs, result)]

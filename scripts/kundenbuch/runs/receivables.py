@@ -104,7 +104,8 @@ def invoice_values(state, allocation=None) -> dict:
               "tage_ueberfaellig": None if done else state.days_overdue,
               "verzugszinsen": None if done else state.interest,
               "offen": ZERO if state.status == CANCELLED else state.open}
-    if allocation is not None:
+    if allocation is not None and str(state.number) not in allocation.incomplete:
+        # (an incomplete row keeps its Bezahlt cells: what it owes is not known)
         parts = allocation.parts.get(state.number, ())
         received = allocation.received(state.number)
         values["bezahlt_am"] = last_paid_on(parts) if received else None
