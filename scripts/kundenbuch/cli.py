@@ -196,6 +196,9 @@ def main():
       kundenbuch stufen kundenbuch.xlsx --uebernehmen
       kundenbuch termine kundenbuch.xlsx --ics kundenbuch.ics
       kundenbuch briefe kundenbuch.xlsx --pdf
+      kundenbuch bank auszug.xml kundenbuch.xlsx
+      kundenbuch lastschrift kundenbuch.xlsx
+      kundenbuch zahlungen einrichten kundenbuch.xlsx
       kundenbuch BEFEHL --hilfe
     """
 
