@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from .lines import BankFileError, BankLine, usable_id
+from .lines import BankFileError, BankLine
 
 # field -> header names banks use for it (compared without case, spaces and quotes)
 ALIASES = {

@@ -16,7 +16,7 @@ from ..rules.direct_debit import ordered_collections, returned_since
 from ..rules.payments import allocate_book
 from ..rules.amounts import ZERO
 from ..rules.applied import last_paid_on
-from ..rules.receivables import CANCELLED, LEVEL_NAMES, PAID, Summary, Terms, compute
+from ..rules.receivables import CANCELLED, PAID, Summary, Terms, compute
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, RowAppend, changed_cells, protocol_row
