@@ -419,3 +419,20 @@ def test_a_payment_for_an_incomplete_invoice_waits_and_pays_nothing_else(cli, ma
     assert book.zahlungen[0]["zugeordnet"].startswith("wartet: Rechnung 2026-0001")
     checked = cli("pruefen", path, "--stichtag", "2026-10-20")
     assert "wartet" in checked.output
+
+
+def test_a_users_own_sheet_called_zahlungen_is_not_taken_for_the_table(cli, make_book):
+    path = make_book(
+        kunden=[{"kundennr": "K-0001", "nachname": "Hobelspan", "kundenart": "Privat"}],
+        rechnungen=[{"rechnungsnr": "2026-0001", "kundennr": "K-0001",
+                     "rechnungsdatum": date(2026, 9, 1), "netto": 100.0, "ust_satz": 19,
+                     "bezahlt_am": date(2026, 9, 12), "bezahlt_betrag": 119.0}])
+    workbook = openpyxl.load_workbook(path)
+    own = workbook.create_sheet("Zahlungen")
+    own["A1"], own["B1"] = "Meine Notizen", "Bank"
+    workbook.save(path)
+    assert read_book(path).zahlungen is None
+    assert cli("forderungen", path, "--stichtag", "2026-10-20").exit_code == 0
+    assert read_book(path).rechnungen[0]["bezahlt_betrag"] == D("119.00")
+    refused = cli("zahlungen", "einrichten", path)
+    assert refused.exit_code == 2 and "umbenennen" in refused.output

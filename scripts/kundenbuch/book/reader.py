@@ -378,6 +378,11 @@ def _locate(spec, package, grid, findings):
     return 1, bottom, left, right, False
 
 
+def _has_required_headers(spec, grid, top, left, right) -> bool:
+    found = {schema.header_key(_cell(grid, top, col)) for col in range(left, right + 1)}
+    return all(schema.header_key(c.header) in found for c in spec.columns if c.required)
+
+
 def _read_table(spec, package, grids, findings):
     sheet_info = package.sheet(spec.sheet)
     if sheet_info is None:
@@ -393,6 +398,15 @@ def _read_table(spec, package, grids, findings):
                                     f"„{spec.table}“ fehlt.", "struktur"))
         return None
     top, bottom, left, right, is_table = located
+    if spec.optional and not is_table and not _has_required_headers(spec, grid, top, left,
+                                                                     right):
+        # the user's own sheet of that name, not kundenbuch's table: the book works as
+        # one without the table (zahlungen einrichten asks to rename the sheet)
+        findings[:] = [f for f in findings if f.sheet != sheet_info.name]
+        findings.append(Finding(HINWEIS, sheet_info.name, "", f"Das Blatt „{sheet_info.name}“ "
+                                f"enthält nicht die Tabelle „{spec.table}“ und bleibt "
+                                "unberührt.", "struktur"))
+        return None
     table_bottom = bottom
     if is_table and not spec.owned:
         bottom = _rows_typed_below(grid, bottom, left, right)
