@@ -241,12 +241,17 @@ def test_typed_paid_cells_replaced_by_the_table_are_kept_in_the_protokoll(cli, m
     assert "1.190,00" in details and "12.09.2026" in details
 
 
-def test_a_book_without_the_zahlungen_table_keeps_its_typed_payments(cli, make_book):
-    path = make_book(
+def _typed_payment_book(make_book):
+    """A book as older versions made it, with one payment typed in Rechnungen."""
+    return make_book(
         kunden=[{"kundennr": "K-0001", "nachname": "Hobelspan", "kundenart": "Privat"}],
         rechnungen=[{"rechnungsnr": "2026-0001", "kundennr": "K-0001",
                      "rechnungsdatum": date(2026, 9, 1), "netto": 100.0, "ust_satz": 19,
                      "bezahlt_am": date(2026, 9, 12), "bezahlt_betrag": 119.0}])
+
+
+def test_a_book_without_the_zahlungen_table_keeps_its_typed_payments(cli, make_book):
+    path = _typed_payment_book(make_book)
     assert "Zahlungen" not in openpyxl.load_workbook(path).sheetnames
     assert cli("forderungen", path, "--stichtag", "2026-10-20").exit_code == 0
     invoice = read_book(path).rechnungen[0]
@@ -422,11 +427,7 @@ def test_a_payment_for_an_incomplete_invoice_waits_and_pays_nothing_else(cli, ma
 
 
 def test_a_users_own_sheet_called_zahlungen_is_not_taken_for_the_table(cli, make_book):
-    path = make_book(
-        kunden=[{"kundennr": "K-0001", "nachname": "Hobelspan", "kundenart": "Privat"}],
-        rechnungen=[{"rechnungsnr": "2026-0001", "kundennr": "K-0001",
-                     "rechnungsdatum": date(2026, 9, 1), "netto": 100.0, "ust_satz": 19,
-                     "bezahlt_am": date(2026, 9, 12), "bezahlt_betrag": 119.0}])
+    path = _typed_payment_book(make_book)
     workbook = openpyxl.load_workbook(path)
     own = workbook.create_sheet("Zahlungen")
     own["A1"], own["B1"] = "Meine Notizen", "Bank"

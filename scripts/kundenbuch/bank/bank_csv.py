@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from .lines import BankFileError, BankLine
+from .lines import RETURN_REASON, BankFileError, BankLine
 
 # field -> header names banks use for it (compared without case, spaces and quotes)
 ALIASES = {
@@ -208,8 +208,7 @@ def _line(row, columns, account, where) -> BankLine:
     posting = _cell(row, columns, "posting")
     if columns.get("posting") != columns.get("purpose") and posting and not purpose:
         purpose = posting
-    reason = re.search(r"\b(AC0[1-6]|AC13|AG0[12]|AM0[45]|MD0[1-7]|MS0[23]|SL01)\b",
-                       purpose)
+    reason = RETURN_REASON.search(purpose)
     fee_text = _cell(row, columns, "fee")
     fee = abs(money(fee_text, where)) if fee_text else ZERO
     returned = amount < 0 and ("RUECKLASTSCHRIFT" in (posting + " " + purpose).upper()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -47,6 +48,11 @@ def fingerprint(account, day, amount, purpose, name="") -> str:
                      f"{Decimal(amount):.2f}", " ".join(str(purpose or "").split()),
                      " ".join(str(name or "").split())])
     return "FP-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16].upper()
+
+
+# SEPA return reason codes as banks print them in a returned debit's text.
+RETURN_REASON = re.compile(r"\b(AC0[1-6]|AC13|AG0[12]|AM0[45]|MD0[1-7]|MS0[23]|RR0[1-4]|"
+                           r"SL01|FF05|BE05|CNOR|DNOR)\b")
 
 
 # Ids banks put where they have none of their own: not an id.

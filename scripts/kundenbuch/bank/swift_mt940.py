@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import mt940
 
-from .lines import BankFileError, BankLine, usable_id
+from .lines import RETURN_REASON, BankFileError, BankLine, usable_id
 
 # German business transaction codes (GVC) of returned direct debits.
 RETURN_CODES = {"109", "159", "108"}
@@ -69,8 +69,7 @@ def _with_id(line: BankLine, bank_id: str) -> BankLine:
 
 
 def _return_reason(purpose: str, data_) -> str:
-    found = re.search(r"\b(AC0[1-6]|AC13|AG0[12]|AM0[45]|MD0[1-7]|MS0[23]|RR0[1-4]|SL01|"
-                      r"FF05|BE05|CNOR|DNOR)\b", purpose)
+    found = RETURN_REASON.search(purpose)
     return found.group() if found else ""
 
 

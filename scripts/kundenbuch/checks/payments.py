@@ -7,14 +7,9 @@ from decimal import Decimal
 from ..book import schema
 from ..rules.amounts import ZERO, euro
 from ..rules.applied import last_paid_on
-from ..rules.payments import allocate_book, invoice_numbers
+from ..rules.payments import allocation_of, invoice_numbers
 from . import at, check
 from .findings import FEHLER, HINWEIS, WARNUNG
-
-
-def _allocation(book):
-    return allocate_book(book.zahlungen, book.rechnungen, book.kunden, book.settings,
-                         book.base_rates, book.records.get(schema.PROTOKOLL.table, []))
 
 
 @check
@@ -40,7 +35,7 @@ def payments_applied(book, stichtag):
     that the Zahlungen table replaces."""
     if not book.zahlungen and not _typed_paid(book):
         return
-    allocation = _allocation(book)
+    allocation = allocation_of(book)
     for payment in allocation.held:
         yield at(payment, "rechnungsnr", WARNUNG, f"Zahlung über {euro(payment['betrag'])} "
                  "wartet: die genannte Rechnung ist unvollständig (Rechnungsdatum, Netto "

@@ -42,6 +42,18 @@ def last_paid_on(parts) -> date | None:
     return max(days, default=None)
 
 
+def received(parts) -> Decimal:
+    """Everything the parts paid (costs, interest, principal): the Bezahlt Betrag."""
+    return sum((p.principal + p.interest + p.costs for p in parts), ZERO)
+
+
+def paid_cells(parts) -> dict:
+    """Bezahlt am and Bezahlt Betrag as a book with the Zahlungen table shows them."""
+    total = received(parts)
+    return {"bezahlt_am": last_paid_on(parts) if total else None,
+            "bezahlt_betrag": total or None}
+
+
 def principal_steps(total: Decimal, parts, since: date) -> list[tuple[date, Decimal]]:
     """[(from_day, principal still owed)] from `since` on: each payment lowers the
     principal from its own day, a returned debit raises it again (interest.py)."""

@@ -32,7 +32,7 @@ from operator import itemgetter
 
 from ..book import schema
 from .amounts import ZERO, cents, euro, gross
-from .applied import Part, principal_paid, principal_steps
+from .applied import Part, principal_paid, principal_steps, received
 from .interest import FLAT_FEE_BUSINESS, default_interest
 from .receivables import (Terms, charged_fees, default_begins, is_business, surcharge_for,
                           timing)
@@ -71,8 +71,7 @@ class Allocation:
 
     def received(self, number: str) -> Decimal:
         """Everything applied to an invoice: the Bezahlt Betrag."""
-        return sum((p.principal + p.interest + p.costs for p in self.parts.get(number, ())),
-                   ZERO)
+        return received(self.parts.get(number, ()))
 
 
 def invoice_numbers(text) -> list[str]:
@@ -366,6 +365,12 @@ def _described(number: str, part: Part) -> str:
     shares = [(label, value) for label, value in (("Kosten", part.costs),
               ("Zinsen", part.interest), ("Betrag", part.principal)) if value]
     return f"{number}: " + ", ".join(f"{label} {euro(value)}" for label, value in shares)
+
+
+def allocation_of(book):
+    """The book's payments applied, as every run and check asks for them."""
+    return allocate_book(book.zahlungen, book.rechnungen, book.kunden, book.settings,
+                         book.base_rates, book.records.get(schema.PROTOKOLL.table, []))
 
 
 # The last allocation with the very objects it was made from (held, so that no other

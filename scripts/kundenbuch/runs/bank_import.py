@@ -22,7 +22,7 @@ from ..reports.bank_reconciliation import report as reconciliation_report
 from ..rules.amounts import ZERO, gross
 from ..rules.applied import principal_paid
 from ..rules.bank_matching import IGNORE, Matcher, Matching, confirmed_row, weak_key
-from ..rules.payments import allocate_book
+from ..rules.payments import allocation_of
 from . import receivables
 from .apply import WriteResult, exclusive, write
 from .plan import CellWrite, Plan, RowAppend, protocol_row
@@ -71,8 +71,7 @@ def _answers(book) -> list[dict]:
 
 def _open_amounts(book) -> dict:
     """Rechnungsnr -> principal still owed after every payment in Zahlungen."""
-    allocation = allocate_book(book.zahlungen, book.rechnungen, book.kunden, book.settings,
-                               book.base_rates, book.records.get(schema.PROTOKOLL.table, []))
+    allocation = allocation_of(book)
     result = {}
     for invoice in book.rechnungen:
         number = invoice["rechnungsnr"]

@@ -13,9 +13,9 @@ from ..checks.findings import Finding
 from ..reports.open_items import report
 from ..rules.letters import first_reminders, invoice_documents
 from ..rules.direct_debit import ordered_collections, returned_since
-from ..rules.payments import allocate_book
+from ..rules.payments import allocate_book, allocation_of
 from ..rules.amounts import ZERO
-from ..rules.applied import last_paid_on
+from ..rules.applied import paid_cells
 from ..rules.receivables import CANCELLED, PAID, Summary, Terms, compute
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
@@ -45,12 +45,6 @@ def summarize(book, stichtag: date, invoices=None) -> Summary:
                    collections_pending(protocol, allocation, stichtag))
 
 
-def allocation_of(book):
-    """The book's payments applied (rules/payments.py), as every run and check asks."""
-    return allocate_book(book.zahlungen, book.rechnungen, book.kunden, book.settings,
-                         book.base_rates, book.records.get(schema.PROTOKOLL.table, []))
-
-
 def collections_pending(protocol, allocation, stichtag: date) -> dict:
     """Rechnungsnr -> collection day of the direct debits ordered by `lastschrift` and
     not returned by the Stichtag ("Einzug angewiesen")."""
@@ -71,10 +65,7 @@ def paid_as_of(book, day: date, invoices=None) -> list:
     paid = allocation.until(day)
     result = []
     for invoice in invoices:
-        parts = paid.get(invoice["rechnungsnr"], ())
-        received = sum((p.principal + p.interest + p.costs for p in parts), ZERO)
-        values = {"bezahlt_am": last_paid_on(parts) if received else None,
-                  "bezahlt_betrag": received or None}
+        values = paid_cells(paid.get(invoice["rechnungsnr"], ()))
         result.append(Record(invoice.sheet, invoice.row, {**invoice, **values},
                              invoice.columns, invoice.raw))
     return result
@@ -106,10 +97,7 @@ def invoice_values(state, allocation=None) -> dict:
               "offen": ZERO if state.status == CANCELLED else state.open}
     if allocation is not None and str(state.number) not in allocation.incomplete:
         # (an incomplete row keeps its Bezahlt cells: what it owes is not known)
-        parts = allocation.parts.get(state.number, ())
-        received = allocation.received(state.number)
-        values["bezahlt_am"] = last_paid_on(parts) if received else None
-        values["bezahlt_betrag"] = received or None
+        values.update(paid_cells(allocation.parts.get(state.number, ())))
     if state.due_is_computed and not state.invoice.holds("faellig_am"):
         values["faellig_am"] = state.due       # filled when empty, and only then
     return values
