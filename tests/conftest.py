@@ -17,6 +17,7 @@ from kundenbuch.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_XLSX = REPO.parent / "shared" / "testdata" / "xlsx"
+SHARED_EINVOICE = REPO.parent / "shared" / "testdata" / "einvoice"
 
 
 def pytest_addoption(parser):
@@ -46,6 +47,15 @@ def needs_samples():
 def sample_file(name: str) -> Path:
     needs_samples()
     return SHARED_XLSX / name
+
+
+def einvoice_samples() -> list[Path]:
+    return sorted(SHARED_EINVOICE.glob("*.*")) if SHARED_EINVOICE.is_dir() else []
+
+
+def einvoice_sample(name: str) -> Path:
+    needs_samples()
+    return SHARED_EINVOICE / name
 
 
 def each_sample(values: list) -> list:

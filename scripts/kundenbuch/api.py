@@ -28,6 +28,7 @@ COMMANDS = {
     "zahlungen_einrichten": ("payments_setup", "run"),
     "bank": ("bank_import", "run"),
     "lastschrift": ("direct_debit_file", "run"),
+    "erechnung_anzeigen": ("einvoice_view", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),

@@ -199,6 +199,7 @@ def main():
       kundenbuch bank auszug.xml kundenbuch.xlsx
       kundenbuch lastschrift kundenbuch.xlsx
       kundenbuch zahlungen einrichten kundenbuch.xlsx
+      kundenbuch erechnung anzeigen rechnung.xml
       kundenbuch BEFEHL --hilfe
     """
 
@@ -778,6 +779,61 @@ def lastschrift(pfad, faellig, probelauf):
     console.print(f"Datei zum Hochladen bei der Bank: [bold]{result.file}[/]",
                   highlight=False)
     print_write(result)
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
+def erechnung():
+    """E-Rechnungen (XRechnung, ZUGFeRD, Factur-X) prüfen und lesbar machen."""
+
+
+@erechnung.command("anzeigen", context_settings=CONTEXT)
+@click.argument("dateien", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_help_option
+def erechnung_anzeigen(dateien):
+    """Empfangene E-Rechnungen prüfen und als lesbare PDF daneben legen.
+
+    Liest XRechnung (CII oder UBL) und ZUGFeRD/Factur-X-PDFs, prüft Schema und die
+    Geschäftsregeln EN 16931 (bei XRechnung auch die deutschen Regeln BR-DE) offline
+    und schreibt DATEI_lesbar.pdf daneben: Absender, Empfänger, Positionen,
+    Steuer, Summen, Zahlungsdaten und das Prüfergebnis. Eine Rechnung mit Fehlern
+    dürfen Sie zurückweisen. Exit-Code 1, wenn eine Datei Fehler hat.
+
+    \b
+    Beispiel:
+      kundenbuch erechnung anzeigen eingang/rechnung-4711.xml
+    """
+    with progress_bars() as progress:
+        shown = api.erechnung_anzeigen(list(dateien), progress)
+    bad = 0
+    for item in shown:
+        result = item.result
+        if result is None or result.invoice is None:
+            bad += 1
+            reason = item.problem
+            console.print(f"[red]✗[/] {item.source.name}: {reason}", highlight=False)
+            continue
+        invoice = result.invoice
+        mark = "[green]✓[/]" if result.ok else "[red]✗[/]"
+        bad += not result.ok
+        console.print(f"{mark} {item.source.name}: {invoice.type_name} {invoice.number} "
+                      f"von {invoice.seller.name}, {_money_text(invoice.payable)} "
+                      f"{invoice.currency}", highlight=False)
+        for finding in result.findings:
+            colour = "red" if finding.level == "Fehler" else "yellow"
+            console.print(f"    [{colour}]{finding.level}[/] {finding.rule}: {finding.text}",
+                          highlight=False)
+        if item.readable:
+            console.print(f"    lesbar: {item.readable}", highlight=False)
+        elif item.problem:
+            console.print(f"    [yellow]PDF:[/] {item.problem}", highlight=False)
+    sys.exit(EXIT_FINDINGS if bad else EXIT_OK)
+
+
+def _money_text(value) -> str:
+    from .reports.sheet import format_value
+    return format_value(Decimal(value)).replace(" €", "")
 
 
 @main.group(context_settings=CONTEXT)
