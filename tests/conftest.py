@@ -85,7 +85,7 @@ def demo_path(tmp_path) -> Path:
 def make_book(tmp_path):
     """A workbook from the template with the given rows (schema field names)."""
     def make(name="kundenbuch.xlsx", kunden=(), rechnungen=(), termine=(), settings=None,
-             basiszins=None, zahlungen=None):
+             basiszins=None, zahlungen=None, positionen=None):
         """zahlungen=None: a book as older versions made it, without the Zahlungen
         table (Bezahlt am and Bezahlt Betrag typed in Rechnungen)."""
         from kundenbuch.book import demo
@@ -96,6 +96,8 @@ def make_book(tmp_path):
             data["Basiszins"] = basiszins
         if zahlungen is not None:
             data["Zahlungen"] = list(zahlungen)
+        if positionen is not None:
+            data["Positionen"] = list(positionen)
         path = tmp_path / name
         new_workbook.create_workbook(path, data)
         return path

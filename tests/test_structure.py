@@ -21,7 +21,7 @@ PACKAGE = REPO / "scripts" / "kundenbuch"
 
 FORMAT_LIBRARIES = {"openpyxl", "lxml", "python_calamine", "docxtpl", "docx", "xlwings"}
 ADAPTERS = {"kundenbuch.writer", "kundenbuch.documents", "kundenbuch.excel",
-            "kundenbuch.bank"}
+            "kundenbuch.bank", "kundenbuch.einvoice"}
 PURE_FOLDERS = ("rules", "checks", "reports")
 
 
@@ -107,7 +107,8 @@ def test_every_folder_says_what_lives_there_and_what_it_may_import():
     """A folder without __init__.py would also be left out of an installed package."""
     folders = sorted({p.parent for p in PACKAGE.rglob("*.py")} - {PACKAGE})
     assert [f.name for f in folders] == sorted(
-        ["bank", "book", "checks", "documents", "reports", "rules", "runs", "writer"])
+        ["bank", "book", "checks", "documents", "einvoice", "reports", "rules", "runs",
+         "writer"])
     for folder in folders:
         init = folder / "__init__.py"
         assert init.exists(), f"{folder.name}/ hat keine __init__.py"

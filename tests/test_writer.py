@@ -196,9 +196,9 @@ def test_refuses_to_overwrite_a_formula_in_an_out_column(demo_path):
 
 def test_never_writes_an_input_cell(demo_path):
     book = read_book(demo_path)
-    netto = book.locations["Rechnungen"].columns["netto"]
+    service = book.locations["Rechnungen"].columns["leistung"]
     with pytest.raises(WriteRefused, match="Eingabezelle"):
-        apply_plan(book, Plan(cells=[CellWrite("Rechnungen", 2, netto, 1)]), NOW)
+        apply_plan(book, Plan(cells=[CellWrite("Rechnungen", 2, service, 1)]), NOW)
 
 
 def _change_theme(book, parts, zf):

@@ -360,6 +360,7 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
     for letter in result.letters:
         kinds[letter.protocol_kind] = kinds.get(letter.protocol_kind, 0) + 1
     console.print("Briefe: " + (", ".join(f"{n} × {k}" for k, n in kinds.items()) or "keine"))
+    print_einvoices(result.einvoices, False)
     console.print(f"Serviceversprechen offen oder bald fällig: "
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "
                   f"{len(result.onboarding)}")
@@ -482,9 +483,12 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
                    "Jahrescheck, Rechnung. Standard: alle fälligen.")
 @click.option("--rechnung", "rechnungsnr", metavar="NR", help="Genau diese Rechnung erstellen.")
 @click.option("--pdf", is_flag=True, help="Zusätzlich PDF über LibreOffice erzeugen.")
+@click.option("--erechnung", is_flag=True,
+              help="E-Rechnung auch dort, wo sie nicht Pflicht ist (Kleinunternehmer, "
+                   "Rechnungen bis 250 € brutto).")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, welche Briefe fällig sind.")
 @_help_option
-def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, probelauf):
+def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, erechnung, probelauf):
     """Alle fälligen Briefe aus den Word-Vorlagen in vorlagen/ erzeugen.
 
     Begrüßung (Kunden ohne „Begrüßt am“), Dank (erste Rechnung bezahlt),
@@ -493,26 +497,33 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, probelauf):
     erstellt). Die Dateien kommen nach briefe/JJJJ-MM/; zurückgeschrieben werden Begrüßt
     am, Mahnstufe, Gemahnt am und je Datei eine Protokollzeile mit SHA-256.
 
+    Rechnungen an Gewerbekunden in Deutschland sind E-Rechnungen: ZUGFeRD (EN 16931,
+    die XML steckt in der PDF/A-3) oder XRechnung (Kunden-Spalte E-Rechnung, mit
+    Leitweg-ID) als XML daneben. Jede wird vorher geprüft; verletzt sie eine Regel, wird
+    diese Rechnung nicht erstellt und die Regel genannt.
+
     \b
     Beispiele:
       kundenbuch briefe kundenbuch.xlsx --stichtag 2026-10-31 --pdf
       kundenbuch briefe --art mahnung --probelauf
-      kundenbuch briefe --rechnung 2026-0057
+      kundenbuch briefe --rechnung 2026-0057 --pdf
     """
     day = _day(stichtag)
     try:
         with progress_bars() as progress:
             result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
                                 invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
-                                progress=progress, briefdatum=_day(briefdatum))
+                                progress=progress, briefdatum=_day(briefdatum),
+                                erechnung=erechnung)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     except api.InvoiceNotFound as exc:
         fail(str(exc), EXIT_FINDINGS)
     print_stichtag(result.when)
+    print_einvoices(result.einvoices, rechnungsnr is not None)
     if not result.letters:
         console.print("Keine Briefe fällig.")
-        return
+        sys.exit(EXIT_FINDINGS if result.einvoices.refused else EXIT_OK)
     table = Table(title=f"Briefe zum {result.when.day:%d.%m.%Y}", title_justify="left")
     for header in ("Brief", "Kunde", "Rechnungen"):
         table.add_column(header)
@@ -531,6 +542,21 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, probelauf):
     if result.run.pdf_problem:
         console.print(f"[yellow]PDF:[/] {result.run.pdf_problem}")
     print_write(result)
+
+
+def print_einvoices(outcome, asked_for_one: bool) -> None:
+    """What became of each invoice's e-invoice: made, not needed (said when one invoice
+    was asked for), or refused with the rules it breaks."""
+    for number, kind in outcome.made.items():
+        console.print(f"E-Rechnung {number}: {kind}, geprüft (EN 16931)", highlight=False)
+    if asked_for_one:
+        for number, why in outcome.without.items():
+            console.print(f"E-Rechnung {number}: keine ({why})", highlight=False)
+    for number, findings in outcome.refused.items():
+        console.print(f"[red]Rechnung {number} nicht erstellt[/]: die E-Rechnung verletzt "
+                      f"{counted(len(findings), 'Regel')}:", highlight=False)
+        for finding in findings[:10]:
+            console.print(f"    {finding.rule}: {finding.text}", highlight=False)
 
 
 @main.group(context_settings=CONTEXT)

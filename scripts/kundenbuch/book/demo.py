@@ -81,6 +81,7 @@ def generate(size: Size = DEMO, seed: int = 2026, stichtag: date = DEMO_STICHTAG
     rechnungen = _invoices(rng, size.invoices, kunden, stichtag)
     termine = _appointments(rng, size.appointments, kunden, stichtag)
     return {schema.KUNDEN.table: kunden, schema.RECHNUNGEN.table: rechnungen,
+            schema.POSITIONEN.table: _lines(rechnungen, kunden, stichtag),
             schema.ZAHLUNGEN.table: _payments(rechnungen, kunden),
             schema.TERMINE.table: termine,
             # The invented data stand on their Stichtag, so every command gives the
@@ -210,6 +211,51 @@ def _invoices(rng, count, clients, stichtag):
         invoices.append(invoice)
     _dunning_history(invoices, stichtag)
     return invoices
+
+
+LINES_EVERY = 40        # one invoice in so many is itemised in Positionen
+
+
+def _lines(invoices, clients, stichtag):
+    """Lines for some invoices: hours and a flat part at the invoice's rate, adding up
+    to its Netto; the newest open invoice of the Stichtag's month to a business client
+    instead gets a 7 % line (printed course material) beside its 19 % work, and its
+    Netto empty, so the demo shows an invoice at two rates filled from its lines (and,
+    the client being a business, a ZUGFeRD e-invoice)."""
+    business = {c["kundennr"] for c in clients if c["kundenart"] == "Gewerbe"}
+    lines = []
+    for index, invoice in enumerate(invoices):
+        if index % LINES_EVERY != 7:
+            continue
+        net = Decimal(str(invoice["netto"]))
+        hours = max(1, int(net // 90) // 2)
+        rest = net - hours * 90
+        number = invoice["rechnungsnr"]
+        lines.append({"belegnr": number, "pos": 1, "menge": hours, "einheit": "Std",
+                      "beschreibung": f"{invoice['leistung']}: Beratung",
+                      "einzelpreis": 90.0})
+        if rest:
+            lines.append({"belegnr": number, "pos": 2, "menge": 1, "einheit": "pauschal",
+                          "beschreibung": "Vor- und Nachbereitung", "einzelpreis": float(rest)})
+    month = [i for i in invoices if (i["rechnungsdatum"].year, i["rechnungsdatum"].month)
+             == (stichtag.year, stichtag.month) and not i.get("bezahlt_betrag")
+             and i["kundennr"] in business
+             and not i.get("storniert") and invoices.index(i) % LINES_EVERY != 7]
+    if month:
+        invoice = month[-1]
+        invoice["netto"], invoice["ust_satz"], invoice["leistung"] = (
+            None, None, "Workshop Buchhaltung mit Unterlagen")
+        number = invoice["rechnungsnr"]
+        lines += [
+            {"belegnr": number, "pos": 1, "menge": 6, "einheit": "Std",
+             "beschreibung": "Workshop Buchhaltung", "einzelpreis": 95.0, "ust_satz": 19},
+            {"belegnr": number, "pos": 2, "menge": 1, "einheit": "pauschal",
+             "beschreibung": "Vorbereitung", "einzelpreis": 120.0, "ust_satz": 19,
+             "rabatt": 50},
+            {"belegnr": number, "pos": 3, "menge": 3, "einheit": "Stk",
+             "beschreibung": "Handbuch „Buchhaltung kompakt“ (gedruckt)",
+             "einzelpreis": 24.90, "ust_satz": 7}]
+    return lines
 
 
 def _payments(invoices, clients):

@@ -25,6 +25,7 @@ from . import schema
 from .convert import choice_lookup, convert, converter, is_empty, money_parts, serial_date
 from .extent import too_large
 from .grid_fallback import read_grid
+from .invoice_lines import complete_invoices
 from .lock_register import read_register
 from .ooxml import DAMAGED, M, Package, TableInfo, UnreadableWorkbook, open_package
 from .records import NO_RAW_VALUES, BaseRate, Record, Settings, column_letter, split_cell
@@ -92,6 +93,10 @@ class Book:
     @property
     def stufen(self) -> list[Record]:
         return self.records.get(schema.STUFEN_TABELLE.table, [])
+
+    @property
+    def positionen(self) -> list[Record]:
+        return self.records.get(schema.POSITIONEN.table, [])
 
     @property
     def zahlungen(self) -> list[Record] | None:
@@ -167,6 +172,9 @@ def build_book(path, package, fingerprint, grids, allow_empty=False,
         raise UnreadableWorkbook(" ".join(f.message.replace(":", f" ({f.address}):", 1)
                                           for f in unusable)
                                  + " Bitte korrigieren; die Mappe bleibt unverändert.")
+    if schema.POSITIONEN.table in records:
+        complete_invoices(records.get(schema.RECHNUNGEN.table, []),
+                          records[schema.POSITIONEN.table])
     base_rates = sorted((BaseRate(r["gueltig_ab"], Decimal(str(r["prozent"])))
                          for r in records.pop(schema.BASISZINS.table, [])
                          if r["gueltig_ab"] and r["prozent"] is not None),

@@ -34,6 +34,9 @@ class Column:
     # "in" until the book has this table, then written from it (Bezahlt am, Bezahlt
     # Betrag once the book keeps its payments in Zahlungen)
     out_with: str = ""
+    # required, unless the row has lines in this table (Netto and USt-Satz of an invoice
+    # with Positionen: Netto is filled from them, the rates are the lines')
+    filled_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ TERMINARTEN = ("Beratung", "Jahrescheck", "Rückruf", "Lieferfrist", "Steuerterm
 NEWSLETTER = ("Print", "E-Mail", "keiner")
 UST_SAETZE = (0, 7, 19)
 JANEIN = (YES, NO)
+E_RECHNUNG = ("ZUGFeRD", "XRechnung", "keine")
 
 _OUT = "Wird von kundenbuch geschrieben; Eingaben hier werden überschrieben."
 
@@ -117,6 +121,13 @@ KUNDEN = TableSpec("Kunden", "Kunden", (
            note="Summe der noch offenen Rechnungen. " + _OUT),
     Column("Begrüßt am", "begruesst_am", DATE, out=True, width=12,
            note="Datum des Begrüßungsbriefs. " + _OUT),
+    # Added later, so at the end: older books have them there or not at all.
+    Column("Geburtstag", "geburtstag", DATE, past_only=True, width=12, optional=True),
+    Column("Leitweg-ID", "leitweg_id", width=20, optional=True,
+           note="Nur öffentliche Auftraggeber: die Leitweg-ID für die XRechnung."),
+    Column("E-Rechnung", "e_rechnung", CHOICE, choices=E_RECHNUNG, width=12, optional=True,
+           note="ZUGFeRD, XRechnung oder keine; leer = ZUGFeRD für Gewerbekunden in "
+                "Deutschland."),
 ))
 
 RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
@@ -126,8 +137,11 @@ RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
            width=13),
     Column("Leistungsdatum", "leistungsdatum", DATE, width=13),
     Column("Leistung", "leistung", width=30),
-    Column("Netto", "netto", MONEY, required=True, width=12),
-    Column("USt-Satz", "ust_satz", CHOICE, required=True, choices=UST_SAETZE, width=9),
+    Column("Netto", "netto", MONEY, required=True, width=12, fills_empty=True,
+           filled_by="Positionen",
+           note="Nettobetrag; leer = kundenbuch trägt die Summe der Positionen ein."),
+    Column("USt-Satz", "ust_satz", CHOICE, required=True, choices=UST_SAETZE, width=9,
+           filled_by="Positionen"),
     Column("Fällig am", "faellig_am", DATE, width=12, fills_empty=True,
            note="Zahlungsziel als festes Datum; leer = kundenbuch trägt es aus den "
                 "Einstellungen ein und verschiebt es danach nie mehr."),
@@ -167,7 +181,24 @@ RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
     Column("Offen", "offen", MONEY, out=True, width=12, optional=True,
            note="Noch offener Rechnungsbetrag nach allen Zahlungen (ohne Zinsen und "
                 "Gebühren). " + _OUT),
+    Column("Storno zu", "storno_zu", width=12, optional=True,
+           note="Nur bei Storno oder Gutschrift (Netto negativ): die Rechnungsnr, die "
+                "diese Zeile korrigiert."),
 ))
+
+# Lines of invoices and quotes (added later: an invoice without lines works as before)
+POSITIONEN = TableSpec("Positionen", "Positionen", (
+    Column("Belegnr", "belegnr", required=True, width=12),
+    Column("Pos", "pos", INT, width=6),
+    Column("Menge", "menge", NUMBER, width=8),
+    Column("Einheit", "einheit", width=8),
+    Column("Beschreibung", "beschreibung", required=True, width=40),
+    Column("Einzelpreis", "einzelpreis", MONEY, width=12),
+    Column("USt-Satz", "ust_satz", CHOICE, choices=UST_SAETZE, width=9),
+    Column("Rabatt %", "rabatt", NUMBER, width=9),
+    Column("Betrag", "betrag", MONEY, out=True, width=12,
+           note="Menge × Einzelpreis abzüglich Rabatt, netto. " + _OUT),
+), optional=True)
 
 ZAHLUNGSARTEN_EINGANG = ("Überweisung", "Lastschrift", "Rücklastschrift", "Bar",
                          "Verrechnung", "Übernommen")
@@ -240,7 +271,7 @@ PROTOKOLL = TableSpec("Protokoll", "Protokoll", (
     Column("Details", "details", width=50),
 ), owned=True)
 
-DATA_TABLES = (KUNDEN, RECHNUNGEN, ZAHLUNGEN, TERMINE, STUFEN_TABELLE)
+DATA_TABLES = (KUNDEN, RECHNUNGEN, POSITIONEN, ZAHLUNGEN, TERMINE, STUFEN_TABELLE)
 INPUT_TABLES = DATA_TABLES + (EINSTELLUNGEN, BASISZINS)
 ALL_TABLES = INPUT_TABLES + (PROTOKOLL,)
 

@@ -14,12 +14,15 @@ def _tables(book):
 @check
 def required_cells(book, stichtag):
     for spec, records in _tables(book):
-        required = [(c.field, c.header) for c in spec.columns if c.required]
+        required = [(c.field, c.header, c.filled_by) for c in spec.columns if c.required]
         for record in records:
-            for field, header in required:
+            for field, header, filled_by in required:
                 if (field in record.columns and record[field] is None
-                        and field not in record.raw):             # empty, not just bad
-                    yield at(record, field, FEHLER, f"{header} fehlt (Pflichtfeld).")
+                        and field not in record.raw               # empty, not just bad
+                        and not (filled_by and record["saetze"])):
+                    yield at(record, field, FEHLER, f"{header} fehlt (Pflichtfeld)."
+                             + (f" Oder Zeilen mit dieser Nummer im Blatt {filled_by}."
+                                if filled_by else ""))
 
 
 @check

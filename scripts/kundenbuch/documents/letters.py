@@ -125,4 +125,29 @@ def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: b
                 staged[final_pdf] = made
         except PdfUnavailable as exc:
             problem = str(exc)
+    _einvoice_files(files, staged, folder, staging)
     return files, staged, problem
+
+
+def _einvoice_files(files, staged, folder, staging) -> None:
+    """A ZUGFeRD invoice's XML into its PDF (PDF/A-3, relationship "Alternative");
+    an XRechnung, or a ZUGFeRD invoice without PDF, as an XML file beside it."""
+    from facturx import generate_from_binary
+    pdf_of = {letter_id: final for letter_id, final in
+              ((id(letter), final) for letter, final in files if final.suffix == ".pdf")}
+    for letter, final in list(files):
+        if letter.einvoice is None or final.suffix != ".docx":
+            continue
+        kind, xml = letter.einvoice
+        pdf = pdf_of.get(id(letter))
+        if kind == "ZUGFeRD" and pdf is not None:
+            made = staged[pdf]
+            made.write_bytes(generate_from_binary(
+                made.read_bytes(), xml, flavor="factur-x", level="en16931",
+                check_xsd=False, afrelationship="alternative", lang="de-DE"))
+            continue
+        final_xml = free_path(folder, final.with_suffix(".xml").name, staged)
+        target = staging / final_xml.name
+        target.write_bytes(xml)
+        files.append((letter, final_xml))
+        staged[final_xml] = target

@@ -10,6 +10,9 @@ import time
 from pathlib import Path
 
 TIMEOUT_SECONDS = 600
+# PDF/A-3b: the archive format (GoBD keeps documents for years), and the format a
+# ZUGFeRD invoice must have to carry its XML
+PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"3"}}'
 POLL_SECONDS = 0.5
 
 
@@ -38,7 +41,7 @@ def convert(documents: list[Path], progress=None) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="kundenbuch-lo-") as profile:
         for folder, files in by_folder.items():
             command = [program, f"-env:UserInstallation={Path(profile).as_uri()}",
-                       "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+                       "--headless", "--convert-to", PDF_FILTER, "--outdir", str(folder),
                        *map(str, files)]
             try:
                 _run_counting(command, documents, progress)

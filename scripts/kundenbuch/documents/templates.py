@@ -28,6 +28,9 @@ PLACEHOLDERS = {
                     "eingeladen_am": "beim Nachfassen: Datum der ersten Einladung"},
     "rechnung": {"rechnung": "nr, datum, leistungsdatum, leistung, netto, ust_satz, ust, "
                              "brutto, faellig",
+                 "positionen": "Liste der Positionen: pos, beschreibung, menge, einheit, "
+                               "einzelpreis, ust_satz, rabatt, betrag (leer ohne Positionen)",
+                 "saetze": "je Steuersatz: satz, netto, ust",
                  "kleinunternehmer": "ja/nein (§ 19 UStG)",
                  "privat": "Privatkunde (Hinweis nach § 286 Abs. 3 BGB)",
                  "kleinbetrag": "Rechnung bis 250 € brutto (§ 33 UStDV)",
@@ -276,6 +279,35 @@ def build_letter(name: str) -> Document:
     return document
 
 
+LINE_COLUMNS_MM = {"Pos": 12, "Beschreibung": 58, "Menge": 25, "Preis": 25,
+                   "USt": 16, "Betrag": 26}
+
+
+def _lines_table(document) -> None:
+    """The invoice's lines from Positionen: what was done, how much, at what price."""
+    headers = list(LINE_COLUMNS_MM)
+    values = ["{{ p.pos }}", "{{ p.beschreibung }}{% if p.rabatt %} (−{{ p.rabatt|zahl }} "
+              "% Rabatt){% endif %}", "{{ p.menge|zahl }} {{ p.einheit }}",
+              "{{ p.einzelpreis|euro }}", "{{ p.ust_satz }} %", "{{ p.betrag|euro }}"]
+    table = document.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, header in zip(table.columns, headers):
+        column.width = Mm(LINE_COLUMNS_MM[header])      # the grid, for LibreOffice
+    for row in table.rows:
+        for cell, header in zip(row.cells, headers):
+            cell.width = Mm(LINE_COLUMNS_MM[header])    # the cells, for Word
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.paragraphs[0].add_run(text).bold = True
+    table.rows[1].cells[0].text = "{%tr for p in positionen %}"
+    for index, (cell, text) in enumerate(zip(table.rows[2].cells, values)):
+        cell.text = text
+        if index >= 2:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    document.add_paragraph()
+
+
 def build_invoice() -> Document:
     document = Document()
     _page(document)
@@ -289,13 +321,20 @@ def build_invoice() -> Document:
     document.add_paragraph("für unsere Leistung berechnen wir Ihnen:")
     # A Kleinunternehmer invoice shows what § 34a UStDV asks: no VAT breakdown, and a
     # service date only where one was typed.
+    document.add_paragraph("{%p if positionen %}")
+    _lines_table(document)
+    document.add_paragraph("{%p endif %}")
+    # Several rates: one net and tax amount per rate (§ 14 Abs. 4 Nr. 8 UStG).
     rows = (("Leistung", "{{ rechnung.leistung }}"),
             ("{%tr if rechnung.leistungsdatum %}", None),
             ("Leistungsdatum", "{{ rechnung.leistungsdatum|datum }}"),
             ("{%tr endif %}", None),
             ("{%tr if not kleinunternehmer %}", None),
             ("Nettobetrag", "{{ rechnung.netto|euro }}"),
-            ("Umsatzsteuer {{ rechnung.ust_satz }} %", "{{ rechnung.ust|euro }}"),
+            ("{%tr for s in saetze %}", None),
+            ("Umsatzsteuer {{ s.satz }} %{% if saetze|length > 1 %} auf "
+             "{{ s.netto|euro }}{% endif %}", "{{ s.ust|euro }}"),
+            ("{%tr endfor %}", None),
             ("{%tr endif %}", None))
     table = document.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"

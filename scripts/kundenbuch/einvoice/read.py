@@ -196,6 +196,9 @@ def read_cii(root) -> EInvoice:
         payment_means=s("ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"),
         iban=s("ram:SpecifiedTradeSettlementPaymentMeans/"
                "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
+        # (an account number that is no valid IBAN travels as ProprietaryID)
+        or s("ram:SpecifiedTradeSettlementPaymentMeans/"
+             "ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID")
         or s("ram:SpecifiedTradeSettlementPaymentMeans/"
              "ram:PayerPartyDebtorFinancialAccount/ram:IBANID"),
         bic=s("ram:SpecifiedTradeSettlementPaymentMeans/"

@@ -22,8 +22,19 @@ def gross(net: Decimal | None, rate: int | None) -> Decimal | None:
 
 
 def invoice_gross(invoice) -> Decimal | None:
-    """Brutto as computed from Netto and USt-Satz (the written Brutto may be stale)."""
+    """Brutto as computed from Netto and USt-Satz (the written Brutto may be stale); an
+    invoice with lines at several rates: the tax per rate, each rounded (§ 14 Abs. 4
+    Nr. 8 UStG), as its document shows it."""
+    rates = invoice["saetze"]
+    if rates:
+        return sum((gross(net, rate) for rate, net in rates), ZERO)
     return gross(invoice["netto"], invoice["ust_satz"])
+
+
+def vat_rates(invoice) -> tuple:
+    """The VAT rates an invoice charges: its lines' or its own."""
+    rates = invoice["saetze"]
+    return tuple(rate for rate, _ in rates) if rates else (invoice["ust_satz"],)
 
 
 def open_amount(invoice) -> Decimal:

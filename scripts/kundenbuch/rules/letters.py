@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from ..book import schema
 from ..book.records import display_name
-from .amounts import ZERO, cents, euro, gross, open_amount
+from ..book.invoice_lines import line_amount, line_rate
+from .amounts import ZERO, cents, euro, gross, invoice_gross, open_amount
 from .direct_debit import collection
 from .references import creditor_reference, printed
 from .interest import SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
@@ -44,6 +45,9 @@ class Letter:
     girocode: tuple | None = None  # (name, iban, amount, text, bic)
     due_dates: dict = field(default_factory=dict)     # Rechnungsnr -> due date
     copy: bool = False            # a document made again on request, marked "Kopie"
+    # (kind, XML) of an invoice's e-invoice: ZUGFeRD goes into its PDF, an XRechnung
+    # (or a ZUGFeRD without PDF) lies beside it (runs/einvoice_out.py)
+    einvoice: tuple | None = None
 
     @property
     def locks_invoices(self) -> bool:
@@ -331,8 +335,33 @@ def invoice_documents(protocol) -> set:
             for number in str(row["rechnungen"] or "").split(",") if number.strip()}
 
 
+def line_context(document, lines) -> list[dict]:
+    """The lines of an invoice or quote as its document lists them."""
+    return [{"pos": line["pos"] or index, "beschreibung": line["beschreibung"] or "",
+             "menge": line["menge"] if line["menge"] is not None else 1,
+             "einheit": line["einheit"] or "", "einzelpreis": line["einzelpreis"],
+             "ust_satz": line_rate(line, document), "rabatt": line["rabatt"],
+             "betrag": line_amount(line)}
+            for index, line in enumerate(lines or (), start=1)]
+
+
+def rate_context(invoice) -> list[dict]:
+    """One net and tax amount per VAT rate (§ 14 Abs. 4 Nr. 8 UStG)."""
+    rates = invoice["saetze"] or ((invoice["ust_satz"] or 0, invoice["netto"]),)
+    return [{"satz": rate, "netto": net, "ust": gross(net, rate) - net}
+            for rate, net in rates]
+
+
+def _rates_text(invoice) -> str | int:
+    """"7 und 19" for an invoice at several rates (older templates print one rate)."""
+    rates = [rate for rate, _ in invoice["saetze"] or ()]
+    if len(rates) > 1:
+        return " und ".join(str(r) for r in rates)
+    return invoice["ust_satz"] or 0
+
+
 def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None,
-                    skip_rows=frozenset(), letter_date: date | None = None):
+                    skip_rows=frozenset(), letter_date: date | None = None, lines=None):
     """Invoices dated in the Stichtag's month (up to it) that were not issued yet; or
     exactly the one asked for. A Kleinunternehmer invoice showing VAT while the exemption
     holds is left out (checks/invoices.py names it as a Fehler)."""
@@ -355,7 +384,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         if (client is None or invoice["netto"] is None or issued_on is None
                 or exempt.contradicts(invoice) or (invoice.sheet, invoice.row) in skip_rows):
             continue            # a self-contradicting invoice is never produced (§ 14c UStG)
-        total = gross(invoice["netto"], invoice["ust_satz"])
+        total = invoice_gross(invoice)
         due = due_of(invoice, terms)
         paid = open_amount(invoice) <= ZERO
         # part paid already (a credit from an overpayment, a payment in advance)
@@ -374,9 +403,12 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         context = {**_base(settings, client, issued_on, f"Rechnung {nr}"),
                    "rechnung": {"nr": nr, "datum": issued_on, "leistungsdatum": service_day,
                                 "leistung": invoice["leistung"] or "",
-                                "netto": invoice["netto"], "ust_satz": invoice["ust_satz"] or 0,
+                                "netto": invoice["netto"],
+                                "ust_satz": _rates_text(invoice),
                                 "ust": total - invoice["netto"], "brutto": total,
                                 "faellig": due},
+                   "positionen": line_context(invoice, (lines or {}).get(str(nr).strip())),
+                   "saetze": rate_context(invoice),
                    "kleinunternehmer": exempt_invoice,
                    "privat": client["kundenart"] == "Privat",
                    "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose,

@@ -31,7 +31,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from ..book import schema
-from .amounts import ZERO, cents, euro, gross
+from .amounts import ZERO, cents, euro, invoice_gross
 from .applied import Part, principal_paid, principal_steps, received
 from .interest import FLAT_FEE_BUSINESS, default_interest
 from .receivables import (Terms, charged_fees, default_begins, is_business, surcharge_for,
@@ -95,7 +95,7 @@ class _Claim:
         self.number = invoice["rechnungsnr"]
         self.client = invoice["kundennr"]
         self.issued = invoice["rechnungsdatum"]
-        self.total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
+        self.total = invoice_gross(invoice) or ZERO
         self._client = client
         self.business = is_business(client)
         self._default_from = (first_reminder, document_made)
@@ -208,7 +208,7 @@ def allocate(payments, invoices, clients, terms: Terms, base_rates,
 def complete(invoice) -> bool:
     """Whether an invoice's row says what it owes: its date, Netto and USt-Satz."""
     return (invoice["rechnungsdatum"] is not None and invoice["netto"] is not None
-            and invoice["ust_satz"] is not None)
+            and (invoice["ust_satz"] is not None or bool(invoice["saetze"])))
 
 
 class _Allocator:

@@ -40,7 +40,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ..book import schema
-from .amounts import ZERO, gross
+from .amounts import ZERO, invoice_gross
 from .interest import (FLAT_FEE_BUSINESS, SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, Period,
                        default_interest)
 from .applied import last_paid_on, principal_paid, principal_steps, typed_parts
@@ -323,7 +323,7 @@ def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: da
     due, computed, effective = timing(invoice, client, terms)
     if collection is not None and effective is not None:
         effective = max(effective, collection)
-    total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
+    total = invoice_gross(invoice) or ZERO
     if parts is None:
         parts = typed_parts(invoice, stichtag)
     paid = principal_paid(parts)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..book import schema
-from .amounts import ZERO
+from .amounts import ZERO, vat_rates
 
 PREVIOUS_YEAR_LIMIT = Decimal("25000")      # § 19 Abs. 1 Satz 1 UStG
 CURRENT_YEAR_LIMIT = Decimal("100000")
@@ -60,7 +60,7 @@ class Exemption:
 
     def contradicts(self, invoice) -> bool:
         """Kleinunternehmer invoice showing VAT while the exemption holds (§ 14c UStG)."""
-        return (self.applies and bool(invoice["ust_satz"])
+        return (self.applies and any(vat_rates(invoice))
                 and invoice["storniert"] != schema.YES and not self.must_show_vat(invoice))
 
     def previous_year_over(self, year: int) -> Decimal | None:

@@ -19,7 +19,7 @@ from ..book.convert import money_parts
 from ..book.reader import Book, read_book, read_sheet_rows
 from ..book.records import Record, split_cell
 from ..reports.bank_reconciliation import report as reconciliation_report
-from ..rules.amounts import ZERO, gross
+from ..rules.amounts import ZERO, invoice_gross
 from ..rules.applied import principal_paid
 from ..rules.bank_matching import IGNORE, Matcher, Matching, confirmed_row, weak_key
 from ..rules.payments import allocation_of
@@ -77,7 +77,7 @@ def _open_amounts(book) -> dict:
         number = invoice["rechnungsnr"]
         if number is None or invoice["storniert"] == schema.YES:
             continue
-        total = gross(invoice["netto"], invoice["ust_satz"]) or ZERO
+        total = invoice_gross(invoice) or ZERO
         result[str(number)] = max(ZERO, total - principal_paid(allocation.parts.get(number, ())))
     return result
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..book import schema
+from ..book.invoice_lines import lines_by_document
 from ..book.reader import Book, read_book
 from ..documents.letters import (letter_folder, move_into_place, render_letters, sha256,
                                  staging_folder, template_folder)
@@ -21,6 +22,8 @@ from ..writer import WriteRefused
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, check_writable, exclusive, write
 from .plan import CellWrite, Plan, RowAppend, protocol_row
+from .einvoice_out import EInvoices
+from .einvoice_out import attach as attach_einvoices
 from .receivables import first_reminders
 
 
@@ -80,7 +83,8 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
         invoices = paid_as_of(book, max(stichtag, letter_date))
         letters += [letter for letter in letters_rules.invoice_letters(
                         invoices, book.kunden, protocol, settings, stichtag,
-                        invoice_number, skip_rows, letter_date)
+                        invoice_number, skip_rows, letter_date,
+                        lines_by_document(book.positionen))
                     if (letter.invoices[0].sheet, letter.invoices[0].row) not in reminded]
     return letters
 
@@ -222,6 +226,7 @@ class LettersResult:
     run: object = None
     write: WriteResult | None = None
     when: Stichtag | None = None      # the Stichtag used, with its reason
+    einvoices: EInvoices = field(default_factory=EInvoices)
 
     @property
     def plan(self) -> Plan:
@@ -231,8 +236,8 @@ class LettersResult:
 @exclusive()
 def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_number=None,
         pdf: bool = False, probelauf: bool = False, progress=None,
-        book: Book | None = None, target=None, briefdatum: date | None = None
-        ) -> LettersResult:
+        book: Book | None = None, target=None, briefdatum: date | None = None,
+        erechnung: bool = False) -> LettersResult:
     """Produce every due letter (or those of the kinds asked for) and write back."""
     book = book or read_book(path, progress=progress)
     when = choose(stichtag, book.settings, now.date())
@@ -244,7 +249,8 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
         _refuse_contradicting(book, invoice_number)
     letters = due_letters(book, stichtag, kinds, invoice_number,
                           letter_date=briefdatum or now.date())
-    result = LettersResult(book, letters, when=when)
+    letters, einvoices = attach_einvoices(letters, book.settings, erechnung)
+    result = LettersResult(book, letters, when=when, einvoices=einvoices)
     if probelauf or not letters:
         return result
     check_writable(book, target)

@@ -18,6 +18,8 @@ from ..rules.amounts import euro
 from ..reports.bank_reconciliation import report as reconciliation_report
 from . import appointments, bank_import, receivables, tiers
 from . import letters as letters_run
+from .einvoice_out import EInvoices
+from .einvoice_out import attach as attach_einvoices
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, check_writable, exclusive
 from .parallel import in_background
@@ -39,6 +41,7 @@ class MonthEndResult:
     write: WriteResult | None = None
     when: Stichtag | None = None      # the Stichtag used, with its reason
     payments_confirmed: int = 0       # rows taken from the answers in Zahlungsabgleich
+    einvoices: EInvoices = field(default_factory=EInvoices)
 
     @property
     def has_errors(self) -> bool:
@@ -118,8 +121,10 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     due = letters_run.due_letters(book, stichtag, summary=summary, analysis=analysis,
                                   skip_rows=frozenset(skipped),
                                   letter_date=letter_date) if letters else []
+    due, einvoices = attach_einvoices(due, book.settings)
     result = MonthEndResult(read, findings, summary, plan, stichtag, analysis, due,
-                            sorted(skipped), onboarding=onboarding, when=when)
+                            sorted(skipped), onboarding=onboarding, when=when,
+                            einvoices=einvoices)
     result.payments_confirmed = len(answers.confirmed) if answers else 0
     if probelauf:
         return result

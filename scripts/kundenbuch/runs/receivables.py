@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..book import schema
+from ..book.invoice_lines import line_amount
 from ..book.reader import Book, read_book
 from ..book.records import Record
 from ..checks.findings import Finding
@@ -19,7 +20,7 @@ from ..rules.applied import paid_cells
 from ..rules.receivables import CANCELLED, PAID, Summary, Terms, compute
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
-from .plan import Plan, RowAppend, changed_cells, protocol_row
+from .plan import CellWrite, Plan, RowAppend, changed_cells, protocol_row
 from ..reports.sheet import format_value
 
 def computable(invoice) -> bool:
@@ -103,8 +104,18 @@ def invoice_values(state, allocation=None) -> dict:
     return values
 
 
+def line_cells(book) -> list:
+    """Netto from the lines where it was empty (the record holds it already, the cell
+    not), and each line's Betrag."""
+    cells = [CellWrite(i.sheet, i.row, i.columns["netto"], i["netto"])
+             for i in book.rechnungen if i["netto_aus_positionen"]]
+    for line in book.positionen:
+        cells += changed_cells(line, {"betrag": line_amount(line)})
+    return cells
+
+
 def plan(book, summary: Summary, now: datetime, version: str) -> Plan:
-    result = Plan(sheets=[report(summary, now, version)])
+    result = Plan(sheets=[report(summary, now, version)], cells=line_cells(book))
     allocation = summary.allocation
     for state in summary.invoices:
         result.cells += changed_cells(state.invoice, invoice_values(state, allocation))
