@@ -18,8 +18,8 @@ from .findings import Finding, sort_key
 
 CheckFunction = Callable[..., Iterable[Finding]]
 REGISTRY: list[CheckFunction] = []
-ALL_MODULES = ("structure", "fields", "clients", "invoices", "lines", "payments",
-               "settings", "appointments", "lock")
+ALL_MODULES = ("structure", "fields", "clients", "invoices", "lines", "corrections",
+               "payments", "settings", "appointments", "lock")
 
 
 def check(function: CheckFunction) -> CheckFunction:

@@ -29,7 +29,9 @@ def locked_invoice_changed(book, stichtag):
         yield at(invoice, "rechnungsnr", FEHLER,
                  f"Rechnung {number} ist festgeschrieben (am {row['zeitpunkt']}) und wurde "
                  f"danach geändert: {'; '.join(changes) or 'Inhalt verändert'}. Bitte "
-                 "zurückändern; Korrekturen sind eine Stornorechnung und eine neue Rechnung.")
+                 "zurückändern; korrigieren lässt sie sich nur mit einer neuen Zeile mit "
+                 f"negativem Netto und „Storno zu“ = {number} (Stornorechnung oder "
+                 "Gutschrift), dazu bei Bedarf eine neue Rechnung.")
 
 
 @check

@@ -31,6 +31,9 @@ PLACEHOLDERS = {
                  "positionen": "Liste der Positionen: pos, beschreibung, menge, einheit, "
                                "einzelpreis, ust_satz, rabatt, betrag (leer ohne Positionen)",
                  "saetze": "je Steuersatz: satz, netto, ust",
+                 "storno": "bei Storno oder Gutschrift: nr und datum der korrigierten "
+                           "Rechnung, voll (ganz storniert), titel (Stornorechnung oder "
+                           "Rechnungskorrektur); sonst leer",
                  "kleinunternehmer": "ja/nein (§ 19 UStG)",
                  "privat": "Privatkunde (Hinweis nach § 286 Abs. 3 BGB)",
                  "kleinbetrag": "Rechnung bis 250 € brutto (§ 33 UStDV)",
@@ -138,7 +141,8 @@ SUBJECTS = {
     "mahnung_2": "2. Mahnung",
     "mahnung_letzte": "Letzte Mahnung",
     "jahrescheck": "Einladung zu Ihrem Jahrescheck",
-    "rechnung": "Rechnung {{ rechnung.nr }}{% if kopie %} (Kopie){% endif %}",
+    "rechnung": "{% if storno %}{{ storno.titel }}{% else %}Rechnung{% endif %} "
+                "{{ rechnung.nr }}{% if kopie %} (Kopie){% endif %}",
 }
 
 
@@ -318,7 +322,11 @@ def build_invoice() -> Document:
     _address_and_info(document, info)
     document.add_paragraph().add_run(SUBJECTS["rechnung"]).bold = True
     document.add_paragraph("{{ empfaenger.anrede }},")
-    document.add_paragraph("für unsere Leistung berechnen wir Ihnen:")
+    document.add_paragraph(
+        "{% if storno %}hiermit {% if storno.voll %}stornieren wir unsere Rechnung "
+        "{{ storno.nr }} vom {{ storno.datum|datum }} vollständig{% else %}korrigieren "
+        "wir unsere Rechnung {{ storno.nr }} vom {{ storno.datum|datum }} und schreiben "
+        "Ihnen gut{% endif %}:{% else %}für unsere Leistung berechnen wir Ihnen:{% endif %}")
     # A Kleinunternehmer invoice shows what § 34a UStDV asks: no VAT breakdown, and a
     # service date only where one was typed.
     document.add_paragraph("{%p if positionen %}")
@@ -343,7 +351,8 @@ def build_invoice() -> Document:
         if value is not None:
             row.cells[1].text = value
     paragraph = document.add_paragraph()
-    paragraph.add_run("Rechnungsbetrag: {{ rechnung.brutto|euro }}").bold = True
+    paragraph.add_run("{% if storno %}Gutschrift{% else %}Rechnungsbetrag{% endif %}: "
+                      "{{ rechnung.brutto|euro }}").bold = True
     for line in ("{%p if kleinunternehmer %}",
                  "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet (Kleinunternehmerregelung).",
                  "{%p endif %}",
@@ -351,7 +360,10 @@ def build_invoice() -> Document:
                  "Davon haben wir {{ bereits_erhalten|euro }} schon erhalten (Guthaben aus "
                  "einer früheren Zahlung); offen sind {{ zu_zahlen|euro }}.",
                  "{%p endif %}",
-                 "{%p if bezahlt_am %}",
+                 "{%p if storno %}",
+                 "Sie müssen nichts zahlen. Einen schon gezahlten Betrag erstatten wir "
+                 "Ihnen oder verrechnen ihn mit Ihrer nächsten Rechnung.",
+                 "{%p elif bezahlt_am %}",
                  "Diese Rechnung ist am {{ bezahlt_am|datum }} bezahlt worden. Vielen Dank!",
                  "{%p elif lastschrift %}",
                  "Den Betrag von {{ zu_zahlen|euro }} ziehen wir am "
@@ -364,13 +376,13 @@ def build_invoice() -> Document:
                  "Bitte zahlen Sie {{ zu_zahlen|euro }} bis zum {{ rechnung.faellig|datum }} "
                  "ohne Abzug.",
                  "{%p endif %}",
-                 "{%p if privat and not bezahlt_am %}",
+                 "{%p if privat and not bezahlt_am and not storno %}",
                  "Hinweis nach § 286 Abs. 3 BGB: Sie kommen ohne weitere Mahnung in Verzug, "
                  "wenn Sie nicht innerhalb von 30 Tagen nach Fälligkeit und Zugang dieser "
                  "Rechnung zahlen.",
                  "{%p endif %}"):
         document.add_paragraph(line)
-    document.add_paragraph("{%p if not bezahlt_am and not lastschrift %}")
+    document.add_paragraph("{%p if not bezahlt_am and not lastschrift and not storno %}")
     _payment(document)
     document.add_paragraph("{%p endif %}")
     _closing(document)

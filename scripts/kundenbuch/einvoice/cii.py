@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .model import CREDIT_NOTE, EInvoice, Party
+from .model import EInvoice, Party
 
 XRECHNUNG_ID = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 PEPPOL_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -19,9 +19,8 @@ NS = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
       "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
 
 
-def _money(value: Decimal, credit: bool) -> str:
-    # a credit note (381) states what it credits as positive amounts
-    return f"{abs(value) if credit else value:.2f}"
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
 
 
 def _party(party: Party) -> dict:
@@ -41,15 +40,14 @@ def _party(party: Party) -> dict:
 
 
 def data_dict(invoice: EInvoice) -> dict:
-    credit = invoice.type_code == CREDIT_NOTE
-    m = lambda value: _money(value, credit)       # noqa: E731
+    m = _money
     data = {
         "BT-1": invoice.number, "BT-2": invoice.issue_date, "BT-3": invoice.type_code,
         "BT-5": invoice.currency, "BT-24": "urn:cen.eu:en16931:2017",
         "BG-4": _party(invoice.seller), "BG-7": _party(invoice.buyer),
         "BG-1": [{"BT-22": note} for note in invoice.notes],
         "BG-25": [{
-            "BT-126": line.number, "BT-129": f"{abs(line.quantity) if credit else line.quantity:.4f}",
+            "BT-126": line.number, "BT-129": f"{line.quantity:.4f}",
             "BT-130": line.unit, "BT-131": m(line.net_amount),
             "BT-146": f"{line.net_price:.4f}", "BT-151": line.category,
             "BT-152": f"{line.rate:.2f}", "BT-153": line.name,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..book.records import display_name
-from .model import INVOICE, EInvoice, Line, Party, TaxBreakdown
+from .model import CREDIT_NOTE, INVOICE, EInvoice, Line, Party, TaxBreakdown
 
 ZUGFERD, XRECHNUNG, NONE = "ZUGFeRD", "XRechnung", "keine"
 SMALL_BUSINESS_REASON = "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG"
@@ -76,11 +76,21 @@ def _price(value) -> Decimal:
     return Decimal(str(value))
 
 
+REFUND_TERMS = "Gutschrift: der Betrag wird erstattet oder mit der nächsten Rechnung verrechnet"
+
+
+def notes_for(exempt: bool) -> list[str]:
+    return [SMALL_BUSINESS_REASON] if exempt else []
+
+
 def from_letter(letter, settings, xrechnung: bool = False) -> EInvoice:
     """The EInvoice of an invoice letter (rules/letters.invoice_letters)."""
     context, client = letter.context, letter.client
     invoice = context["rechnung"]
     exempt = context["kleinunternehmer"]
+    correction = context.get("storno")
+    # a credit note (381) states what it credits as positive amounts
+    sign = Decimal(-1) if correction else Decimal(1)
     category = "E" if exempt else None
     lines = []
     for position in context["positionen"] or [{
@@ -91,28 +101,44 @@ def from_letter(letter, settings, xrechnung: bool = False) -> EInvoice:
         discount = _price(position["rabatt"] or 0)
         net_price = (_price(position["einzelpreis"]) * (100 - discount) / 100).quantize(
             Decimal("0.0001"), ROUND_HALF_UP)
+        if correction:       # what it credits, as positive quantity and price
+            quantity, net_price = abs(quantity), abs(net_price)
         rate = Decimal(0) if exempt else _price(position["ust_satz"] or 0)
         lines.append(Line(number=str(position["pos"]), name=position["beschreibung"],
                           quantity=quantity, unit=unit_code(position["einheit"]),
-                          net_price=net_price, net_amount=_price(position["betrag"]),
+                          net_price=net_price, net_amount=sign * _price(position["betrag"]),
                           category=category or ("S" if rate else "Z"), rate=rate))
     if exempt:
-        taxes = [TaxBreakdown("E", Decimal(0), _price(invoice["netto"]), Decimal("0.00"),
-                              SMALL_BUSINESS_REASON)]
+        taxes = [TaxBreakdown("E", Decimal(0), sign * _price(invoice["netto"]),
+                              Decimal("0.00"), SMALL_BUSINESS_REASON)]
     else:
         taxes = [TaxBreakdown("S" if entry["satz"] else "Z", _price(entry["satz"]),
-                              _price(entry["netto"]), _price(entry["ust"]))
+                              sign * _price(entry["netto"]), sign * _price(entry["ust"]))
                  for entry in context["saetze"]]
     debit = context.get("lastschrift")
     tax_total = sum((t.tax for t in taxes), Decimal("0.00"))
-    gross = _price(invoice["brutto"])
+    gross = sign * _price(invoice["brutto"])
+    net = sign * _price(invoice["netto"])
+    if correction:
+        # what we owe goes to the client's account where we know it
+        refund_to = str(client["iban"] or "").replace(" ", "")
+        return EInvoice(
+            number=str(invoice["nr"]), type_code=CREDIT_NOTE, issue_date=invoice["datum"],
+            seller=_party_of_settings(context["absender"]),
+            buyer=_party_of_client(client), lines=lines, taxes=taxes, line_total=net,
+            tax_exclusive=net, tax_total=tax_total, tax_inclusive=gross, payable=gross,
+            service_date=invoice["leistungsdatum"],
+            buyer_reference=(client["leitweg_id"] or "") if xrechnung else "",
+            preceding=(str(correction["nr"]), correction["datum"]),
+            payment_means="58" if refund_to else "1", iban=refund_to,
+            payment_terms=REFUND_TERMS, notes=notes_for(exempt),
+            specification="XRechnung" if xrechnung else "EN16931")
     due: date | None = invoice["faellig"]
-    notes = [SMALL_BUSINESS_REASON] if exempt else []
     return EInvoice(
         number=str(invoice["nr"]), type_code=INVOICE, issue_date=invoice["datum"],
         seller=_party_of_settings(context["absender"]), buyer=_party_of_client(client),
-        lines=lines, taxes=taxes, line_total=_price(invoice["netto"]),
-        tax_exclusive=_price(invoice["netto"]), tax_total=tax_total, tax_inclusive=gross,
+        lines=lines, taxes=taxes, line_total=net,
+        tax_exclusive=net, tax_total=tax_total, tax_inclusive=gross,
         prepaid=_price(context["bereits_erhalten"] or 0),
         payable=_price(context["zu_zahlen"]), due_date=due,
         service_date=invoice["leistungsdatum"],
@@ -125,5 +151,5 @@ def from_letter(letter, settings, xrechnung: bool = False) -> EInvoice:
         creditor_id=debit["glaeubiger_id"] if debit else "",
         payment_terms=(f"Einzug per SEPA-Lastschrift am {debit['datum']:%d.%m.%Y}" if debit
                        else f"Zahlbar bis {due:%d.%m.%Y} ohne Abzug" if due else ""),
-        remittance=str(context["verwendungszweck"] or ""), notes=notes,
+        remittance=str(context["verwendungszweck"] or ""), notes=notes_for(exempt),
         specification="XRechnung" if xrechnung else "EN16931")

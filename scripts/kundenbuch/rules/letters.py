@@ -14,6 +14,7 @@ from ..book import schema
 from ..book.records import display_name
 from ..book.invoice_lines import line_amount, line_rate
 from .amounts import ZERO, cents, euro, gross, invoice_gross, open_amount
+from .corrections import corrections_by_original
 from .direct_debit import collection
 from .references import creditor_reference, printed
 from .interest import SURCHARGE_BUSINESS, SURCHARGE_CONSUMER
@@ -360,6 +361,20 @@ def _rates_text(invoice) -> str | int:
     return invoice["ust_satz"] or 0
 
 
+def correction_context(invoice, originals: dict, invoices) -> dict | None:
+    """For a Storno or credit note (Storno zu): the invoice it corrects, and whether it
+    cancels all of it ("Stornorechnung") or a part ("Rechnungskorrektur")."""
+    target = invoice["storno_zu"]
+    original = originals.get(str(target).strip()) if target is not None else None
+    if original is None or original["netto"] is None or invoice["netto"] is None:
+        return None
+    made = corrections_by_original(invoices).get(str(target).strip(), ())
+    whole = sum((c.net for c in made if c.day <= invoice["rechnungsdatum"]), ZERO) >= \
+        original["netto"]
+    return {"nr": original["rechnungsnr"], "datum": original["rechnungsdatum"],
+            "voll": whole, "titel": "Stornorechnung" if whole else "Rechnungskorrektur"}
+
+
 def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None,
                     skip_rows=frozenset(), letter_date: date | None = None, lines=None):
     """Invoices dated in the Stichtag's month (up to it) that were not issued yet; or
@@ -367,6 +382,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
     holds is left out (checks/invoices.py names it as a Fehler)."""
     issued = invoice_documents(protocol)
     by_number = {c["kundennr"]: c for c in clients}
+    originals = {str(i["rechnungsnr"]).strip(): i for i in invoices if i["rechnungsnr"]}
     exempt = exemption(invoices, settings)
     terms = Terms.from_settings(settings)
     letters = []
@@ -386,12 +402,15 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
             continue            # a self-contradicting invoice is never produced (§ 14c UStG)
         total = invoice_gross(invoice)
         due = due_of(invoice, terms)
-        paid = open_amount(invoice) <= ZERO
+        correction = correction_context(invoice, originals, invoices)
+        paid = correction is None and open_amount(invoice) <= ZERO
         # part paid already (a credit from an overpayment, a payment in advance)
-        received = ZERO if paid else min(total, invoice["bezahlt_betrag"] or ZERO)
+        received = ZERO if paid or correction else min(total, invoice["bezahlt_betrag"]
+                                                       or ZERO)
         to_pay = total - received
-        debit = None if paid else collection(invoice, client, due, settings)
-        if number is None and (paid or due < max(stichtag, letter_date or stichtag)):
+        debit = None if paid or correction else collection(invoice, client, due, settings)
+        if number is None and correction is None and (
+                paid or due < max(stichtag, letter_date or stichtag)):
             # Paid, or overdue: a payable document now would ask for money already
             # received, or for a date gone by (the reminder speaks for it).
             continue
@@ -400,7 +419,8 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         # § 14 Abs. 4 UStG: without a typed service date, the service was on the invoice
         # date; a Kleinunternehmer invoice states none then (§ 34a UStDV).
         service_day = invoice["leistungsdatum"] or (None if exempt_invoice else issued_on)
-        context = {**_base(settings, client, issued_on, f"Rechnung {nr}"),
+        title = correction["titel"] if correction else "Rechnung"
+        context = {**_base(settings, client, issued_on, f"{title} {nr}"),
                    "rechnung": {"nr": nr, "datum": issued_on, "leistungsdatum": service_day,
                                 "leistung": invoice["leistung"] or "",
                                 "netto": invoice["netto"],
@@ -411,7 +431,8 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
                    "saetze": rate_context(invoice),
                    "kleinunternehmer": exempt_invoice,
                    "privat": client["kundenart"] == "Privat",
-                   "kleinbetrag": total <= SMALL_INVOICE, "verwendungszweck": purpose,
+                   "kleinbetrag": abs(total) <= SMALL_INVOICE, "verwendungszweck": purpose,
+                   "storno": correction,
                    "kopie": str(nr) in issued,
                    "bezahlt_am": invoice["bezahlt_am"] if paid else None,
                    "bereits_erhalten": received, "zu_zahlen": to_pay,
@@ -420,8 +441,8 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
         name = re.sub(r"[^\w.-]+", "-", str(nr))
         copy = "_Kopie" if str(nr) in issued else ""
         letters.append(Letter("rechnung", client, context,
-                              f"Rechnung_{name}_{client['kundennr']}{copy}.docx", [invoice],
-                              girocode=(None if paid or debit
+                              f"{title}_{name}_{client['kundennr']}{copy}.docx", [invoice],
+                              girocode=(None if paid or debit or correction
                                         else _girocode(settings, to_pay, purpose, reference)),
                               due_dates={nr: due}, copy=bool(copy)))
     return letters

@@ -32,6 +32,7 @@ from operator import itemgetter
 
 from ..book import schema
 from .amounts import ZERO, cents, euro, invoice_gross
+from .corrections import corrections_by_original, is_correction
 from .applied import Part, principal_paid, principal_steps, received
 from .interest import FLAT_FEE_BUSINESS, default_interest
 from .receivables import (Terms, charged_fees, default_begins, is_business, surcharge_for,
@@ -192,16 +193,22 @@ def allocate(payments, invoices, clients, terms: Terms, base_rates,
     comes after its day; the receivables take the parts up to their Stichtag)."""
     by_client = {c["kundennr"]: c for c in clients if c["kundennr"]}
     claims, incomplete = {}, set()
+    corrections = corrections_by_original(invoices)
     for invoice in invoices:
         number = invoice["rechnungsnr"]
-        if number is None or invoice["storniert"] == schema.YES or number in claims:
+        if (number is None or invoice["storniert"] == schema.YES or number in claims
+                or is_correction(invoice)):
             continue
         if complete(invoice) is False:
             incomplete.add(str(number))      # what it owes is not known: pruefen says why
             continue
-        claims[number] = _Claim(invoice, by_client.get(invoice["kundennr"]), terms,
-                                base_rates, (first_reminders or {}).get(number),
-                                number in documents_made)
+        claim = _Claim(invoice, by_client.get(invoice["kundennr"]), terms, base_rates,
+                       (first_reminders or {}).get(number), number in documents_made)
+        # a credit note lowers the claim (whatever its day: money paid on a cancelled
+        # invoice becomes the client's credit)
+        claim.total -= sum((c.gross for c in corrections.get(str(number).strip(), ())), ZERO)
+        if claim.total > ZERO:
+            claims[number] = claim
     return _Allocator(claims, by_client, incomplete).run(payments)
 
 

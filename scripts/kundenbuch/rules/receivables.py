@@ -41,6 +41,7 @@ from decimal import Decimal
 
 from ..book import schema
 from .amounts import ZERO, invoice_gross
+from .corrections import NOTHING, Corrected, as_of, corrections_by_original
 from .interest import (FLAT_FEE_BUSINESS, SURCHARGE_BUSINESS, SURCHARGE_CONSUMER, Period,
                        default_interest)
 from .applied import last_paid_on, principal_paid, principal_steps, typed_parts
@@ -265,11 +266,14 @@ def compute(invoices, clients, tiers, base_rates, terms: Terms, stichtag: date,
     collections = collections or {}
     by_number = {c["kundennr"]: c for c in clients if c["kundennr"]}
     paid = allocation.until(stichtag) if allocation is not None else None
+    corrections = corrections_by_original(invoices)
     states = [invoice_state(inv, by_number.get(inv["kundennr"]), tiers, base_rates, terms,
                             stichtag, (first_reminders or {}).get(inv["rechnungsnr"]),
                             inv["rechnungsnr"] in documents_made,
                             None if paid is None else paid.get(inv["rechnungsnr"], ()),
-                            collections.get(str(inv["rechnungsnr"])))
+                            collections.get(str(inv["rechnungsnr"])),
+                            as_of(inv, corrections.get(str(inv["rechnungsnr"]).strip(), ()),
+                                  stichtag) if corrections else NOTHING)
               for inv in invoices]
     summary = Summary(stichtag, states, allocation=allocation)
     for client in clients:
@@ -314,23 +318,25 @@ def surcharge_for(business: bool) -> Decimal:
 def invoice_state(invoice, client, tiers, base_rates, terms: Terms, stichtag: date,
                   first_reminder: date | None = None, document_made: bool = False,
                   parts: tuple | None = None,
-                  collection: date | None = None) -> InvoiceState:
+                  collection: date | None = None,
+                  corrected: Corrected = NOTHING) -> InvoiceState:
     """parts: what the payments of the Zahlungen table paid on this invoice up to the
     Stichtag (rules/payments.py); None = the typed Bezahlt columns. collection: the day
     of a direct debit ordered for it ("Einzug angewiesen"): due no earlier, and no
-    reminder while the bank collects, until the money comes or is returned."""
+    reminder while the bank collects, until the money comes or is returned. corrected:
+    what cancellations and credit notes did to it by the Stichtag (rules/corrections)."""
     tier = tier_in_force(client)
     due, computed, effective = timing(invoice, client, terms)
     if collection is not None and effective is not None:
         effective = max(effective, collection)
-    total = invoice_gross(invoice) or ZERO
+    total = (invoice_gross(invoice) or ZERO) - corrected.credited
     if parts is None:
         parts = typed_parts(invoice, stichtag)
     paid = principal_paid(parts)
     paid_on = last_paid_on(parts)
     still_open = max(ZERO, total - paid)
     level_sent = invoice["mahnstufe"] or 0
-    cancelled = invoice["storniert"] == schema.YES
+    cancelled = invoice["storniert"] == schema.YES or corrected.cancelled_on is not None
     business = is_business(client)
     settled = cancelled or still_open <= ZERO      # paid, or a credit note (Netto <= 0)
     late = (not cancelled and total > ZERO and paid_on is not None
