@@ -360,6 +360,12 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
     for letter in result.letters:
         kinds[letter.protocol_kind] = kinds.get(letter.protocol_kind, 0) + 1
     console.print("Briefe: " + (", ".join(f"{n} × {k}" for k, n in kinds.items()) or "keine"))
+    billed = result.billed
+    if billed is not None and billed.rows:
+        numbers = [str(row["rechnungsnr"]) for row in billed.rows]
+        console.print(f"Abos: {counted(len(numbers), 'Rechnung')} angelegt ("
+                      + ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "") + ")",
+                      highlight=False)
     print_einvoices(result.einvoices, False)
     console.print(f"Serviceversprechen offen oder bald fällig: "
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "

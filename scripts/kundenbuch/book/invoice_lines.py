@@ -57,14 +57,15 @@ def rate_breakdown(document, lines) -> tuple[tuple[int, Decimal], ...] | None:
     return tuple(sorted(nets.items()))
 
 
-def complete_invoices(invoices, lines) -> None:
-    """Give each invoice with lines its rates, and its Netto where the cell is empty."""
+def complete_invoices(invoices, lines, number_field: str = "rechnungsnr") -> None:
+    """Give each invoice (or quote: number_field "angebotsnr") with lines its rates, and
+    its Netto where the cell is empty."""
     grouped = lines_by_document(lines)
     if not grouped:
         return
     for invoice in invoices:
-        own = grouped.get(str(invoice["rechnungsnr"]).strip()) if invoice[
-            "rechnungsnr"] is not None else None
+        own = grouped.get(str(invoice[number_field]).strip()) if invoice[
+            number_field] is not None else None
         if not own:
             continue
         rates = rate_breakdown(invoice, own)

@@ -99,6 +99,14 @@ class Book:
         return self.records.get(schema.POSITIONEN.table, [])
 
     @property
+    def abos(self) -> list[Record]:
+        return self.records.get(schema.ABOS.table, [])
+
+    @property
+    def angebote(self) -> list[Record]:
+        return self.records.get(schema.ANGEBOTE.table, [])
+
+    @property
     def zahlungen(self) -> list[Record] | None:
         """The payments, or None in a book without the Zahlungen table (its Rechnungen
         keep Bezahlt am and Bezahlt Betrag as typed)."""
@@ -175,6 +183,8 @@ def build_book(path, package, fingerprint, grids, allow_empty=False,
     if schema.POSITIONEN.table in records:
         complete_invoices(records.get(schema.RECHNUNGEN.table, []),
                           records[schema.POSITIONEN.table])
+        complete_invoices(records.get(schema.ANGEBOTE.table, []),
+                          records[schema.POSITIONEN.table], "angebotsnr")
     base_rates = sorted((BaseRate(r["gueltig_ab"], Decimal(str(r["prozent"])))
                          for r in records.pop(schema.BASISZINS.table, [])
                          if r["gueltig_ab"] and r["prozent"] is not None),

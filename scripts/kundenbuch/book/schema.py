@@ -221,6 +221,42 @@ ZAHLUNGEN = TableSpec("Zahlungen", "Zahlungen", (
                 "§§ 366, 367 BGB). " + _OUT),
 ), optional=True)
 
+RHYTHMEN = ("monatlich", "vierteljährlich", "halbjährlich", "jährlich")
+
+# Recurring invoices (added later): each month-end bills what is due
+ABOS = TableSpec("Abos", "Abos", (
+    Column("Abonr", "abonr", required=True, unique=True, width=10),
+    Column("Kundennr", "kundennr", required=True, ref="kundennr", width=11),
+    Column("Leistung", "leistung", required=True, width=30),
+    Column("Netto", "netto", MONEY, required=True, width=12),
+    Column("USt-Satz", "ust_satz", CHOICE, required=True, choices=UST_SAETZE, width=9),
+    Column("Rhythmus", "rhythmus", CHOICE, choices=RHYTHMEN, width=14),
+    Column("Beginn", "beginn", DATE, width=12),
+    Column("Ende", "ende", DATE, width=12),
+    Column("Nächste Rechnung", "naechste_rechnung", DATE, width=14, fills_empty=True,
+           note="Datum der nächsten Rechnung; leer = Beginn. kundenbuch rückt es nach "
+                "jeder Rechnung weiter."),
+), optional=True)
+
+ANGEBOT_STATUS = ("offen", "angenommen", "abgelehnt")
+
+# Quotes (added later), their lines in Positionen
+ANGEBOTE = TableSpec("Angebote", "Angebote", (
+    Column("Angebotsnr", "angebotsnr", required=True, unique=True, width=12),
+    Column("Kundennr", "kundennr", required=True, ref="kundennr", width=11),
+    Column("Angebotsdatum", "angebotsdatum", DATE, required=True, width=13),
+    Column("Gültig bis", "gueltig_bis", DATE, width=12),
+    Column("Leistung", "leistung", width=30),
+    Column("Netto", "netto", MONEY, width=12, fills_empty=True, filled_by="Positionen",
+           note="Nettobetrag; leer = kundenbuch trägt die Summe der Positionen ein."),
+    Column("USt-Satz", "ust_satz", CHOICE, choices=UST_SAETZE, width=9),
+    Column("Status", "status", CHOICE, choices=ANGEBOT_STATUS, width=11),
+    Column("Rechnungsnr", "rechnungsnr", out=True, width=12,
+           note="Die Rechnung aus dem angenommenen Angebot. " + _OUT),
+    Column("Nachgefasst am", "nachgefasst_am", DATE, out=True, width=13,
+           note="Datum des Nachfassbriefs kurz vor Ablauf. " + _OUT),
+), optional=True)
+
 TERMINE = TableSpec("Termine", "Termine", (
     Column("Datum", "datum", DATE, required=True, width=12),
     Column("Beginn", "beginn", TIME, width=8),
@@ -271,7 +307,8 @@ PROTOKOLL = TableSpec("Protokoll", "Protokoll", (
     Column("Details", "details", width=50),
 ), owned=True)
 
-DATA_TABLES = (KUNDEN, RECHNUNGEN, POSITIONEN, ZAHLUNGEN, TERMINE, STUFEN_TABELLE)
+DATA_TABLES = (KUNDEN, RECHNUNGEN, POSITIONEN, ABOS, ANGEBOTE, ZAHLUNGEN, TERMINE,
+               STUFEN_TABELLE)
 INPUT_TABLES = DATA_TABLES + (EINSTELLUNGEN, BASISZINS)
 ALL_TABLES = INPUT_TABLES + (PROTOKOLL,)
 

@@ -1,30 +1,19 @@
 """Invoices: numbering, payments, VAT and § 14 UStG content, payment terms, limitation."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 
 from ..book import schema
 from ..rules.amounts import ZERO, euro, invoice_gross, open_amount
 from ..rules.receivables import Terms, due_of, limitation_ends
+from ..rules.numbering import split_number
 from ..rules.small_business import exemption, service_year
 from . import at, check
 from .findings import FEHLER, HINWEIS, WARNUNG, Finding
 
 SMALL_INVOICE_LIMIT = Decimal("250.00")      # § 33 UStDV
 B2B_TERM_DAYS = 60                           # § 271a BGB
-
-
-_RUNNING_NUMBER = re.compile(r"(.*?)(\d+)")
-
-
-def split_number(number: str) -> tuple[str, int] | None:
-    """'2025-0042' -> ('2025-', 42): the running number is the trailing digits."""
-    match = _RUNNING_NUMBER.fullmatch(str(number).strip())
-    if not match:
-        return None
-    return match.group(1), int(match.group(2))
 
 
 @check

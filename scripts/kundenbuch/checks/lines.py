@@ -14,6 +14,9 @@ def lines_belong_and_add_up(book, stichtag):
         return
     invoices = {str(i["rechnungsnr"]).strip(): i for i in book.rechnungen
                 if i["rechnungsnr"] is not None}
+    invoices.update({str(q["angebotsnr"]).strip(): q for q in book.angebote
+                     if q["angebotsnr"] is not None and str(q["angebotsnr"]).strip()
+                     not in invoices})
     for number, lines in lines_by_document(book.positionen).items():
         invoice = invoices.get(number)
         if invoice is None:
@@ -26,7 +29,7 @@ def lines_belong_and_add_up(book, stichtag):
                          f"{number}).")
             if line_rate(line, invoice) is None and "ust_satz" not in line.raw:
                 yield at(line, "ust_satz", FEHLER, f"USt-Satz fehlt: weder hier noch in "
-                         f"der Rechnung {number} angegeben.")
+                         f"dem Beleg {number} angegeben.")
         total = invoice["positionen_netto"]
         if total is not None and invoice["netto"] != total:
             yield at(invoice, "netto", FEHLER, f"Netto {euro(invoice['netto'])} stimmt "

@@ -376,7 +376,8 @@ def correction_context(invoice, originals: dict, invoices) -> dict | None:
 
 
 def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None,
-                    skip_rows=frozenset(), letter_date: date | None = None, lines=None):
+                    skip_rows=frozenset(), letter_date: date | None = None, lines=None,
+                    also=frozenset()):
     """Invoices dated in the Stichtag's month (up to it) that were not issued yet; or
     exactly the one asked for. A Kleinunternehmer invoice showing VAT while the exemption
     holds is left out (checks/invoices.py names it as a Fehler)."""
@@ -388,9 +389,12 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
     letters = []
     for invoice in invoices:
         nr, issued_on = invoice["rechnungsnr"], invoice["rechnungsdatum"]
+        made_now = str(nr) in also       # by this run: its document goes out now
         if number is not None:
             if str(nr) != str(number):
                 continue
+        elif made_now:
+            pass
         elif (nr is None or issued_on is None or str(nr) in issued
               or invoice["storniert"] == schema.YES
               or (issued_on.year, issued_on.month) != (stichtag.year, stichtag.month)
@@ -409,7 +413,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
                                                        or ZERO)
         to_pay = total - received
         debit = None if paid or correction else collection(invoice, client, due, settings)
-        if number is None and correction is None and (
+        if number is None and correction is None and not made_now and (
                 paid or due < max(stichtag, letter_date or stichtag)):
             # Paid, or overdue: a payable document now would ask for money already
             # received, or for a date gone by (the reminder speaks for it).

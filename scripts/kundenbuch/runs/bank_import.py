@@ -17,7 +17,7 @@ from ..bank.read import read_statement
 from ..book import schema
 from ..book.convert import money_parts
 from ..book.reader import Book, read_book, read_sheet_rows
-from ..book.records import Record, split_cell
+from ..book.records import split_cell
 from ..reports.bank_reconciliation import report as reconciliation_report
 from ..rules.amounts import ZERO, invoice_gross
 from ..rules.applied import principal_paid
@@ -25,6 +25,7 @@ from ..rules.bank_matching import IGNORE, Matcher, Matching, confirmed_row, weak
 from ..rules.payments import allocation_of
 from . import receivables
 from .apply import WriteResult, exclusive, write
+from .new_rows import fold_into_rows, with_rows
 from .plan import CellWrite, Plan, RowAppend, protocol_row
 from .stichtag import choose
 
@@ -194,26 +195,11 @@ def waiting_entries(kept) -> list:
 def with_payments(book, new_rows: list[dict]):
     """(the book as if the new Zahlungen rows were in it, their records): for the
     computations of this run; the file is written from the book as read."""
-    if not new_rows:
-        return book, []
-    first = max([p.row for p in book.zahlungen]
-                + [book.locations[schema.ZAHLUNGEN.table].header_row]) + 1
-    columns = {c.field: n for n, c in enumerate(schema.ZAHLUNGEN.columns, start=1)}
-    added = [Record(schema.ZAHLUNGEN.sheet, first + i, row, columns)
-             for i, row in enumerate(new_rows)]
-    work = Book(book.path, book.package, book.fingerprint,
-                {**book.records, schema.ZAHLUNGEN.table: list(book.zahlungen) + added},
-                book.locations, book.settings, book.base_rates, book.read_findings,
-                book.error_cells, book.lock_register)
-    return work, added
+    return with_rows(book, schema.ZAHLUNGEN, new_rows)
 
 
 def take_new_rows(plan: Plan, added, new_rows: list[dict], summary) -> None:
     """The new rows are appended (with what they paid), not written as cells."""
-    at = {record.row for record in added}
-    plan.cells = [c for c in plan.cells
-                  if not (c.sheet == schema.ZAHLUNGEN.sheet and c.row in at)]
     for record, row in zip(added, new_rows):
         row["zugeordnet"] = summary.allocation.notes.get(record.row)
-    if new_rows:
-        plan.appends.insert(0, RowAppend(schema.ZAHLUNGEN.table, new_rows))
+    fold_into_rows(plan, schema.ZAHLUNGEN, added, new_rows)

@@ -50,9 +50,11 @@ class LetterRun:
 
 def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=None,
                 summary=None, analysis=None, skip_rows=frozenset(),
-                letter_date: date | None = None) -> list:
+                letter_date: date | None = None, also_invoices=frozenset()) -> list:
     """Every letter that is due at the Stichtag, of the kinds asked for, dated
-    letter_date (the day they are made, or --briefdatum; default the Stichtag)."""
+    letter_date (the day they are made, or --briefdatum; default the Stichtag).
+    also_invoices: Rechnungsnr made by this run (subscriptions, accepted quotes) whose
+    documents are made whatever their date."""
     letter_date = letter_date or stichtag
     from .receivables import summarize
     from .tiers import analyse_book
@@ -84,7 +86,7 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
         letters += [letter for letter in letters_rules.invoice_letters(
                         invoices, book.kunden, protocol, settings, stichtag,
                         invoice_number, skip_rows, letter_date,
-                        lines_by_document(book.positionen))
+                        lines_by_document(book.positionen), also_invoices)
                     if (letter.invoices[0].sheet, letter.invoices[0].row) not in reminded]
     return letters
 
