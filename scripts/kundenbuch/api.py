@@ -29,12 +29,14 @@ COMMANDS = {
     "bank": ("bank_import", "run"),
     "lastschrift": ("direct_debit_file", "run"),
     "erechnung_anzeigen": ("einvoice_view", "run"),
+    "angebot_annehmen": ("quotes", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),
     "SetupRefused": ("payments_setup", "SetupRefused"),
     "NoPaymentsTable": ("bank_import", "NoPaymentsTable"),
     "DebitRefused": ("direct_debit_file", "DebitRefused"),
+    "QuoteRefused": ("quotes", "QuoteRefused"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

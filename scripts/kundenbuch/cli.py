@@ -70,13 +70,15 @@ class LetterKind(click.ParamType):
     name = "Briefart"
     KINDS = {"begruessung": "begruessung", "dank": "dank", "mahnung": "mahnung",
              "mahnungen": "mahnung", "zahlungserinnerung": "mahnung",
-             "jahrescheck": "jahrescheck", "rechnung": "rechnung", "rechnungen": "rechnung"}
+             "jahrescheck": "jahrescheck", "rechnung": "rechnung", "rechnungen": "rechnung",
+             "nachfassen": "nachfassen", "angebot": "nachfassen", "angebote": "nachfassen"}
 
     def convert(self, value, param, ctx):
         kind = self.KINDS.get(plain_name(str(value)))
         if kind is None:
             self.fail(f"„{value}“ ist keine Briefart; möglich sind Begrüßung, Dank, "
-                      "Mahnung, Jahrescheck und Rechnung.", param, ctx)
+                      "Mahnung, Jahrescheck, Rechnung und Nachfassen (Angebote).",
+                      param, ctx)
         return kind
 
 
@@ -200,6 +202,7 @@ def main():
       kundenbuch lastschrift kundenbuch.xlsx
       kundenbuch zahlungen einrichten kundenbuch.xlsx
       kundenbuch erechnung anzeigen rechnung.xml
+      kundenbuch angebot annehmen A-2026-007
       kundenbuch BEFEHL --hilfe
     """
 
@@ -360,12 +363,12 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
     for letter in result.letters:
         kinds[letter.protocol_kind] = kinds.get(letter.protocol_kind, 0) + 1
     console.print("Briefe: " + (", ".join(f"{n} × {k}" for k, n in kinds.items()) or "keine"))
-    billed = result.billed
-    if billed is not None and billed.rows:
-        numbers = [str(row["rechnungsnr"]) for row in billed.rows]
-        console.print(f"Abos: {counted(len(numbers), 'Rechnung')} angelegt ("
-                      + ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "") + ")",
-                      highlight=False)
+    for label, made in (("Abos", result.billed), ("Angenommene Angebote", result.accepted)):
+        if made is not None and made.rows:
+            numbers = [str(row["rechnungsnr"]) for row in made.rows]
+            console.print(f"{label}: {counted(len(numbers), 'Rechnung')} angelegt ("
+                          + ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "")
+                          + ")", highlight=False)
     print_einvoices(result.einvoices, False)
     console.print(f"Serviceversprechen offen oder bald fällig: "
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "
@@ -486,15 +489,19 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
 @click.option("--art", "arten", multiple=True,
               type=LetterKind(), metavar="ART",
               help="Nur diese Briefart (mehrfach möglich): Begrüßung, Dank, Mahnung, "
-                   "Jahrescheck, Rechnung. Standard: alle fälligen.")
+                   "Jahrescheck, Rechnung, Nachfassen (offene Angebote kurz vor Ablauf). "
+                   "Standard: alle fälligen.")
 @click.option("--rechnung", "rechnungsnr", metavar="NR", help="Genau diese Rechnung erstellen.")
+@click.option("--angebot", "angebotsnr", metavar="NR",
+              help="Das Angebot NR erstellen (Blatt Angebote, Positionen).")
 @click.option("--pdf", is_flag=True, help="Zusätzlich PDF über LibreOffice erzeugen.")
 @click.option("--erechnung", is_flag=True,
               help="E-Rechnung auch dort, wo sie nicht Pflicht ist (Kleinunternehmer, "
                    "Rechnungen bis 250 € brutto).")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, welche Briefe fällig sind.")
 @_help_option
-def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, erechnung, probelauf):
+def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, angebotsnr, pdf, erechnung,
+           probelauf):
     """Alle fälligen Briefe aus den Word-Vorlagen in vorlagen/ erzeugen.
 
     Begrüßung (Kunden ohne „Begrüßt am“), Dank (erste Rechnung bezahlt),
@@ -513,6 +520,7 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, erechnung, probe
       kundenbuch briefe kundenbuch.xlsx --stichtag 2026-10-31 --pdf
       kundenbuch briefe --art mahnung --probelauf
       kundenbuch briefe --rechnung 2026-0057 --pdf
+      kundenbuch briefe --angebot A-2026-007 --pdf
     """
     day = _day(stichtag)
     try:
@@ -520,7 +528,7 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, pdf, erechnung, probe
             result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
                                 invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
                                 progress=progress, briefdatum=_day(briefdatum),
-                                erechnung=erechnung)
+                                erechnung=erechnung, quote_number=angebotsnr)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     except api.InvoiceNotFound as exc:
@@ -810,6 +818,47 @@ def lastschrift(pfad, faellig, probelauf):
         return
     console.print(f"Datei zum Hochladen bei der Bank: [bold]{result.file}[/]",
                   highlight=False)
+    print_write(result)
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
+def angebot():
+    """Angebote (Blatt Angebote): angenommene werden Rechnungen."""
+
+
+@angebot.command("annehmen", context_settings=CONTEXT)
+@click.argument("nummer", metavar="NR")
+@book_argument
+@click.option("--pdf", is_flag=True, help="Die Rechnung auch als PDF (ZUGFeRD).")
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def angebot_annehmen(nummer, pfad, pdf, probelauf):
+    """Aus dem Angebot NR sofort eine Rechnung machen.
+
+    Die Rechnung bekommt die nächste Nummer, das Datum von heute, die Positionen des
+    Angebots und ihr Dokument; im Angebot steht danach die Rechnungsnr. (Ohne diesen
+    Befehl macht der Monatsabschluss das für jedes Angebot mit Status „angenommen“.)
+
+    \b
+    Beispiel:
+      kundenbuch angebot annehmen A-2026-007 kundenbuch.xlsx --pdf
+    """
+    try:
+        with progress_bars() as progress:
+            result = api.angebot_annehmen(pfad, nummer, datetime.now(), probelauf=probelauf,
+                                          pdf=pdf, progress=progress)
+    except (UnreadableWorkbook, WriteRefused, api.QuoteRefused) as exc:
+        fail(str(exc))
+    number = ", ".join(sorted(result.accepted.numbers))
+    console.print(f"Angebot {nummer} angenommen: Rechnung {number}", highlight=False)
+    print_einvoices(result.einvoices, True)
+    if probelauf:
+        console.print("[bold]Probelauf[/]: nichts wurde verändert.")
+        return
+    if result.letter_run and result.letter_run.files:
+        console.print(f"{counted(len(result.letter_run.files), 'Datei')} in "
+                      f"{result.letter_run.files[0][1].parent}", highlight=False)
     print_write(result)
 
 

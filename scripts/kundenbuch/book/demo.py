@@ -81,7 +81,10 @@ def generate(size: Size = DEMO, seed: int = 2026, stichtag: date = DEMO_STICHTAG
     rechnungen = _invoices(rng, size.invoices, kunden, stichtag)
     termine = _appointments(rng, size.appointments, kunden, stichtag)
     return {schema.KUNDEN.table: kunden, schema.RECHNUNGEN.table: rechnungen,
-            schema.POSITIONEN.table: _lines(rechnungen, kunden, stichtag),
+            schema.POSITIONEN.table: (_lines(rechnungen, kunden, stichtag)
+                                      + _quote_lines(stichtag)),
+            schema.ABOS.table: _subscriptions(kunden, stichtag),
+            schema.ANGEBOTE.table: _quotes(kunden, stichtag),
             schema.ZAHLUNGEN.table: _payments(rechnungen, kunden),
             schema.TERMINE.table: termine,
             # The invented data stand on their Stichtag, so every command gives the
@@ -214,6 +217,8 @@ def _invoices(rng, count, clients, stichtag):
 
 
 LINES_EVERY = 40        # one invoice in so many is itemised in Positionen
+# 6 h × 95 € + 120 € less 50 % at 19 %, 3 × 24,90 € at 7 %: 749,70 € + 79,93 €
+TWO_RATE_GROSS = Decimal("829.63")
 
 
 def _lines(invoices, clients, stichtag):
@@ -238,13 +243,17 @@ def _lines(invoices, clients, stichtag):
             lines.append({"belegnr": number, "pos": 2, "menge": 1, "einheit": "pauschal",
                           "beschreibung": "Vor- und Nachbereitung", "einzelpreis": float(rest)})
     month = [i for i in invoices if (i["rechnungsdatum"].year, i["rechnungsdatum"].month)
-             == (stichtag.year, stichtag.month) and not i.get("bezahlt_betrag")
-             and i["kundennr"] in business
+             == (stichtag.year, stichtag.month) and i["kundennr"] in business
              and not i.get("storniert") and invoices.index(i) % LINES_EVERY != 7]
     if month:
         invoice = month[-1]
+        gross_before = (Decimal(str(invoice["netto"])) * (100 + invoice["ust_satz"]) / 100
+                        ).quantize(Decimal("0.01"), ROUND_HALF_UP)
         invoice["netto"], invoice["ust_satz"], invoice["leistung"] = (
             None, None, "Workshop Buchhaltung mit Unterlagen")
+        if invoice.get("bezahlt_betrag"):       # paid in full or in half, as before
+            share = 1 if invoice["bezahlt_betrag"] >= float(gross_before) else 0.5
+            invoice["bezahlt_betrag"] = round(float(TWO_RATE_GROSS) * share, 2)
         number = invoice["rechnungsnr"]
         lines += [
             {"belegnr": number, "pos": 1, "menge": 6, "einheit": "Std",
@@ -256,6 +265,58 @@ def _lines(invoices, clients, stichtag):
              "beschreibung": "Handbuch „Buchhaltung kompakt“ (gedruckt)",
              "einzelpreis": 24.90, "ust_satz": 7}]
     return lines
+
+
+def _business_clients(clients) -> list:
+    return [c for c in clients if c["kundenart"] == "Gewerbe"]
+
+
+def _subscriptions(clients, stichtag):
+    """A monthly flat fee and a quarterly website service, both starting after the
+    Stichtag: the next month-end bills the first (README)."""
+    business = _business_clients(clients)
+    first = date(stichtag.year + stichtag.month // 12, stichtag.month % 12 + 1, 1)
+    return [
+        {"abonr": "A-1", "kundennr": business[0]["kundennr"],
+         "leistung": "Betreuungspauschale", "netto": 150.0, "ust_satz": 19,
+         "rhythmus": "monatlich", "beginn": first},
+        {"abonr": "A-2", "kundennr": business[1 % len(business)]["kundennr"],
+         "leistung": "Wartung Website", "netto": 240.0, "ust_satz": 19,
+         "rhythmus": "vierteljährlich", "beginn": first + timedelta(days=30)},
+    ]
+
+
+QUOTE_OPEN, QUOTE_LATER = "AN-2026-002", "AN-2026-003"
+
+
+def _quotes(clients, stichtag):
+    """A declined quote, an open one with lines (followed up by the next month-end, as
+    it lapses before the one after), and one to accept (README: angebot annehmen)."""
+    business = _business_clients(clients)
+    return [
+        {"angebotsnr": "AN-2026-001", "kundennr": business[2 % len(business)]["kundennr"],
+         "angebotsdatum": stichtag - timedelta(days=50), "leistung": "Workshop Digitalisierung",
+         "netto": 1200.0, "ust_satz": 19, "status": "abgelehnt"},
+        {"angebotsnr": QUOTE_OPEN, "kundennr": business[0]["kundennr"],
+         "angebotsdatum": stichtag - timedelta(days=3),
+         "gueltig_bis": stichtag + timedelta(days=45),
+         "leistung": "Einführung Buchhaltungssoftware", "status": "offen"},
+        {"angebotsnr": QUOTE_LATER, "kundennr": business[1 % len(business)]["kundennr"],
+         "angebotsdatum": stichtag - timedelta(days=3),
+         "gueltig_bis": stichtag + timedelta(days=75),
+         "leistung": "Coaching Kundengewinnung (4 Std.)", "netto": 480.0, "ust_satz": 19,
+         "status": "offen"},
+    ]
+
+
+def _quote_lines(stichtag):
+    return [
+        {"belegnr": QUOTE_OPEN, "pos": 1, "menge": 8, "einheit": "Std",
+         "beschreibung": "Einrichtung und Schulung", "einzelpreis": 95.0, "ust_satz": 19},
+        {"belegnr": QUOTE_OPEN, "pos": 2, "menge": 1, "einheit": "Stk",
+         "beschreibung": "Handbuch „Buchhaltung kompakt“ (gedruckt)", "einzelpreis": 24.90,
+         "ust_satz": 7},
+    ]
 
 
 def _payments(invoices, clients):

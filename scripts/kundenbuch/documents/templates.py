@@ -24,6 +24,16 @@ PLACEHOLDERS = {
     "begruessung": {"plan": "Liste der ersten Termine: datum, betreff"},
     "dank": {"rechnungsnr": "Nummer der ersten bezahlten Rechnung"},
     "zahlungserinnerung": {}, "mahnung_1": {}, "mahnung_2": {}, "mahnung_letzte": {},
+    "angebot": {"angebot": "nr, datum, gueltig_bis, leistung, netto, ust, brutto",
+                "positionen": "Liste der Positionen (wie in der Rechnung)",
+                "saetze": "je Steuersatz: satz, netto, ust",
+                "kleinunternehmer": "ja/nein (§ 19 UStG)",
+                "zahlungsziel_tage": "Zahlungsziel der späteren Rechnung in Tagen"},
+    "angebot_nachfassen": {"angebot": "nr, datum, gueltig_bis, leistung, netto, ust, "
+                                      "brutto",
+                           "positionen": "Liste der Positionen", "saetze": "je Steuersatz",
+                           "kleinunternehmer": "ja/nein",
+                           "zahlungsziel_tage": "Zahlungsziel in Tagen"},
     "jahrescheck": {"termin_bis": "bis wann ein Termin passt (nie vor dem Briefdatum)",
                     "eingeladen_am": "beim Nachfassen: Datum der ersten Einladung"},
     "rechnung": {"rechnung": "nr, datum, leistungsdatum, leistung, netto, ust_satz, ust, "
@@ -132,6 +142,27 @@ BODIES = {
         "Bitte rufen Sie uns an oder antworten Sie auf diesen Brief, damit wir einen "
         "Termin vereinbaren können.",
     ],
+    "angebot": [
+        "vielen Dank für das freundliche Gespräch. Wie besprochen bieten wir Ihnen an:",
+        "{%p if angebot.leistung %}",
+        "{{ angebot.leistung }}",
+        "{%p endif %}",
+        "POSITIONEN",
+        "SUMMEN",
+        "Dieses Angebot gilt bis zum {{ angebot.gueltig_bis|datum }}. Die Rechnung ist "
+        "{{ zahlungsziel_tage }} Tage nach Rechnungsdatum ohne Abzug zahlbar.",
+        "Sind Sie einverstanden, genügt eine kurze Antwort, und wir legen los. Möchten Sie "
+        "etwas anders haben, passen wir das Angebot gern an.",
+    ],
+    "angebot_nachfassen": [
+        "am {{ angebot.datum|datum }} haben wir Ihnen unser Angebot {{ angebot.nr }} "
+        "{% if angebot.leistung %}({{ angebot.leistung }}) {% endif %}über "
+        "{{ angebot.brutto|euro }} geschickt. Es gilt noch bis zum "
+        "{{ angebot.gueltig_bis|datum }}.",
+        "Haben Sie noch Fragen, oder passt etwas nicht ganz? Wir besprechen das gern und "
+        "passen das Angebot an; ein kurzer Anruf oder eine Antwort auf diesen Brief "
+        "genügt.",
+    ],
 }
 SUBJECTS = {
     "begruessung": "Willkommen – Ihre ersten Termine mit uns",
@@ -143,6 +174,8 @@ SUBJECTS = {
     "jahrescheck": "Einladung zu Ihrem Jahrescheck",
     "rechnung": "{% if storno %}{{ storno.titel }}{% else %}Rechnung{% endif %} "
                 "{{ rechnung.nr }}{% if kopie %} (Kopie){% endif %}",
+    "angebot": "Angebot {{ angebot.nr }}",
+    "angebot_nachfassen": "Unser Angebot {{ angebot.nr }}",
 }
 
 
@@ -261,6 +294,29 @@ def _closing(document):
     document.add_paragraph("{{ absender.inhaber or absender.firma }}")
 
 
+def _sums_table(document) -> None:
+    """Net, the tax per rate, and the total of a quote."""
+    rows = (("Nettobetrag", "{{ angebot.netto|euro }}"),
+            ("{%tr if not kleinunternehmer %}", None),
+            ("{%tr for s in saetze %}", None),
+            ("Umsatzsteuer {{ s.satz }} %{% if saetze|length > 1 %} auf "
+             "{{ s.netto|euro }}{% endif %}", "{{ s.ust|euro }}"),
+            ("{%tr endfor %}", None),
+            ("{%tr endif %}", None),
+            ("Gesamtbetrag", "{{ angebot.brutto|euro }}"))
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for row, (label, value) in zip(table.rows, rows):
+        row.cells[0].text = label
+        if value is not None:
+            row.cells[1].text = value
+            row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph("{%p if kleinunternehmer %}")
+    document.add_paragraph("Gemäß § 19 UStG wird keine Umsatzsteuer berechnet "
+                           "(Kleinunternehmerregelung).")
+    document.add_paragraph("{%p endif %}")
+
+
 def build_letter(name: str) -> Document:
     document = Document()
     _page(document)
@@ -271,6 +327,12 @@ def build_letter(name: str) -> Document:
     for text in BODIES[name]:
         if text == "POSTEN":
             _items_table(document, charges=name != "zahlungserinnerung")
+        elif text == "POSITIONEN":
+            document.add_paragraph("{%p if positionen %}")
+            _lines_table(document)
+            document.add_paragraph("{%p endif %}")
+        elif text == "SUMMEN":
+            _sums_table(document)
         elif text == "PLAN":
             for line in ("{%p for t in plan %}", "• {{ t.datum|datum }}: {{ t.betreff }}",
                          "{%p endfor %}"):

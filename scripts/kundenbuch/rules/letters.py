@@ -14,6 +14,7 @@ from ..book import schema
 from ..book.records import display_name
 from ..book.invoice_lines import line_amount, line_rate
 from .amounts import ZERO, cents, euro, gross, invoice_gross, open_amount
+from . import quotes
 from .corrections import corrections_by_original
 from .direct_debit import collection
 from .references import creditor_reference, printed
@@ -23,11 +24,12 @@ from .schedule import PLAN_NOTE, onboarding_plan
 from .small_business import exemption
 from .workdays import holiday_place, next_working_day
 
-KINDS = ("begruessung", "dank", "mahnung", "jahrescheck", "rechnung")
+KINDS = ("begruessung", "dank", "mahnung", "jahrescheck", "rechnung", "nachfassen")
 DUNNING_TEMPLATES = {1: "zahlungserinnerung", 2: "mahnung_1", 3: "mahnung_2",
                      4: "mahnung_letzte"}
 PROTOCOL_KIND = {"begruessung": "Begrüßung", "dank": "Dank",
                  "jahrescheck": "Jahrescheck-Einladung", "rechnung": "Rechnung",
+                 "angebot": "Angebot", "angebot_nachfassen": "Angebot nachgefasst",
                  **{name: LEVEL_NAMES[level] for level, name in DUNNING_TEMPLATES.items()}}
 COPY_KIND = "Rechnungskopie"
 INVITATION_LEAD_DAYS = 60       # an invitation this long before the check falls due counts
@@ -449,4 +451,46 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
                               girocode=(None if paid or debit or correction
                                         else _girocode(settings, to_pay, purpose, reference)),
                               due_dates={nr: due}, copy=bool(copy)))
+    return letters
+
+
+def _quote_context(settings, client, quote, letter_date, subject, lines) -> dict:
+    sums = quotes.totals(quote)
+    return {**_base(settings, client, letter_date, subject),
+            "angebot": {"nr": quote["angebotsnr"], "datum": quote["angebotsdatum"],
+                        "gueltig_bis": quotes.valid_until(quote),
+                        "leistung": quote["leistung"] or "", "netto": sums.net,
+                        "ust": sums.gross - sums.net, "brutto": sums.gross},
+            "positionen": line_context(quote, lines),
+            "saetze": quotes.rate_rows(quote),
+            "kleinunternehmer": settings.get("kleinunternehmer") == schema.YES,
+            "zahlungsziel_tage": settings.get("zahlungsziel_tage", 14)}
+
+
+def quote_letter(quote, clients, settings, letter_date: date, lines=None) -> Letter | None:
+    """The quote document (kundenbuch briefe --angebot NR)."""
+    client = next((c for c in clients if c["kundennr"] == quote["kundennr"]), None)
+    if client is None or quote["netto"] is None:
+        return None
+    number = quote["angebotsnr"]
+    context = _quote_context(settings, client, quote, quote["angebotsdatum"] or letter_date,
+                             f"Angebot {number}", (lines or {}).get(str(number).strip()))
+    name = re.sub(r"[^\w.-]+", "-", str(number))
+    return Letter("angebot", client, context, f"Angebot_{name}_{client['kundennr']}.docx")
+
+
+def quote_follow_up_letters(quotes_, clients, settings, stichtag: date, letter_date: date,
+                            skip_rows=frozenset()) -> list:
+    """One follow-up for an open quote in its last week; Nachgefasst am written."""
+    by_number = {c["kundennr"]: c for c in clients}
+    letters = []
+    for quote in quotes.follow_ups_due(quotes_, stichtag):
+        client = by_number.get(quote["kundennr"])
+        if client is None or (quote.sheet, quote.row) in skip_rows:
+            continue
+        context = _quote_context(settings, client, quote, letter_date,
+                                 f"Unser Angebot {quote['angebotsnr']}", None)
+        letters.append(Letter("angebot_nachfassen", client, context,
+                              file_name(letter_date, "Angebot-nachgefasst", client),
+                              writes=[(quote, "nachgefasst_am", letter_date)]))
     return letters

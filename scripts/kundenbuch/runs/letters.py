@@ -77,6 +77,9 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
         letters += letters_rules.annual_check_letters(
             analysis.annual_checks_due(), protocol, book.stufen, settings, letter_date,
             skip_rows)
+    if "nachfassen" in kinds:
+        letters += letters_rules.quote_follow_up_letters(book.angebote, book.kunden, settings,
+                                                         stichtag, letter_date, skip_rows)
     if "rechnung" in kinds:
         # Never an invoice document in the same run as a reminder for it.
         reminded = {(i.sheet, i.row) for letter in letters if letter.template != "rechnung"
@@ -239,7 +242,7 @@ class LettersResult:
 def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_number=None,
         pdf: bool = False, probelauf: bool = False, progress=None,
         book: Book | None = None, target=None, briefdatum: date | None = None,
-        erechnung: bool = False) -> LettersResult:
+        erechnung: bool = False, quote_number=None) -> LettersResult:
     """Produce every due letter (or those of the kinds asked for) and write back."""
     book = book or read_book(path, progress=progress)
     when = choose(stichtag, book.settings, now.date())
@@ -249,8 +252,11 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
         kinds = ("rechnung",)
         _find_asked_invoice(book, invoice_number)
         _refuse_contradicting(book, invoice_number)
-    letters = due_letters(book, stichtag, kinds, invoice_number,
-                          letter_date=briefdatum or now.date())
+    if quote_number is not None:
+        letters = [quote_document(book, quote_number, briefdatum or now.date())]
+    else:
+        letters = due_letters(book, stichtag, kinds, invoice_number,
+                              letter_date=briefdatum or now.date())
     letters, einvoices = attach_einvoices(letters, book.settings, erechnung)
     result = LettersResult(book, letters, when=when, einvoices=einvoices)
     if probelauf or not letters:
@@ -263,6 +269,25 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
 
 class InvoiceNotFound(Exception):
     """`briefe --rechnung NR` for a number the book does not have (exit code 1)."""
+
+
+def quote_document(book, number, letter_date: date):
+    """The letter of `briefe --angebot NR`; InvoiceNotFound (same exit code) when the
+    book has no such quote or it cannot be made yet."""
+    quotes = {str(q["angebotsnr"]).strip(): q for q in book.angebote if q["angebotsnr"]}
+    quote = quotes.get(str(number).strip())
+    if quote is None:
+        import difflib
+        close = difflib.get_close_matches(str(number), list(quotes), n=3)
+        raise InvoiceNotFound(f"Das Angebot {number} gibt es im Blatt Angebote nicht"
+                              + (f"; meinten Sie {' oder '.join(close)}?" if close else ".")
+                              + " Es wurde nichts erstellt.")
+    letter = letters_rules.quote_letter(quote, book.kunden, book.settings, letter_date,
+                                        lines_by_document(book.positionen))
+    if letter is None:
+        raise InvoiceNotFound(f"Angebot {number}: Kunde oder Betrag fehlt (Netto oder "
+                              "Positionen); es wurde nichts erstellt.")
+    return letter
 
 
 def _find_asked_invoice(book, invoice_number) -> None:

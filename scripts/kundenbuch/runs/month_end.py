@@ -18,6 +18,7 @@ from ..rules.amounts import euro
 from ..reports.bank_reconciliation import report as reconciliation_report
 from . import appointments, bank_import, receivables, tiers
 from . import letters as letters_run
+from . import quotes as quotes_run
 from . import subscriptions
 from .einvoice_out import EInvoices
 from .einvoice_out import attach as attach_einvoices
@@ -43,6 +44,7 @@ class MonthEndResult:
     when: Stichtag | None = None      # the Stichtag used, with its reason
     payments_confirmed: int = 0       # rows taken from the answers in Zahlungsabgleich
     billed: object = None             # subscriptions billed (runs/subscriptions.Billed)
+    accepted: object = None           # quotes invoiced (runs/quotes.Accepted)
     einvoices: EInvoices = field(default_factory=EInvoices)
 
     @property
@@ -100,6 +102,8 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     book, added = bank_import.with_payments(read, answers.confirmed if answers else [])
     # Subscriptions due append their invoices (and get their documents below).
     book, billed = subscriptions.bill(book, stichtag, letter_date)
+    # Quotes set to "angenommen" become invoices (their documents are made below).
+    book, accepted = quotes_run.accept(book, letter_date)
     if book.zahlungen is not None:
         # made once, before the checks fork off: they and the receivables share it
         receivables.allocation_of(book)
@@ -111,6 +115,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
         analysis = tiers.analyse_book(book, stichtag)
         plan = receivables.plan(book, summary, now, __version__)
         billed.into(plan)
+        accepted.into(plan)
         if answers is not None:
             bank_import.take_new_rows(plan, added, answers.confirmed, summary)
             if answers.entries:
@@ -126,11 +131,12 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     due = letters_run.due_letters(book, stichtag, summary=summary, analysis=analysis,
                                   skip_rows=frozenset(skipped),
                                   letter_date=letter_date,
-                                  also_invoices=billed.numbers) if letters else []
+                                  also_invoices=billed.numbers | accepted.numbers
+                                  ) if letters else []
     due, einvoices = attach_einvoices(due, book.settings)
     result = MonthEndResult(read, findings, summary, plan, stichtag, analysis, due,
                             sorted(skipped), onboarding=onboarding, when=when,
-                            einvoices=einvoices, billed=billed)
+                            einvoices=einvoices, billed=billed, accepted=accepted)
     result.payments_confirmed = len(answers.confirmed) if answers else 0
     if probelauf:
         return result
