@@ -21,7 +21,9 @@ DAY = "2026-10-30"
 KINDS = {"Begruessung": "begruessung", "Dank": "dank",
          "Zahlungserinnerung": "zahlungserinnerung", "1.Mahnung": "mahnung_1",
          "2.Mahnung": "mahnung_2", "letzteMahnung": "mahnung_letzte",
-         "Jahrescheck": "jahrescheck", "Rechnung": "rechnung"}
+         "Jahrescheck": "jahrescheck", "Rechnung": "rechnung",
+         "Stornorechnung": "stornorechnung", "Angebot": "angebot",
+         "Angebot-nachgefasst": "angebot_nachfassen"}
 
 
 def invented_book(path: Path) -> None:
@@ -55,8 +57,28 @@ def invented_book(path: Path) -> None:
                 gemahnt_am=date(2026, 9, 1)),
         invoice(5, "K-0006", date(2026, 6, 1), faellig_am=date(2026, 6, 15), mahnstufe=3,
                 gemahnt_am=date(2026, 9, 1)),
-        invoice(6, "K-0008", date(2026, 10, 28))]
+        # two VAT rates from its lines (Netto empty: filled from them)
+        invoice(6, "K-0008", date(2026, 10, 28), netto=None, ust_satz=None,
+                leistung="Workshop Buchhaltung mit Unterlagen"),
+        invoice(7, "K-0007", date(2026, 10, 5), faellig_am=date(2026, 11, 5)),
+        # cancels invoice 7 in full
+        invoice(8, "K-0007", date(2026, 10, 29), netto=-1200, storno_zu="2026-0007",
+                leistung="Storno Workshop Digitalisierung")]
+    positionen = [
+        {"belegnr": "2026-0006", "pos": 1, "menge": 6, "einheit": "Std",
+         "beschreibung": "Workshop Buchhaltung", "einzelpreis": 95, "ust_satz": 19},
+        {"belegnr": "2026-0006", "pos": 2, "menge": 1, "einheit": "pauschal",
+         "beschreibung": "Vorbereitung", "einzelpreis": 120, "ust_satz": 19, "rabatt": 50},
+        {"belegnr": "2026-0006", "pos": 3, "menge": 3, "einheit": "Stk",
+         "beschreibung": "Handbuch „Buchhaltung kompakt“ (gedruckt)", "einzelpreis": 24.9,
+         "ust_satz": 7},
+        {"belegnr": "AN-2026-007", "pos": 1, "menge": 8, "einheit": "Std",
+         "beschreibung": "Einrichtung und Schulung", "einzelpreis": 95, "ust_satz": 19}]
+    angebote = [{"angebotsnr": "AN-2026-007", "kundennr": "K-0007",
+                 "angebotsdatum": date(2026, 10, 15), "gueltig_bis": date(2026, 11, 14),
+                 "leistung": "Einführung Buchhaltungssoftware", "status": "offen"}]
     new_workbook.create_workbook(path, {"Kunden": kunden, "Rechnungen": rechnungen,
+                                        "Positionen": positionen, "Angebote": angebote,
                                         "Termine": [],
                                         "Einstellungen": demo.demo_settings()})
 
@@ -70,6 +92,9 @@ def main() -> int:
         invented_book(book)
         result = CliRunner().invoke(cli, ["monatsabschluss", str(book), "--stichtag", DAY,
                                           "--briefdatum", DAY, "--pdf"])
+        print(result.output)
+        result = CliRunner().invoke(cli, ["briefe", str(book), "--stichtag", DAY,
+                                          "--angebot", "AN-2026-007", "--pdf"])
         print(result.output)
         PICTURES.mkdir(exist_ok=True)
         pdfs = sorted((Path(folder) / "briefe").rglob("*.pdf"))

@@ -68,7 +68,8 @@ def test_live_run_writes_the_same_cells_as_the_file_run(tmp_path, action):
     assert status.startswith("23.11.2026 09:30: ") and "Fehler:" not in status
     # the file Excel holds was never written
     assert openpyxl.load_workbook(in_excel).sheetnames == ["Start", "Kunden", "Rechnungen",
-                                                           "Positionen", "Zahlungen",
+                                                           "Positionen", "Abos",
+                                                           "Angebote", "Zahlungen",
                                                            "Termine", "Stufen",
                                                            "Einstellungen", "Protokoll"]
 

@@ -26,6 +26,7 @@ COMMANDS = {
     "vorlagen_pruefen": ("templates", "check"),
     "archiv_pruefen": ("letters", "check_archive_of"),
     "zahlungen_einrichten": ("payments_setup", "run"),
+    "einrichten": ("setup", "run"),
     "bank": ("bank_import", "run"),
     "lastschrift": ("direct_debit_file", "run"),
     "erechnung_anzeigen": ("einvoice_view", "run"),

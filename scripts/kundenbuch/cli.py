@@ -201,6 +201,7 @@ def main():
       kundenbuch bank auszug.xml kundenbuch.xlsx
       kundenbuch lastschrift kundenbuch.xlsx
       kundenbuch zahlungen einrichten kundenbuch.xlsx
+      kundenbuch einrichten kundenbuch.xlsx
       kundenbuch erechnung anzeigen rechnung.xml
       kundenbuch angebot annehmen A-2026-007
       kundenbuch BEFEHL --hilfe
@@ -621,6 +622,41 @@ def vorlagen_pruefen(ordner):
         else:
             console.print(f"[green]✓[/] {name}.docx")
     sys.exit(EXIT_FINDINGS if any(results.values()) else EXIT_OK)
+
+
+@main.command(context_settings=CONTEXT)
+@book_argument
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, was angelegt würde.")
+@_help_option
+def einrichten(pfad, probelauf):
+    """Eine ältere Mappe bekommt die neuen Tabellen und Spalten.
+
+    Tabellen Positionen (Rechnungs- und Angebotszeilen), Abos und Angebote auf neuen
+    Blättern am Ende der Mappe; Spalten wie „Storno zu“ (Rechnungen), Geburtstag,
+    Leitweg-ID und E-Rechnung (Kunden) rechts an ihren Tabellen, leer. Ein
+    Schreibvorgang mit Sicherungskopie; ein zweiter Aufruf tut nichts.
+
+    \b
+    Beispiel:
+      kundenbuch einrichten kundenbuch.xlsx --probelauf
+    """
+    try:
+        result = api.einrichten(pfad, datetime.now(), probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    for table in result.tables:
+        console.print(f"Neue Tabelle {table} (Blatt am Ende der Mappe)", highlight=False)
+    for table, header in result.columns:
+        console.print(f"Neue Spalte {header} in {table}", highlight=False)
+    for reason in result.left_out:
+        console.print(f"[yellow]Nicht angelegt:[/] {reason}.", highlight=False)
+    if result.nothing:
+        console.print(f"{pfad.name} hat alle Tabellen und Spalten; nichts zu tun.")
+        return
+    if probelauf:
+        console.print("[bold]Probelauf[/]: nichts wurde verändert.")
+    else:
+        print_write(result)
 
 
 @main.group(context_settings=CONTEXT)

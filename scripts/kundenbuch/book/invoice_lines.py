@@ -73,7 +73,8 @@ def complete_invoices(invoices, lines, number_field: str = "rechnungsnr") -> Non
             continue
         total = sum((net for _, net in rates), Decimal("0.00"))
         invoice["positionen_netto"] = total
-        if invoice["netto"] is None and not invoice.holds("netto"):
+        if (invoice["netto"] is None and invoice.has_column("netto")
+                and not invoice.holds("netto")):
             invoice["netto"] = total
             invoice["netto_aus_positionen"] = True
         if invoice["netto"] != total:

@@ -31,7 +31,7 @@ def lines_belong_and_add_up(book, stichtag):
                 yield at(line, "ust_satz", FEHLER, f"USt-Satz fehlt: weder hier noch in "
                          f"dem Beleg {number} angegeben.")
         total = invoice["positionen_netto"]
-        if total is not None and invoice["netto"] != total:
+        if total is not None and invoice["netto"] is not None and invoice["netto"] != total:
             yield at(invoice, "netto", FEHLER, f"Netto {euro(invoice['netto'])} stimmt "
                      f"nicht mit den Positionen überein ({euro(total)}). Netto leer "
                      "lassen, dann trägt kundenbuch die Summe ein.")

@@ -17,13 +17,16 @@ REPO_TEMPLATES = Path(__file__).resolve().parents[3] / TEMPLATE_FOLDER
 
 
 def template_folder(workbook: Path) -> Path:
-    """vorlagen/ beside the workbook; made there from the standard templates if missing,
-    so that the user has copies to change in Word."""
+    """vorlagen/ beside the workbook; a standard template it lacks is put there (a new
+    book gets them all, an older folder the kinds added since), so that the user has
+    copies to change in Word. A template that is there is never replaced."""
     folder = Path(workbook).resolve().parent / TEMPLATE_FOLDER
-    if not folder.is_dir() or not any(folder.glob("*.docx")):
+    missing = [t for t in REPO_TEMPLATES.glob("*.docx")
+               if not (folder / t.name).exists()] if REPO_TEMPLATES.is_dir() else []
+    if not folder.is_dir() or not any(folder.glob("*.docx")) or missing:
         folder.mkdir(exist_ok=True)
         if REPO_TEMPLATES.is_dir() and REPO_TEMPLATES != folder:
-            for template in REPO_TEMPLATES.glob("*.docx"):
+            for template in missing:
                 # under a temporary name first: a full disk leaves no empty template
                 partial = folder / f".{template.name}.tmp"
                 try:

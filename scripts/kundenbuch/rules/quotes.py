@@ -73,6 +73,7 @@ def totals(quote) -> QuoteTotals:
 def invoice_row(quote, number: str, day: date) -> dict:
     """The Rechnungen row of an accepted quote."""
     return {"rechnungsnr": number, "kundennr": quote["kundennr"], "rechnungsdatum": day,
+            "leistungsdatum": day,
             "leistung": quote["leistung"] or f"laut Angebot {quote['angebotsnr']}",
             "netto": quote["netto"], "ust_satz": quote["ust_satz"]}
 

@@ -71,8 +71,11 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
                                                    settings, letter_date, skip_rows)
     if "mahnung" in kinds:
         summary = summary or summarize(book, stichtag)
+        # an invoice this run made is not reminded in the same run
+        new_rows = frozenset((i.sheet, i.row) for i in book.rechnungen
+                             if str(i["rechnungsnr"]) in also_invoices)
         letters += letters_rules.dunning_letters(summary, book.kunden, settings,
-                                                 letter_date, skip_rows)
+                                                 letter_date, skip_rows | new_rows)
     if "jahrescheck" in kinds:
         letters += letters_rules.annual_check_letters(
             analysis.annual_checks_due(), protocol, book.stufen, settings, letter_date,

@@ -103,7 +103,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     # Subscriptions due append their invoices (and get their documents below).
     book, billed = subscriptions.bill(book, stichtag, letter_date)
     # Quotes set to "angenommen" become invoices (their documents are made below).
-    book, accepted = quotes_run.accept(book, letter_date)
+    book, accepted = quotes_run.accept(book, letter_date, stichtag=stichtag)
     if book.zahlungen is not None:
         # made once, before the checks fork off: they and the receivables share it
         receivables.allocation_of(book)

@@ -47,9 +47,9 @@ class Accepted:
         plan.cells += self.cells
 
 
-def accept(book, day: date, only=None):
+def accept(book, day: date, only=None, stichtag: date | None = None):
     """(the book with the new invoices, what was accepted); only: one Angebotsnr,
-    whatever its Status."""
+    whatever its Status. Due after the day (and not before the Stichtag)."""
     accepted = Accepted()
     if only is not None:
         chosen = [q for q in book.angebote if str(q["angebotsnr"]).strip() == str(only).strip()]
@@ -72,7 +72,7 @@ def accept(book, day: date, only=None):
     for quote in chosen:
         number = next_number(numbers, day, taken=accepted.numbers)
         accepted.rows.append({**rules.invoice_row(quote, number, day),
-                              "faellig_am": due_date(day, terms)})
+                              "faellig_am": due_date(max(day, stichtag or day), terms)})
         accepted.line_rows += rules.invoice_lines(
             lines.get(str(quote["angebotsnr"]).strip(), ()), number)
         accepted.quotes.append(quote)
@@ -105,8 +105,8 @@ def run(path: Path, number, now: datetime, probelauf: bool = False, pdf: bool = 
     read = book or read_book(path, progress=progress)
     when = choose(None, read.settings, now.date())
     day = now.date()
-    work, accepted = accept(read, day, only=number)
     stichtag = max(when.day, day)
+    work, accepted = accept(read, day, only=number, stichtag=stichtag)
     summary = receivables.summarize(work, stichtag)
     plan = receivables.plan(work, summary, now, __version__)
     accepted.into(plan)

@@ -45,9 +45,12 @@ def bill(book, stichtag: date, letter_date: date):
         billed.rows.append({
             "rechnungsnr": number, "kundennr": abo["kundennr"],
             "rechnungsdatum": billing.start, "leistung": billing.service,
+            # the period is named in Leistung; its first day is the service date
+            "leistungsdatum": billing.start,
             "netto": abo["netto"], "ust_satz": abo["ust_satz"],
-            # due after the document goes out, not after the period began
-            "faellig_am": due_date(max(billing.start, letter_date), terms)})
+            # due after the document goes out (and not before the Stichtag the run
+            # computes at), not after the period began
+            "faellig_am": due_date(max(billing.start, letter_date, stichtag), terms)})
         billed.billings.append(billing)
     for abo in book.abos:
         day = next_days.get(id(abo))

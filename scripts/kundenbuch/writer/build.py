@@ -250,8 +250,10 @@ def _new_table(book, table, styles, patch, current) -> None:
     part = new_part_name(taken, "xl/worksheets/sheet{}.xml")
     table_part_name = new_part_name(taken, "xl/tables/table{}.xml")
     add_sheet(patch.parts, current, book.package.workbook_part, spec.sheet, part)
-    number = 1 + max([new_table.table_id(current(t.part))
-                      for t in book.package.tables.values()] + [0])
+    # ids of the book's tables and of those this write adds already (several at once)
+    parts = {t.part for t in book.package.tables.values()} | {
+        p for p in patch.parts if p.startswith("xl/tables/")}
+    number = 1 + max([new_table.table_id(current(p)) for p in parts] + [0])
     patch.parts[table_part_name] = new_table.table_part(spec, number, len(table.rows))
     patch.parts[rels_path(part)] = new_table.sheet_table_rels(
         posixpath.relpath(table_part_name, posixpath.dirname(part)))
