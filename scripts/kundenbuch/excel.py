@@ -148,8 +148,9 @@ class LiveTarget:
         from .writer.build import appended_cells
         if plan.new_tables or plan.new_columns:
             # a new table is added once, by the command line, with a backup
-            raise RuntimeError("Neue Tabellen legt „kundenbuch zahlungen einrichten“ "
-                               "über die Kommandozeile an, nicht aus Excel.")
+            raise RuntimeError("Neue Tabellen legen „kundenbuch einrichten“ und "
+                               "„kundenbuch zahlungen einrichten“ über die Kommandozeile "
+                               "an, nicht aus Excel.")
         appended, last_rows = appended_cells(book, plan)
         self._cells(list(plan.cells) + appended)
         for table_name, last in last_rows.items():

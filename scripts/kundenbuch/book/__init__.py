@@ -9,6 +9,8 @@
 - ooxml, zipentries: the package's parts and zip entries (read here, written by writer/).
 - new_workbook, demo: a new workbook that follows the contract (openpyxl, only to create),
   and its invented demo data.
+- invoice_lines: what the lines in Positionen add up to; the reader fills an empty Netto
+  from them (the contract says so), so every later stage sees the invoice complete.
 
 May import: the standard library, lxml, python-calamine, openpyxl (new_workbook only),
 schwifty and holidays (demo only), and checks.findings (how reading reports a damaged

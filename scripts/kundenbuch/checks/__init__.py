@@ -4,7 +4,8 @@ Like beancount's validations: a rule never raises for bad data, it reports it. L
 features add their rules with the @check decorator in their own module and import that
 module in ALL_MODULES below. findings: what a finding is (where, what, how bad).
 
-May import: the standard library, book.schema and book.records, rules/, and libraries
+May import: the standard library, book.schema, book.records and book.invoice_lines,
+rules/, and libraries
 that only compute (schwifty). Nothing from writer/, documents/, excel.py, nor openpyxl,
 lxml, python-calamine, docxtpl or xlwings: tests/test_structure.py enforces it.
 """

@@ -294,23 +294,33 @@ def _closing(document):
     document.add_paragraph("{{ absender.inhaber or absender.firma }}")
 
 
-def _sums_table(document) -> None:
-    """Net, the tax per rate, and the total of a quote."""
-    rows = (("Nettobetrag", "{{ angebot.netto|euro }}"),
-            ("{%tr if not kleinunternehmer %}", None),
-            ("{%tr for s in saetze %}", None),
-            ("Umsatzsteuer {{ s.satz }} %{% if saetze|length > 1 %} auf "
-             "{{ s.netto|euro }}{% endif %}", "{{ s.ust|euro }}"),
-            ("{%tr endfor %}", None),
-            ("{%tr endif %}", None),
-            ("Gesamtbetrag", "{{ angebot.brutto|euro }}"))
+# One net and tax amount per VAT rate (§ 14 Abs. 4 Nr. 8 UStG), in invoices and quotes.
+RATE_ROWS = (("{%tr for s in saetze %}", None),
+             ("Umsatzsteuer {{ s.satz }} %{% if saetze|length > 1 %} auf "
+              "{{ s.netto|euro }}{% endif %}", "{{ s.ust|euro }}"),
+             ("{%tr endfor %}", None))
+
+
+def _label_table(document, rows, right: bool = False) -> None:
+    """A two-column table of label and value; a row with value None is a {%tr %} tag."""
     table = document.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     for row, (label, value) in zip(table.rows, rows):
         row.cells[0].text = label
         if value is not None:
             row.cells[1].text = value
-            row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if right:
+                row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _sums_table(document) -> None:
+    """Net, the tax per rate, and the total of a quote."""
+    rows = (("Nettobetrag", "{{ angebot.netto|euro }}"),
+            ("{%tr if not kleinunternehmer %}", None),
+            *RATE_ROWS,
+            ("{%tr endif %}", None),
+            ("Gesamtbetrag", "{{ angebot.brutto|euro }}"))
+    _label_table(document, rows, right=True)
     document.add_paragraph("{%p if kleinunternehmer %}")
     document.add_paragraph("Gemäß § 19 UStG wird keine Umsatzsteuer berechnet "
                            "(Kleinunternehmerregelung).")
@@ -389,29 +399,20 @@ def build_invoice() -> Document:
         "{{ storno.nr }} vom {{ storno.datum|datum }} vollständig{% else %}korrigieren "
         "wir unsere Rechnung {{ storno.nr }} vom {{ storno.datum|datum }} und schreiben "
         "Ihnen gut{% endif %}:{% else %}für unsere Leistung berechnen wir Ihnen:{% endif %}")
-    # A Kleinunternehmer invoice shows what § 34a UStDV asks: no VAT breakdown, and a
-    # service date only where one was typed.
     document.add_paragraph("{%p if positionen %}")
     _lines_table(document)
     document.add_paragraph("{%p endif %}")
-    # Several rates: one net and tax amount per rate (§ 14 Abs. 4 Nr. 8 UStG).
+    # A Kleinunternehmer invoice shows what § 34a UStDV asks: no VAT breakdown, and a
+    # service date only where one was typed.
     rows = (("Leistung", "{{ rechnung.leistung }}"),
             ("{%tr if rechnung.leistungsdatum %}", None),
             ("Leistungsdatum", "{{ rechnung.leistungsdatum|datum }}"),
             ("{%tr endif %}", None),
             ("{%tr if not kleinunternehmer %}", None),
             ("Nettobetrag", "{{ rechnung.netto|euro }}"),
-            ("{%tr for s in saetze %}", None),
-            ("Umsatzsteuer {{ s.satz }} %{% if saetze|length > 1 %} auf "
-             "{{ s.netto|euro }}{% endif %}", "{{ s.ust|euro }}"),
-            ("{%tr endfor %}", None),
+            *RATE_ROWS,
             ("{%tr endif %}", None))
-    table = document.add_table(rows=len(rows), cols=2)
-    table.style = "Table Grid"
-    for row, (label, value) in zip(table.rows, rows):
-        row.cells[0].text = label
-        if value is not None:
-            row.cells[1].text = value
+    _label_table(document, rows)
     paragraph = document.add_paragraph()
     paragraph.add_run("{% if storno %}Gutschrift{% else %}Rechnungsbetrag{% endif %}: "
                       "{{ rechnung.brutto|euro }}").bold = True

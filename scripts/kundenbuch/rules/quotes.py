@@ -37,8 +37,10 @@ def settled(quote) -> bool:
 
 
 def to_invoice(quotes) -> list:
-    """Accepted quotes not yet invoiced, complete enough to invoice."""
+    """Accepted quotes not yet invoiced, complete enough to invoice, in a table that
+    can take the invoice's number (without it each run would invoice them again)."""
     return [q for q in quotes if q["status"] == ACCEPTED and q["rechnungsnr"] is None
+            and q.has_column("rechnungsnr")
             and q["angebotsnr"] is not None and q["netto"] is not None
             and (q["ust_satz"] is not None or q["saetze"])]
 

@@ -59,6 +59,10 @@ def accept(book, day: date, only=None, stichtag: date | None = None):
         if chosen[0]["rechnungsnr"] is not None:
             raise QuoteRefused(f"Angebot {only} ist schon abgerechnet (Rechnung "
                                f"{chosen[0]['rechnungsnr']}); es wurde nichts geändert.")
+        if not chosen[0].has_column("rechnungsnr"):
+            raise QuoteRefused("Der Tabelle Angebote fehlt die Spalte Rechnungsnr; dort "
+                               "trägt kundenbuch die Rechnung ein. Bitte anlegen; es wurde "
+                               "nichts geändert.")
         if chosen[0]["netto"] is None:
             raise QuoteRefused(f"Angebot {only} hat keinen Betrag (Netto oder Positionen); "
                                "es wurde nichts geändert.")

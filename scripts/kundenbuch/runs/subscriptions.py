@@ -54,7 +54,9 @@ def bill(book, stichtag: date, letter_date: date):
         billed.billings.append(billing)
     for abo in book.abos:
         day = next_days.get(id(abo))
-        if day is not None and abo["naechste_rechnung"] != day:
+        # (a table without the column still bills each period once: by its Leistung)
+        if (day is not None and abo["naechste_rechnung"] != day
+                and abo.has_column("naechste_rechnung")):
             billed.cells.append(CellWrite(abo.sheet, abo.row,
                                           abo.columns["naechste_rechnung"], day))
     work, billed.added = with_rows(book, schema.RECHNUNGEN, billed.rows)
