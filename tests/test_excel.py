@@ -70,7 +70,7 @@ def test_live_run_writes_the_same_cells_as_the_file_run(tmp_path, action):
     assert openpyxl.load_workbook(in_excel).sheetnames == ["Start", "Kunden", "Rechnungen",
                                                            "Positionen", "Abos",
                                                            "Angebote", "Zahlungen",
-                                                           "Termine", "Stufen",
+                                                           "Kontakte", "Termine", "Stufen",
                                                            "Einstellungen", "Protokoll"]
 
 

@@ -371,6 +371,7 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
                           + ", ".join(numbers[:10]) + (" …" if len(numbers) > 10 else "")
                           + ")", highlight=False)
     print_einvoices(result.einvoices, False)
+    print_follow_ups(result.follow_ups, result.stichtag)
     console.print(f"Serviceversprechen offen oder bald fällig: "
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "
                   f"{len(result.onboarding)}")
@@ -468,6 +469,7 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
                       "verstrichen und offen[/] – siehe Terminübersicht")
     if view.open_callbacks:
         console.print(f"Offen: {counted(len(view.open_callbacks), 'Rückruf')}")
+    print_follow_ups(view.follow_ups, view.stichtag)
     if result.onboarding:
         console.print(f"Begrüßungsplan: {counted(len(result.onboarding), 'Termin')} für "
                       "neue Kunden eingetragen")
@@ -559,6 +561,17 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, angebotsnr, pdf, erec
     print_write(result)
 
 
+def print_follow_ups(items, stichtag) -> None:
+    """The Wiedervorlagen, overdue ones first (the list is in Terminübersicht)."""
+    if not items:
+        return
+    late = [f for f in items if f.overdue(stichtag)]
+    console.print(f"Wiedervorlagen: {len(items)} (davon {len(late)} überfällig; Liste im "
+                  "Blatt „Terminübersicht“)", highlight=False)
+    for item in (late + [f for f in items if not f.overdue(stichtag)])[:5]:
+        console.print(f"  {item.day:%d.%m.%Y} {item.client}: {item.what}", highlight=False)
+
+
 def print_einvoices(outcome, asked_for_one: bool) -> None:
     """What became of each invoice's e-invoice: made, not needed (said when one invoice
     was asked for), or refused with the rules it breaks."""
@@ -631,8 +644,8 @@ def vorlagen_pruefen(ordner):
 def einrichten(pfad, probelauf):
     """Eine ältere Mappe bekommt die neuen Tabellen und Spalten.
 
-    Tabellen Positionen (Rechnungs- und Angebotszeilen), Abos und Angebote auf neuen
-    Blättern am Ende der Mappe; Spalten wie „Storno zu“ (Rechnungen), Geburtstag,
+    Tabellen Positionen (Rechnungs- und Angebotszeilen), Abos, Angebote und Kontakte auf
+    neuen Blättern am Ende der Mappe; Spalten wie „Storno zu“ (Rechnungen), Geburtstag,
     Leitweg-ID und E-Rechnung (Kunden) rechts an ihren Tabellen, leer. Ein
     Schreibvorgang mit Sicherungskopie; ein zweiter Aufruf tut nichts.
 

@@ -85,6 +85,7 @@ def generate(size: Size = DEMO, seed: int = 2026, stichtag: date = DEMO_STICHTAG
                                       + _quote_lines(stichtag)),
             schema.ABOS.table: _subscriptions(kunden, stichtag),
             schema.ANGEBOTE.table: _quotes(kunden, stichtag),
+            schema.KONTAKTE.table: _contacts(kunden, stichtag),
             schema.ZAHLUNGEN.table: _payments(rechnungen, kunden),
             schema.TERMINE.table: termine,
             # The invented data stand on their Stichtag, so every command gives the
@@ -306,6 +307,24 @@ def _quotes(clients, stichtag):
          "gueltig_bis": stichtag + timedelta(days=75),
          "leistung": "Coaching Kundengewinnung (4 Std.)", "netto": 480.0, "ust_satz": 19,
          "status": "offen"},
+    ]
+
+
+def _contacts(clients, stichtag):
+    """A few contacts: a call done, a meeting and an e-mail with follow-ups in the
+    coming week (the demo passes its own checks: none is overdue at the Stichtag)."""
+    business = _business_clients(clients)
+    return [
+        {"datum": stichtag - timedelta(days=20), "kundennr": business[0]["kundennr"],
+         "kanal": "Telefon", "anlass": "Angebot besprochen",
+         "notiz": "wünscht Schulung für zwei Personen", "erledigt": schema.YES},
+        {"datum": stichtag - timedelta(days=6), "kundennr": business[1 % len(business)][
+            "kundennr"], "kanal": "Treffen", "anlass": "Jahresgespräch",
+         "notiz": "Unterlagen zur Förderung zusenden",
+         "wiedervorlage": stichtag + timedelta(days=2)},
+        {"datum": stichtag - timedelta(days=1), "kundennr": clients[0]["kundennr"],
+         "kanal": "E-Mail", "anlass": "Rückfrage Rechnung",
+         "notiz": "Zahlungsplan anbieten", "wiedervorlage": stichtag + timedelta(days=5)},
     ]
 
 

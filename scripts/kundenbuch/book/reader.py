@@ -107,6 +107,10 @@ class Book:
         return self.records.get(schema.ANGEBOTE.table, [])
 
     @property
+    def kontakte(self) -> list[Record]:
+        return self.records.get(schema.KONTAKTE.table, [])
+
+    @property
     def zahlungen(self) -> list[Record] | None:
         """The payments, or None in a book without the Zahlungen table (its Rechnungen
         keep Bezahlt am and Bezahlt Betrag as typed)."""

@@ -257,6 +257,20 @@ ANGEBOTE = TableSpec("Angebote", "Angebote", (
            note="Datum des Nachfassbriefs kurz vor Ablauf. " + _OUT),
 ), optional=True)
 
+KANAELE = ("Telefon", "E-Mail", "Brief", "Treffen", "Sonstiges")
+
+# The contact history (added later): what was said to whom, and what to follow up
+KONTAKTE = TableSpec("Kontakte", "Kontakte", (
+    # not past_only: a letter made today counts from its date, after the Stichtag
+    Column("Datum", "datum", DATE, required=True, width=12),
+    Column("Kundennr", "kundennr", required=True, ref="kundennr", width=11),
+    Column("Kanal", "kanal", CHOICE, choices=KANAELE, width=11),
+    Column("Anlass", "anlass", width=26),
+    Column("Notiz", "notiz", width=40),
+    Column("Wiedervorlage", "wiedervorlage", DATE, width=13),
+    Column("Erledigt", "erledigt", YESNO, choices=JANEIN, width=9),
+), optional=True)
+
 TERMINE = TableSpec("Termine", "Termine", (
     Column("Datum", "datum", DATE, required=True, width=12),
     Column("Beginn", "beginn", TIME, width=8),
@@ -307,8 +321,8 @@ PROTOKOLL = TableSpec("Protokoll", "Protokoll", (
     Column("Details", "details", width=50),
 ), owned=True)
 
-DATA_TABLES = (KUNDEN, RECHNUNGEN, POSITIONEN, ABOS, ANGEBOTE, ZAHLUNGEN, TERMINE,
-               STUFEN_TABELLE)
+DATA_TABLES = (KUNDEN, RECHNUNGEN, POSITIONEN, ABOS, ANGEBOTE, ZAHLUNGEN, KONTAKTE,
+               TERMINE, STUFEN_TABELLE)
 INPUT_TABLES = DATA_TABLES + (EINSTELLUNGEN, BASISZINS)
 ALL_TABLES = INPUT_TABLES + (PROTOKOLL,)
 

@@ -20,7 +20,7 @@ from .findings import Finding, sort_key
 CheckFunction = Callable[..., Iterable[Finding]]
 REGISTRY: list[CheckFunction] = []
 ALL_MODULES = ("structure", "fields", "clients", "invoices", "lines", "corrections",
-               "payments", "settings", "appointments", "lock")
+               "payments", "settings", "appointments", "follow_ups", "lock")
 
 
 def check(function: CheckFunction) -> CheckFunction:

@@ -23,7 +23,9 @@ def uid(*parts) -> str:
     return f"{digest[:24]}@kundenbuch"
 
 
-def calendar(appointments, clients, settings, stichtag, generated_at: datetime) -> bytes:
+def calendar(appointments, clients, settings, stichtag, generated_at: datetime,
+             follow_ups=()) -> bytes:
+    """follow_ups: the Wiedervorlagen (rules/follow_ups.py), as all-day events."""
     names = {c["kundennr"]: display_name(c) for c in clients}
     cal = Calendar()
     cal.add("prodid", "-//kundenbuch//Kalender//DE")
@@ -73,6 +75,16 @@ def calendar(appointments, clients, settings, stichtag, generated_at: datetime) 
         if deadline.note:
             event.add("description", deadline.note)
         event.add("categories", [TAX_KIND])
+        cal.add_component(event)
+    for item in follow_ups:
+        event = Event()
+        event.add("uid", uid(item.day, "Wiedervorlage", item.client, item.what))
+        event.add("dtstamp", stamp)
+        who = names.get(item.client)
+        event.add("summary", " – ".join(p for p in ("Wiedervorlage", item.what, who) if p))
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("categories", ["Wiedervorlage"])
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

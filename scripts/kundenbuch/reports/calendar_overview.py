@@ -28,9 +28,22 @@ def _time(value) -> str:
     return f"{value:%H:%M}" if value else ""
 
 
+def _follow_up_block(items, names, stichtag) -> ReportBlock:
+    rows, links = [], {}
+    for index, item in enumerate(items):
+        rows.append([item.day, names.get(item.client, item.client or ""), item.what,
+                     "überfällig" if item.overdue(stichtag) else ""])
+        links[(index, 0)] = sheet_link(item.record)
+    return ReportBlock([ReportColumn("fällig", DATE, 12), ReportColumn("Kunde", TEXT, 26),
+                        ReportColumn("Wiedervorlage", TEXT, 50),
+                        ReportColumn("Stand", TEXT, 11)],
+                       rows, heading="Wiedervorlagen", links=links)
+
+
 def report(view: Overview, clients, annual_checks, now: datetime, version: str,
-           days: int) -> ReportSheet:
+           days: int, follow_ups=()) -> ReportSheet:
     names = {c["kundennr"]: f"{c['kundennr']} {display_name(c)}" for c in clients}
+    follow = _follow_up_block(follow_ups, names, view.stichtag)
     upcoming = _appointment_block(view.upcoming, f"Die nächsten {days} Tage", names)
     overdue = _appointment_block(view.overdue_deadlines, "Verstrichene offene Lieferfristen",
                                  names)
@@ -52,12 +65,13 @@ def report(view: Overview, clients, annual_checks, now: datetime, version: str,
                              ReportColumn("Km", NUMBER, 10)],
                             [[names.get(c, c), n, km] for c, n, km in view.km_by_client],
                             heading="Fahrtenbuch je Kunde")
-    blocks = [upcoming, overdue, callbacks, checks, tax, months, by_client]
+    blocks = [upcoming, overdue, callbacks, follow, checks, tax, months, by_client]
     charts = []
+    trips = blocks.index(months)
     if view.km_by_month:
-        charts.append(ChartSpec("Gefahrene Kilometer je Monat", block=5, category_column=0,
-                                value_columns=[2], anchor="E" + str(
-                                    _block_row(blocks, 5)), y_title="Km"))
+        charts.append(ChartSpec("Gefahrene Kilometer je Monat", block=trips,
+                                category_column=0, value_columns=[2], anchor="E" + str(
+                                    _block_row(blocks, trips)), y_title="Km"))
     return ReportSheet(schema.TERMINUEBERSICHT, blocks,
                        title=[f"Terminübersicht – Stichtag {view.stichtag:%d.%m.%Y}",
                               f"Stand {now:%d.%m.%Y %H:%M} · kundenbuch {version}"],

@@ -14,7 +14,7 @@ Pure: records, settings and a Stichtag in, results out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from ..book import schema
@@ -142,6 +142,7 @@ class Overview:
     tax: list[Deadline]       # the next tax dates
     km_by_month: list         # (JJJJ-MM, trips, km)
     km_by_client: list        # (Kundennr, trips, km)
+    follow_ups: list = field(default_factory=list)   # Wiedervorlagen (rules/follow_ups)
 
 
 def overview(appointments, settings, stichtag: date) -> Overview:

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..book import schema
 from ..book.reader import Book, read_book
 from ..reports.calendar_overview import report
+from ..rules.follow_ups import follow_ups
 from ..rules.schedule import Overview, new_onboarding_rows, new_tax_rows, overview
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
@@ -26,7 +27,9 @@ def plan(book, stichtag: date, now: datetime, version: str, annual_checks,
     taxes = new_tax_rows(tax_year, book.termine, book.settings) if tax_year else []
     view = overview(book.termine, book.settings, stichtag)
     days = book.settings.get("vorschau_tage", 14)
-    result = Plan(sheets=[report(view, book.kunden, annual_checks, now, version, days)])
+    view.follow_ups = follow_ups(book.kontakte, book.angebote, stichtag, days)
+    result = Plan(sheets=[report(view, book.kunden, annual_checks, now, version, days,
+                                 view.follow_ups)])
     if onboarding or taxes:
         result.appends.append(RowAppend(schema.TERMINE.table, onboarding + taxes))
     return result, view, onboarding, taxes
@@ -67,7 +70,8 @@ def run(path: Path, stichtag: date | None, now: datetime, ics: Path | None = Non
         from ..documents.ics import calendar
         # The rows just appended join the ones read, instead of reading the file again.
         added = [Record(schema.TERMINE.sheet, 0, row, {}) for row in onboarding + taxes]
-        data = calendar(book.termine + added, book.kunden, book.settings, stichtag, now)
+        data = calendar(book.termine + added, book.kunden, book.settings, stichtag, now,
+                        view.follow_ups)
         Path(ics).write_bytes(data)
         result.ics_events = data.count(b"BEGIN:VEVENT")
     return result

@@ -151,7 +151,26 @@ def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
             sha256=sha256(letter_run.staged[path])))
     if rows:
         plan.appends.append(RowAppend(schema.PROTOKOLL.table, rows))
+    if schema.KONTAKTE.table in book.locations and letter_run.files:
+        plan.appends.append(RowAppend(schema.KONTAKTE.table,
+                                      contact_rows(letter_run.files, base)))
     return plan
+
+
+def contact_rows(files, base: Path) -> list[dict]:
+    """The contact history's row of each letter made (one per letter, not per file):
+    on its date, channel Brief, the kind and its invoices as the occasion."""
+    rows, seen = [], set()
+    for letter, path in files:
+        if id(letter) in seen:
+            continue
+        seen.add(id(letter))
+        numbers = ", ".join(str(i["rechnungsnr"]) for i in letter.invoices)
+        rows.append({"datum": letter.context["datum"], "kundennr": letter.client["kundennr"],
+                     "kanal": "Brief",
+                     "anlass": letter.protocol_kind + (f" {numbers}" if numbers else ""),
+                     "notiz": os.path.relpath(path, base).replace(os.sep, "/")})
+    return rows
 
 
 def _typed_reminders(book, letters, now) -> list[dict]:

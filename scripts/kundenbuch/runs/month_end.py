@@ -45,6 +45,7 @@ class MonthEndResult:
     payments_confirmed: int = 0       # rows taken from the answers in Zahlungsabgleich
     billed: object = None             # subscriptions billed (runs/subscriptions.Billed)
     accepted: object = None           # quotes invoiced (runs/quotes.Accepted)
+    follow_ups: list = field(default_factory=list)   # Wiedervorlagen (rules/follow_ups)
     einvoices: EInvoices = field(default_factory=EInvoices)
 
     @property
@@ -121,7 +122,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
             if answers.entries:
                 plan.sheets.append(reconciliation_report(answers.kept, now, __version__))
         plan.extend(tiers.plan(book, analysis, now, __version__, take_over=False))
-        calendar_plan, _, onboarding, _ = appointments.plan(
+        calendar_plan, calendar_view, onboarding, _ = appointments.plan(
             book, stichtag, now, __version__, analysis.annual_checks_due(),
             plans_from=letter_date)
         plan.extend(calendar_plan)
@@ -136,7 +137,8 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     due, einvoices = attach_einvoices(due, book.settings)
     result = MonthEndResult(read, findings, summary, plan, stichtag, analysis, due,
                             sorted(skipped), onboarding=onboarding, when=when,
-                            einvoices=einvoices, billed=billed, accepted=accepted)
+                            einvoices=einvoices, billed=billed, accepted=accepted,
+                            follow_ups=calendar_view.follow_ups)
     result.payments_confirmed = len(answers.confirmed) if answers else 0
     if probelauf:
         return result

@@ -1,6 +1,6 @@
 """`kundenbuch einrichten`: an older book gets the tables and columns of this version's
-contract that it lacks (Positionen, Abos, Angebote; Storno zu; Geburtstag, Leitweg-ID,
-E-Rechnung …), empty, in one safe write with a backup. The Zahlungen table has its own
+contract that it lacks (Positionen, Abos, Angebote, Kontakte; Storno zu; Geburtstag,
+Leitweg-ID, E-Rechnung …), empty, in one safe write with a backup. The Zahlungen table has its own
 command, since it moves typed payments (runs/payments_setup.py).
 
 A table goes on a new sheet at the end of the book; a column right of its table, where
