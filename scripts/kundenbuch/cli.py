@@ -311,11 +311,14 @@ def forderungen(pfad, stichtag, probelauf):
 @stichtag_option
 @briefdatum_option
 @click.option("--pdf", is_flag=True, help="Briefe zusätzlich als PDF (LibreOffice).")
+@click.option("--email", is_flag=True,
+              help="Zu jedem Brief an einen Kunden mit E-Mail-Adresse einen E-Mail-Entwurf "
+                   "(.eml mit PDF); kundenbuch sendet nichts.")
 @click.option("--ohne-briefe", "ohne_briefe", is_flag=True,
               help="Keine Briefe erzeugen (z. B. um sie später mit „briefe“ zu machen).")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, was geschähe.")
 @_help_option
-def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
+def monatsabschluss(pfad, stichtag, briefdatum, pdf, email, ohne_briefe, probelauf):
     """Der Monatsabschluss in einem Lauf: prüfen, rechnen, Briefe, alles zurückschreiben.
 
     Prüft die Mappe, rechnet Forderungen, schlägt Stufen vor, schreibt Terminübersicht
@@ -339,7 +342,7 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
             result = api.monatsabschluss(pfad, day, datetime.now(), probelauf=probelauf,
                                          pdf=pdf, progress=progress,
                                          letters=not ohne_briefe,
-                                         briefdatum=_day(briefdatum))
+                                         briefdatum=_day(briefdatum), email=email)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     console.print(f"[bold]Monatsabschluss[/] {pfad.name}, Stichtag {result.when}",
@@ -382,6 +385,8 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, ohne_briefe, probelauf):
     else:
         if result.letter_run and result.letter_run.pdf_problem:
             console.print(f"[yellow]PDF:[/] {result.letter_run.pdf_problem}")
+        if email and result.letter_run and result.letter_run.letters:
+            print_email_drafts(result.letter_run)
         print_write(result)
     leave(EXIT_FINDINGS if errors_found else EXIT_OK)
 
@@ -501,10 +506,13 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
 @click.option("--erechnung", is_flag=True,
               help="E-Rechnung auch dort, wo sie nicht Pflicht ist (Kleinunternehmer, "
                    "Rechnungen bis 250 € brutto).")
+@click.option("--email", is_flag=True,
+              help="Zu jedem Brief an einen Kunden mit E-Mail-Adresse einen E-Mail-Entwurf "
+                   "(.eml, PDF angehängt) zum Prüfen und Senden; kundenbuch sendet nichts.")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, welche Briefe fällig sind.")
 @_help_option
 def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, angebotsnr, pdf, erechnung,
-           probelauf):
+           email, probelauf):
     """Alle fälligen Briefe aus den Word-Vorlagen in vorlagen/ erzeugen.
 
     Begrüßung (Kunden ohne „Begrüßt am“), Dank (erste Rechnung bezahlt),
@@ -531,7 +539,8 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, angebotsnr, pdf, erec
             result = api.briefe(pfad, day, datetime.now(), kinds=arten or None,
                                 invoice_number=rechnungsnr, pdf=pdf, probelauf=probelauf,
                                 progress=progress, briefdatum=_day(briefdatum),
-                                erechnung=erechnung, quote_number=angebotsnr)
+                                erechnung=erechnung, quote_number=angebotsnr,
+                                email=email)
     except (UnreadableWorkbook, WriteRefused) as exc:
         fail(str(exc))
     except api.InvoiceNotFound as exc:
@@ -558,7 +567,22 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, angebotsnr, pdf, erec
     console.print(f"{counted(len(result.run.files), 'Datei')} in {folder}")
     if result.run.pdf_problem:
         console.print(f"[yellow]PDF:[/] {result.run.pdf_problem}")
+    if email:
+        print_email_drafts(result.run)
     print_write(result)
+
+
+def print_email_drafts(letter_run) -> None:
+    """How many drafts were made, and who gets paper because the book has no address."""
+    drafts = [f for _, f in letter_run.files if f.suffix == ".eml"]
+    emailed = {id(letter) for letter, f in letter_run.files if f.suffix == ".eml"}
+    paper = sorted({str(letter.client["kundennr"]) for letter in letter_run.letters
+                    if id(letter) not in emailed})
+    console.print(f"E-Mail-Entwürfe: {len(drafts)} (.eml, mit PDF; zum Prüfen und Senden im "
+                  "Mailprogramm)", highlight=False)
+    if paper:
+        console.print(f"Ohne E-Mail-Adresse, nur Papierbrief: {', '.join(paper[:20])}"
+                      + (" …" if len(paper) > 20 else ""), highlight=False)
 
 
 def print_follow_ups(items, stichtag) -> None:

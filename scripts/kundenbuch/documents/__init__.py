@@ -5,6 +5,8 @@
 - pdf: LibreOffice headless, all documents of a run in one call.
 - templates: the standard Word templates in vorlagen/ and the placeholders each may use.
 - ics: appointments and deadlines as an iCalendar file.
+- einvoice_view: a received e-invoice as a readable document (python-docx).
+- email_draft: a letter as an .eml draft with its PDF (standard library email).
 
 May import: the standard library, docxtpl and python-docx, babel, segno, icalendar,
 book/ and rules/ (what a letter says is decided in rules/letters.py). Not runs/,

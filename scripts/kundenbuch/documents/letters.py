@@ -96,7 +96,7 @@ def sha256(path: Path) -> str:
 
 
 def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: bool = False,
-                   progress=None) -> tuple[list, dict, str | None]:
+                   progress=None, email: bool = False) -> tuple[list, dict, str | None]:
     """Render every letter into staging, and PDFs beside them if asked. Returns the
     (letter, final path in folder) pairs, final path -> staged file, and why PDFs
     could not be made (None: they were). progress(label, done, total) hears of each
@@ -129,7 +129,34 @@ def render_letters(letters, templates: Path, staging: Path, folder: Path, pdf: b
         except PdfUnavailable as exc:
             problem = str(exc)
     _einvoice_files(files, staged, folder, staging)
+    if email:
+        _email_drafts(files, staged, folder, staging)
     return files, staged, problem
+
+
+def _email_drafts(files, staged, folder, staging) -> None:
+    """An .eml beside each letter to a client with an E-Mail address, with the letter's
+    PDF (and an XRechnung's XML) attached."""
+    from .email_draft import draft, has_address
+    by_letter: dict = {}
+    for letter, final in files:
+        by_letter.setdefault(id(letter), (letter, []))[1].append(final)
+    for letter, finals in by_letter.values():
+        docx = next((f for f in finals if f.suffix == ".docx"), None)
+        if docx is None or not has_address(letter.client):
+            continue
+        attached = []
+        for final in finals:
+            if final.suffix in (".pdf", ".xml"):
+                copy = staging / "anhang" / final.name      # under its final name
+                copy.parent.mkdir(exist_ok=True)
+                copy.write_bytes(staged[final].read_bytes())
+                attached.append(copy)
+        final_eml = free_path(folder, docx.with_suffix(".eml").name, staged)
+        target = staging / final_eml.name
+        target.write_bytes(draft(letter, staged[docx], attached, letter.context["absender"]))
+        files.append((letter, final_eml))
+        staged[final_eml] = target
 
 
 def _einvoice_files(files, staged, folder, staging) -> None:

@@ -98,7 +98,7 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
 
 
 def produce(book, letters, stichtag: date, now: datetime, pdf: bool = False,
-            progress=None) -> LetterRun:
+            progress=None, email: bool = False) -> LetterRun:
     """Render every letter into briefe/JJJJ-MM/, make PDFs if asked, and plan the
     write-back (Begrüßt am, Mahnstufe, Gemahnt am) and one Protokoll row per file."""
     letter_run = LetterRun(letters)
@@ -107,7 +107,7 @@ def produce(book, letters, stichtag: date, now: datetime, pdf: bool = False,
         try:
             letter_run.files, letter_run.staged, letter_run.pdf_problem = render_letters(
                 letters, template_folder(book.path), letter_run.staging,
-                letter_folder(book.path, stichtag), pdf, progress)
+                letter_folder(book.path, stichtag), pdf or email, progress, email)
         except BaseException:
             letter_run.discard()
             raise
@@ -166,8 +166,9 @@ def contact_rows(files, base: Path) -> list[dict]:
             continue
         seen.add(id(letter))
         numbers = ", ".join(str(i["rechnungsnr"]) for i in letter.invoices)
+        emailed = any(f.suffix == ".eml" for other, f in files if other is letter)
         rows.append({"datum": letter.context["datum"], "kundennr": letter.client["kundennr"],
-                     "kanal": "Brief",
+                     "kanal": "E-Mail" if emailed else "Brief",
                      "anlass": letter.protocol_kind + (f" {numbers}" if numbers else ""),
                      "notiz": os.path.relpath(path, base).replace(os.sep, "/")})
     return rows
@@ -264,7 +265,7 @@ class LettersResult:
 def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_number=None,
         pdf: bool = False, probelauf: bool = False, progress=None,
         book: Book | None = None, target=None, briefdatum: date | None = None,
-        erechnung: bool = False, quote_number=None) -> LettersResult:
+        erechnung: bool = False, quote_number=None, email: bool = False) -> LettersResult:
     """Produce every due letter (or those of the kinds asked for) and write back."""
     book = book or read_book(path, progress=progress)
     when = choose(stichtag, book.settings, now.date())
@@ -284,7 +285,7 @@ def run(path: Path, stichtag: date | None, now: datetime, kinds=None, invoice_nu
     if probelauf or not letters:
         return result
     check_writable(book, target)
-    result.run = produce(book, letters, stichtag, now, pdf, progress)
+    result.run = produce(book, letters, stichtag, now, pdf, progress, email)
     result.write = write_with_letters(book, result.run.plan, now, target, result.run)
     return result
 

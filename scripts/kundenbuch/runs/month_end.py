@@ -85,7 +85,8 @@ def rows_with_errors(findings) -> set:
 @exclusive()
 def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = False,
         pdf: bool = False, progress=None, book: Book | None = None,
-        target=None, letters: bool = True, briefdatum: date | None = None) -> MonthEndResult:
+        target=None, letters: bool = True, briefdatum: date | None = None,
+        email: bool = False) -> MonthEndResult:
     """The month's work in one run: check, receivables, tier proposals, calendar and
     every due letter, written back in ONE safe write with one Protokoll row for the run."""
     from .. import __version__
@@ -143,7 +144,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
     if probelauf:
         return result
     check_writable(read, target)
-    result.letter_run = letters_run.produce(book, due, stichtag, now, pdf, progress)
+    result.letter_run = letters_run.produce(book, due, stichtag, now, pdf, progress, email)
     plan.extend(result.letter_run.plan)
     _show_letters_made(book, plan, analysis, due, stichtag, now, __version__,
                        summary.to_confirm)
