@@ -31,6 +31,7 @@ COMMANDS = {
     "lastschrift": ("direct_debit_file", "run"),
     "erechnung_anzeigen": ("einvoice_view", "run"),
     "angebot_annehmen": ("quotes", "run"),
+    "auskunft": ("privacy", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),
@@ -38,6 +39,7 @@ COMMANDS = {
     "NoPaymentsTable": ("bank_import", "NoPaymentsTable"),
     "DebitRefused": ("direct_debit_file", "DebitRefused"),
     "QuoteRefused": ("quotes", "QuoteRefused"),
+    "ClientNotFound": ("privacy", "ClientNotFound"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

@@ -204,6 +204,7 @@ def main():
       kundenbuch einrichten kundenbuch.xlsx
       kundenbuch erechnung anzeigen rechnung.xml
       kundenbuch angebot annehmen A-2026-007
+      kundenbuch auskunft K-0007
       kundenbuch BEFEHL --hilfe
     """
 
@@ -932,6 +933,41 @@ def angebot_annehmen(nummer, pfad, pdf, probelauf):
     if result.letter_run and result.letter_run.files:
         console.print(f"{counted(len(result.letter_run.files), 'Datei')} in "
                       f"{result.letter_run.files[0][1].parent}", highlight=False)
+    print_write(result)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("kundennr", metavar="KUNDENNR")
+@book_argument
+@_help_option
+def auskunft(kundennr, pfad):
+    """Auskunft nach Art. 15 DSGVO: alles über einen Kunden in einem Archiv.
+
+    Schreibt auskunft/Auskunft_KUNDENNR_….zip: eine lesbare Zusammenfassung (PDF: welche
+    Daten, wozu, woher, wie lange, Ihre Rechte), je Tabelle eine CSV-Datei mit allen
+    Zeilen zu diesem Kunden und alle Briefe und Rechnungen, die das Protokoll für ihn
+    nennt. Das Protokoll vermerkt die Auskunft (ohne die Daten selbst).
+
+    \b
+    Beispiel:
+      kundenbuch auskunft K-0007 kundenbuch.xlsx
+    """
+    try:
+        result = api.auskunft(pfad, kundennr, datetime.now())
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    except api.ClientNotFound as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    counts = ", ".join(f"{table} {len(rows)}" for table, rows in result.rows.items() if rows)
+    console.print(f"Auskunft für {kundennr}: {counts}; {len(result.documents)} Dokumente",
+                  highlight=False)
+    if result.missing:
+        console.print(f"[yellow]Fehlen im Ordner briefe/:[/] {', '.join(result.missing[:5])}",
+                      highlight=False)
+    if result.pdf_problem:
+        console.print(f"[yellow]PDF:[/] {result.pdf_problem} (Zusammenfassung als .docx)",
+                      highlight=False)
+    console.print(f"Archiv: [bold]{result.archive}[/]", highlight=False)
     print_write(result)
 
 
