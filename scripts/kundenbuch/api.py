@@ -32,6 +32,7 @@ COMMANDS = {
     "erechnung_anzeigen": ("einvoice_view", "run"),
     "angebot_annehmen": ("quotes", "run"),
     "auskunft": ("privacy", "run"),
+    "akte": ("client_file", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),

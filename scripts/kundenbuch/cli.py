@@ -205,6 +205,7 @@ def main():
       kundenbuch erechnung anzeigen rechnung.xml
       kundenbuch angebot annehmen A-2026-007
       kundenbuch auskunft K-0007
+      kundenbuch akte K-0007
       kundenbuch BEFEHL --hilfe
     """
 
@@ -934,6 +935,58 @@ def angebot_annehmen(nummer, pfad, pdf, probelauf):
         console.print(f"{counted(len(result.letter_run.files), 'Datei')} in "
                       f"{result.letter_run.files[0][1].parent}", highlight=False)
     print_write(result)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("kundennr", metavar="KUNDENNR")
+@book_argument
+@stichtag_option
+@_help_option
+def akte(kundennr, pfad, stichtag):
+    """Die Kundenakte: alles über einen Kunden, am Bildschirm und als PDF (akten/).
+
+    Stammdaten, Phase, Stufe und warum, offene Posten, die Serviceversprechen der Stufe
+    und ob sie gehalten sind, und der ganze Verlauf in zeitlicher Folge: Rechnungen,
+    Zahlungen, Angebote, Termine, Kontakte und Briefe. Nur für Sie (nennt die Stufe);
+    die Mappe bleibt unverändert.
+
+    \b
+    Beispiel:
+      kundenbuch akte K-0015 kundenbuch.xlsx
+    """
+    from .book.records import display_name
+    from .reports.sheet import format_value
+    try:
+        result = api.akte(pfad, kundennr, datetime.now(), _day(stichtag))
+    except UnreadableWorkbook as exc:
+        fail(str(exc))
+    except api.ClientNotFound as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    client = result.client
+    console.print(f"[bold]Kundenakte {client['kundennr']} {display_name(client)}[/], Stand "
+                  f"{result.stichtag:%d.%m.%Y}", highlight=False)
+    tier = result.tier
+    console.print(f"Phase: {client['phase'] or 'nicht gesetzt'}; Stufe: "
+                  f"{(tier.in_force or '–') if tier else '–'}"
+                  + (f" (Vorschlag {tier.proposed}: {'; '.join(tier.reasons)})"
+                     if tier and tier.reasons else ""), highlight=False)
+    console.print("Offen: " + (", ".join(f"{s.number} {format_value(s.open)}"
+                                          for s in result.open_items) or "nichts"),
+                  highlight=False)
+    for promise in result.promises:
+        console.print(f"[yellow]Versprechen {promise.what}:[/] {promise.state} "
+                      f"{promise.detail}", highlight=False)
+    table = Table(title="Verlauf", title_justify="left")
+    for header in ("Datum", "Art", "Was"):
+        table.add_column(header)
+    for event in result.events[-TERMINAL_ROWS:]:
+        table.add_row(f"{event.day:%d.%m.%Y}", event.kind, event.text)
+    console.print(table)
+    if len(result.events) > TERMINAL_ROWS:
+        console.print(f"(die letzten {TERMINAL_ROWS} von {len(result.events)}; alle in der PDF)")
+    if result.pdf_problem:
+        console.print(f"[yellow]PDF:[/] {result.pdf_problem}", highlight=False)
+    console.print(f"Akte: [bold]{result.path}[/]", highlight=False)
 
 
 @main.command(context_settings=CONTEXT)

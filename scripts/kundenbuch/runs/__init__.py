@@ -3,7 +3,8 @@
 - check (pruefen), receivables (forderungen), tiers (stufen), appointments (termine),
   letters (briefe, archiv pruefen), month_end (monatsabschluss), new_book (neu),
   templates (vorlagen), payments_setup (zahlungen einrichten), bank_import (bank),
-  einvoice_view (erechnung anzeigen),
+  einvoice_view (erechnung anzeigen), quotes (angebot annehmen), setup (einrichten),
+  privacy (auskunft), client_file (akte),
   benchmark: each has a run() that api.py names after its command.
 - plan: the outcome of a run as a value (cells, report sheets, rows to append);
   apply: where a plan goes (the file writer, or the workbook open in Excel).

@@ -1,0 +1,64 @@
+"""`kundenbuch akte KUNDENNR`: one client's file, on screen and as PDF (akten/): master
+data, phase, tier in force and why, open items, the promises of the tier and whether
+they are kept, and everything that happened in time order. Reads only; the file is
+internal (it names the tier, which no letter to a client does)."""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..book.reader import read_book
+from ..documents import client_file_doc, pdf
+from ..rules.client_data import rows_of
+from ..rules.client_story import story
+from .privacy import ClientNotFound
+from .receivables import summarize
+from .stichtag import choose
+from .tiers import analyse_book
+
+FOLDER = "akten"
+
+
+@dataclass
+class ClientFile:
+    client: object
+    stichtag: date
+    tier: object               # rules.tiers.ClientTier or None
+    open_items: list           # receivables states with something open
+    promises: list
+    events: list
+    path: Path | None = None
+    pdf_problem: str = ""
+
+
+def run(path: Path, number: str, now: datetime, stichtag: date | None = None,
+        book=None) -> ClientFile:
+    book = book or read_book(path)
+    clients = [c for c in book.kunden if str(c["kundennr"]).strip() == str(number).strip()]
+    if not clients:
+        raise ClientNotFound(f"Kunde {number} steht nicht im Blatt Kunden.")
+    client = clients[0]
+    day = choose(stichtag, book.settings, now.date()).day
+    analysis = analyse_book(book, day)
+    tier = next((t for t in analysis.clients if t.client is client), None)
+    summary = summarize(book, day)
+    open_items = [s for s in summary.open_items if s.invoice["kundennr"] == client["kundennr"]]
+    promises = [p for p in analysis.promises if p.client is client]
+    result = ClientFile(client, day, tier, open_items, promises,
+                        story(rows_of(book, client["kundennr"])))
+    folder = Path(book.path).resolve().parent / FOLDER
+    folder.mkdir(exist_ok=True)
+    target = folder / f"Akte_{client['kundennr']}_{day:%Y-%m-%d}.pdf"
+    with tempfile.TemporaryDirectory(prefix="kundenbuch-akte-") as work:
+        docx = client_file_doc.build(result, Path(work) / target.with_suffix(".docx").name)
+        try:
+            made = pdf.convert([docx])[0]
+            made.replace(target)
+            result.path = target
+        except pdf.PdfUnavailable as exc:
+            result.pdf_problem = str(exc)
+            result.path = folder / docx.name
+            docx.replace(result.path)
+    return result
