@@ -102,7 +102,11 @@ def parse_mapping(text: str) -> dict:
 
 def read(data: bytes, name: str, mapping: dict | None = None) -> tuple[str, list[BankLine]]:
     text = _decoded(data)
-    dialect_rows = _rows(text)
+    try:
+        dialect_rows = _rows(text)
+    except csv.Error as exc:
+        raise BankFileError(f"{name}: keine lesbare CSV-Datei ({exc}); es wurde nichts "
+                            "übernommen.") from exc
     found = _header(dialect_rows, mapping)
     if found is None:
         raise BankFileError(
@@ -131,7 +135,8 @@ def _decoded(data: bytes) -> str:
 def _rows(text: str) -> list[list[str]]:
     sample = "\n".join(text.splitlines()[:40])
     delimiter = max(";,\t", key=sample.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    # newline="": the csv module reads line ends itself, a lone \r included
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def _header(rows, mapping):
