@@ -69,3 +69,24 @@ def test_every_letter_made_is_a_contact(cli, tmp_path):
     assert [(c["datum"], c["kundennr"], c["kanal"], c["anlass"]) for c in contacts] == [
         (date(2026, 10, 31), "K-1", "Brief", "Begrüßung")]
     assert contacts[0]["notiz"].startswith("briefe/2026-10/")
+
+
+def test_a_requested_callback_is_due_as_the_tier_promises(tmp_path):
+    """Stufe B promises a callback within 1 day (the default Stufen table); a contact
+    "Rückruf erbeten" on 28.10. without a date of its own is due on 29.10."""
+    client = {**CLIENT, "stufe_fest": "B"}
+    path = tmp_path / "kundenbuch.xlsx"
+    new_workbook.create_workbook(path, {
+        "Kunden": [client], "Rechnungen": [], "Angebote": [],
+        "Kontakte": [{"datum": date(2026, 10, 28), "kundennr": "K-1", "kanal": "Telefon",
+                      "anlass": "Rückruf erbeten", "notiz": "Frage zur Rechnung"}],
+        "Einstellungen": demo.demo_settings()})
+    from kundenbuch.rules.follow_ups import follow_ups
+    book = read_book(path)
+    items = follow_ups(book.kontakte, book.angebote, date(2026, 10, 28), 14, book.kunden,
+                       book.stufen)
+    assert [(f.day, f.what) for f in items] == [
+        (date(2026, 10, 29), "Rückruf erbeten: Frage zur Rechnung")]
+    late = [f.message for f in run_checks(book, date(2026, 10, 31))
+            if "Rückruf" in f.message]
+    assert late and late[0].startswith("Versprochener Rückruf vom 29.10.2026 für Kunde K-1")

@@ -2,6 +2,9 @@
 build trust, so nothing promised may slip through.
 
 - a contact with a Wiedervorlage date not marked Erledigt;
+- a contact whose Anlass is "Rückruf erbeten", not Erledigt and without a date of its
+  own: due as the client's tier promises (Stufen: Rückruf binnen Tagen, counted in
+  working days would be kinder, calendar days are what the promise says);
 - an open quote that lapses within the look-ahead (an answer is still missing).
 Missed delivery deadlines and open callbacks have their own lists (rules/schedule.py).
 """
@@ -30,13 +33,41 @@ def contact_subject(contact) -> str:
     return ": ".join(str(p) for p in parts if p) or str(contact["kanal"] or "Kontakt")
 
 
-def follow_ups(contacts, quotes_, stichtag: date, days: int) -> list[FollowUp]:
+CALLBACK = "rückruf erbeten"
+
+
+def callback_days(client, tiers) -> int:
+    """The days a client's tier promises for a callback; without a tier the longest
+    any tier promises (the promise nobody may fall below)."""
+    promised = {t["stufe"]: t["rueckruf_binnen_tagen"] for t in tiers
+                if t["rueckruf_binnen_tagen"] is not None}
+    tier = (client["stufe_fest"] or client["stufe"]) if client is not None else None
+    if tier in promised:
+        return promised[tier]
+    return max(promised.values(), default=2)
+
+
+def due_day(contact, clients: dict, tiers) -> date | None:
+    if contact["wiedervorlage"] is not None:
+        return contact["wiedervorlage"]
+    if (str(contact["anlass"] or "").strip().casefold() == CALLBACK
+            and contact["datum"] is not None):
+        return contact["datum"] + timedelta(days=callback_days(
+            clients.get(contact["kundennr"]), tiers))
+    return None
+
+
+def follow_ups(contacts, quotes_, stichtag: date, days: int, clients=(),
+               tiers=()) -> list[FollowUp]:
     """Everything due by stichtag + days (overdue ones included), in date order."""
     horizon = stichtag + timedelta(days=days)
-    items = [FollowUp(c["wiedervorlage"], c["kundennr"], contact_subject(c), c)
-             for c in contacts
-             if c["wiedervorlage"] is not None and c["erledigt"] != schema.YES
-             and c["wiedervorlage"] <= horizon]
+    by_number = {c["kundennr"]: c for c in clients}
+    items = []
+    for contact in contacts:
+        day = due_day(contact, by_number, tiers)
+        if day is not None and contact["erledigt"] != schema.YES and day <= horizon:
+            items.append(FollowUp(day, contact["kundennr"], contact_subject(contact),
+                                  contact))
     for quote in quotes_:
         until = quotes.valid_until(quote)
         if until is not None and not quotes.settled(quote) and stichtag <= until <= horizon:

@@ -27,7 +27,8 @@ def plan(book, stichtag: date, now: datetime, version: str, annual_checks,
     taxes = new_tax_rows(tax_year, book.termine, book.settings) if tax_year else []
     view = overview(book.termine, book.settings, stichtag)
     days = book.settings.get("vorschau_tage", 14)
-    view.follow_ups = follow_ups(book.kontakte, book.angebote, stichtag, days)
+    view.follow_ups = follow_ups(book.kontakte, book.angebote, stichtag, days, book.kunden,
+                                 book.stufen)
     result = Plan(sheets=[report(view, book.kunden, annual_checks, now, version, days,
                                  view.follow_ups)])
     if onboarding or taxes:
