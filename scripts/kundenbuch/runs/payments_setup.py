@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import python_calamine
-
 from ..book import schema
 from ..book.reader import Book, read_book
-from ..book.records import Record, column_letter, split_cell
+from ..book.records import Record
 from ..rules.payments import allocate_book
 from .apply import WriteResult, exclusive, write
 from .plan import NewColumn, NewTable, Plan, RowAppend, changed_cells, protocol_row
 from .receivables import summarize
+from .setup import typed_right_of
 from .stichtag import choose
 
 TAKEN_OVER = "Übernommen"
@@ -58,19 +57,13 @@ def payments_from_invoices(invoices) -> tuple[list[dict], list[str]]:
     return rows, incomplete
 
 
-def _column_right_is_free(book, location) -> str:
-    """Empty, or why the column right of Rechnungen cannot take Offen (read with
-    calamine: anything typed there, down the whole sheet)."""
-    ref = book.package.table(schema.RECHNUNGEN.table).ref
-    edge = split_cell(ref.partition(":")[2] or ref)[1]         # the table's last column
-    workbook = python_calamine.CalamineWorkbook.from_path(str(book.path))
-    grid = workbook.get_sheet_by_name(location.sheet).to_python(skip_empty_area=False)
-    for number, line in enumerate(grid, start=1):
-        if edge < len(line) and line[edge] not in ("", None):
-            return (f"in {location.sheet}!{column_letter(edge + 1)}{number} steht etwas; "
-                    "die Spalte Offen kann dort nicht hin (bitte selbst rechts an der "
-                    "Tabelle eine Spalte „Offen“ anlegen)")
-    return ""
+def _column_right_is_free(book) -> str:
+    """Empty, or why the column right of Rechnungen cannot take Offen."""
+    typed = typed_right_of(book, schema.RECHNUNGEN.table, 1)
+    if not typed:
+        return ""
+    return (f"in {typed} steht etwas; die Spalte Offen kann dort nicht hin (bitte selbst "
+            "rechts an der Tabelle eine Spalte „Offen“ anlegen)")
 
 
 @exclusive()
@@ -117,7 +110,7 @@ def run(path: Path, now: datetime, probelauf: bool = False, book: Book | None = 
                            for write in changed_cells(invoice,
                                                       {"offen": still_open[invoice.row]})]
         else:
-            offen_blocked = _column_right_is_free(book, location)
+            offen_blocked = _column_right_is_free(book)
             if not offen_blocked:
                 plan.new_columns.append(NewColumn(
                     schema.RECHNUNGEN.table, schema.RECHNUNGEN.column("offen").header,

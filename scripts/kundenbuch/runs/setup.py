@@ -36,8 +36,12 @@ class SetupResult:
         return not (self.tables or self.columns)
 
 
-def _blocked(book, table: str, count: int, grid_of) -> str:
-    """Empty, or the first cell typed in the `count` columns right of a table."""
+def typed_right_of(book, table: str, count: int, grid_of=None) -> str:
+    """Empty, or the first cell typed in the `count` columns right of a table, down the
+    whole sheet (read with calamine): where a new column would overwrite a user's
+    cell. grid_of(sheet): the sheet's cells, for several tables from one reading."""
+    if grid_of is None:
+        grid_of = _grids(book)
     ref = book.package.table(table).ref
     edge = split_cell(ref.partition(":")[2] or ref)[1]
     location = book.locations[table]
@@ -48,12 +52,23 @@ def _blocked(book, table: str, count: int, grid_of) -> str:
     return ""
 
 
+def _grids(book):
+    """grid_of(sheet) for typed_right_of, the workbook opened once and when first asked."""
+    workbook = None
+
+    def grid_of(sheet):
+        nonlocal workbook
+        workbook = workbook or python_calamine.CalamineWorkbook.from_path(str(book.path))
+        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return grid_of
+
+
 @exclusive()
 def run(path: Path, now: datetime, probelauf: bool = False, book: Book | None = None,
         progress=None) -> SetupResult:
     from .. import __version__
     book = book or read_book(path, progress=progress)
-    plan, result = Plan(), None
+    plan = Plan()
     result = SetupResult(book, plan)
     for spec in schema.DATA_TABLES:
         if spec.table in book.locations:
@@ -69,13 +84,7 @@ def run(path: Path, now: datetime, probelauf: bool = False, book: Book | None = 
             continue
         plan.new_tables.append(NewTable(spec, []))
         result.tables.append(spec.table)
-    workbook = None
-
-    def grid_of(sheet):
-        nonlocal workbook
-        workbook = workbook or python_calamine.CalamineWorkbook.from_path(str(book.path))
-        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-
+    grid_of = _grids(book)
     for spec in schema.DATA_TABLES:
         location = book.locations.get(spec.table)
         if location is None:
@@ -83,7 +92,7 @@ def run(path: Path, now: datetime, probelauf: bool = False, book: Book | None = 
         missing = [c for c in spec.columns if c.optional and c.field not in location.columns]
         if not missing:
             continue
-        typed = _blocked(book, spec.table, len(missing), grid_of)
+        typed = typed_right_of(book, spec.table, len(missing), grid_of)
         if typed:
             result.left_out.append(
                 f"Spalten {', '.join(c.header for c in missing)} in {spec.table}: in "
