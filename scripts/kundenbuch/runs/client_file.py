@@ -13,7 +13,7 @@ from ..book.reader import read_book
 from ..documents import client_file_doc, pdf
 from ..rules.client_data import rows_of
 from ..rules.client_story import story
-from .privacy import ClientNotFound
+from .privacy import find_client
 from .receivables import summarize
 from .stichtag import choose
 from .tiers import analyse_book
@@ -36,10 +36,7 @@ class ClientFile:
 def run(path: Path, number: str, now: datetime, stichtag: date | None = None,
         book=None) -> ClientFile:
     book = book or read_book(path)
-    clients = [c for c in book.kunden if str(c["kundennr"]).strip() == str(number).strip()]
-    if not clients:
-        raise ClientNotFound(f"Kunde {number} steht nicht im Blatt Kunden.")
-    client = clients[0]
+    client = find_client(book, number)
     day = choose(stichtag, book.settings, now.date()).day
     analysis = analyse_book(book, day)
     tier = next((t for t in analysis.clients if t.client is client), None)

@@ -43,6 +43,15 @@ class PrivacyResult:
     write: WriteResult | None = None
 
 
+def find_client(book, number):
+    """The Kunden row of a Kundennr, or ClientNotFound."""
+    for client in book.kunden:
+        if str(client["kundennr"]).strip() == str(number).strip():
+            return client
+    raise ClientNotFound(f"Kunde {number} steht nicht im Blatt Kunden; es wurde nichts "
+                         "erstellt.")
+
+
 def _csv(spec, records) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
@@ -57,11 +66,7 @@ def _csv(spec, records) -> bytes:
 def run(path: Path, number: str, now: datetime, book: Book | None = None,
         progress=None) -> PrivacyResult:
     book = book or read_book(path, progress=progress)
-    clients = [c for c in book.kunden if str(c["kundennr"]).strip() == str(number).strip()]
-    if not clients:
-        raise ClientNotFound(f"Kunde {number} steht nicht im Blatt Kunden; es wurde nichts "
-                             "erstellt.")
-    client = clients[0]
+    client = find_client(book, number)
     rows = rows_of(book, number)
     base = Path(book.path).resolve().parent
     listed = documents_of(book.records.get(schema.PROTOKOLL.table, []), number)
