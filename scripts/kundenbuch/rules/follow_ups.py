@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from ..book import schema
 from . import quotes
+from .receivables import tier_in_force
+from .tiers import tier_rows
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,12 @@ CALLBACK = "rückruf erbeten"
 
 
 def callback_days(client, tiers) -> int:
-    """The days a client's tier promises for a callback; without a tier the longest
-    any tier promises (the promise nobody may fall below)."""
-    promised = {t["stufe"]: t["rueckruf_binnen_tagen"] for t in tiers
-                if t["rueckruf_binnen_tagen"] is not None}
-    tier = (client["stufe_fest"] or client["stufe"]) if client is not None else None
-    if tier in promised:
-        return promised[tier]
-    return max(promised.values(), default=2)
+    """The days a client's tier promises for a callback (rules/tiers reads the Stufen
+    rows); without a tier the longest any tier promises (the promise nobody may fall
+    below)."""
+    promised = {row.name: row.callback_days for row in tier_rows(tiers)
+                if row.callback_days is not None}
+    return promised.get(tier_in_force(client), max(promised.values(), default=2))
 
 
 def due_day(contact, clients: dict, tiers) -> date | None:
