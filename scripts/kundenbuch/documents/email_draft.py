@@ -52,8 +52,9 @@ def letter_text(docx: Path) -> str:
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
-def draft(letter, docx: Path, attachments: list[Path], sender: dict) -> bytes:
-    """The .eml bytes of one letter; letter.client must have an E-Mail."""
+def draft(letter, docx: Path, attachments: list[tuple[str, Path]], sender: dict) -> bytes:
+    """The .eml bytes of one letter; letter.client must have an E-Mail. attachments:
+    (the name the client sees, the file)."""
     message = EmailMessage()
     message["From"] = formataddr((sender.get("firma") or sender.get("inhaber") or "",
                                   sender.get("email") or ""))
@@ -65,10 +66,10 @@ def draft(letter, docx: Path, attachments: list[Path], sender: dict) -> bytes:
     message["Message-ID"] = make_msgid(domain="kundenbuch.invalid")
     message["X-Unsent"] = "1"
     message.set_content(body.lstrip("\n"))
-    for path in attachments:
-        kind = ("application", "pdf") if path.suffix == ".pdf" else ("application", "xml")
-        message.add_attachment(path.read_bytes(), maintype=kind[0], subtype=kind[1],
-                               filename=path.name)
+    for name, path in attachments:
+        subtype = "pdf" if name.endswith(".pdf") else "xml"
+        message.add_attachment(path.read_bytes(), maintype="application", subtype=subtype,
+                               filename=name)
     return bytes(message)
 
 

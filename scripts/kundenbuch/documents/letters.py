@@ -145,13 +145,8 @@ def _email_drafts(files, staged, folder, staging) -> None:
         docx = next((f for f in finals if f.suffix == ".docx"), None)
         if docx is None or not has_address(letter.client):
             continue
-        attached = []
-        for final in finals:
-            if final.suffix in (".pdf", ".xml"):
-                copy = staging / "anhang" / final.name      # under its final name
-                copy.parent.mkdir(exist_ok=True)
-                copy.write_bytes(staged[final].read_bytes())
-                attached.append(copy)
+        attached = [(final.name, staged[final]) for final in finals
+                    if final.suffix in (".pdf", ".xml")]
         final_eml = free_path(folder, docx.with_suffix(".eml").name, staged)
         target = staging / final_eml.name
         target.write_bytes(draft(letter, staged[docx], attached, letter.context["absender"]))
