@@ -10,20 +10,7 @@ from ..book import schema
 from ..book.records import display_name
 from ..reports.sheet import format_value
 from ..rules.amounts import euro
-
-
-def _table(document, header, rows, widths_mm=None):
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    if widths_mm:
-        table.autofit = False
-        for column, width in zip(table.columns, widths_mm):
-            column.width = Mm(width)       # the grid, which LibreOffice reads
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.paragraphs[0].add_run(text).bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row):
-            cell.text = str(text)
+from .docx_table import grid
 
 
 def build(file, target: Path) -> Path:
@@ -36,8 +23,8 @@ def build(file, target: Path) -> Path:
     document.add_heading(f"Kundenakte {client['kundennr']} {display_name(client)}", level=1)
     document.add_paragraph(f"Stand {file.stichtag:%d.%m.%Y} · intern (nennt die Stufe)")
     document.add_heading("Stammdaten", level=2)
-    _table(document, ("Feld", "Wert"),
-           [(c.header, format_value(client[c.field])) for c in schema.KUNDEN.columns
+    grid(document, [("Feld", "Wert")]
+         + [(c.header, format_value(client[c.field])) for c in schema.KUNDEN.columns
             if client[c.field] is not None], (50, 124))
     document.add_heading("Phase und Stufe", level=2)
     document.add_paragraph(f"Phase: {client['phase'] or 'nicht gesetzt'}")
@@ -48,19 +35,21 @@ def build(file, target: Path) -> Path:
             + (f"; Gründe: {'; '.join(file.tier.reasons)}" if file.tier.reasons else ""))
     document.add_heading("Offene Posten", level=2)
     if file.open_items:
-        _table(document, ("Rechnung", "fällig", "offen", "Status", "Mahnstufe"),
-               [(s.number, format_value(s.effective_due), euro(s.open), s.status,
-                 s.level_sent) for s in file.open_items])
+        grid(document, [("Rechnung", "fällig", "offen", "Status", "Mahnstufe")]
+             + [(s.number, format_value(s.effective_due), euro(s.open), s.status,
+                 s.level_sent) for s in file.open_items], (35, 30, 35, 40, 34),
+             right=(2,))
     else:
         document.add_paragraph("keine")
     document.add_heading("Serviceversprechen", level=2)
     if file.promises:
-        _table(document, ("Versprechen", "Stand", "fällig", "Einzelheiten"),
-               [(p.what, p.state, format_value(p.due), p.detail) for p in file.promises])
+        grid(document, [("Versprechen", "Stand", "fällig", "Einzelheiten")]
+             + [(p.what, p.state, format_value(p.due), p.detail) for p in file.promises],
+             (30, 25, 25, 94))
     else:
         document.add_paragraph("alle gehalten")
     document.add_heading("Verlauf", level=2)
-    _table(document, ("Datum", "Art", "Was"),
-           [(f"{e.day:%d.%m.%Y}", e.kind, e.text) for e in file.events], (25, 22, 127))
+    grid(document, [("Datum", "Art", "Was")]
+         + [(f"{e.day:%d.%m.%Y}", e.kind, e.text) for e in file.events], (25, 22, 127))
     document.save(target)
     return target

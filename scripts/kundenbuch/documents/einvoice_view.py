@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from ..einvoice.model import CATEGORY_NAMES, PAYMENT_MEANS, EInvoice, Party
+from .docx_table import grid
 from .render import _datum_kurz, _euro, _iban, _zahl
 
 # UN/ECE Recommendation 20 unit codes as a reader knows them
@@ -40,25 +40,6 @@ def _party_lines(party: Party) -> list[str]:
     if contact:
         lines.append(contact)
     return [line for line in lines if line]
-
-
-def _table(document, rows, widths_mm, header=True, right=()):
-    table = document.add_table(rows=0, cols=len(widths_mm))
-    table.style = "Table Grid"
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm):
-        column.width = Mm(width)     # LibreOffice reads the grid, Word the cells
-    for index, values in enumerate(rows):
-        cells = table.add_row().cells
-        for column, value in enumerate(values):
-            cells[column].width = Mm(widths_mm[column])
-            paragraph = cells[column].paragraphs[0]
-            run = paragraph.add_run(str(value))
-            run.font.size = Pt(9)
-            run.bold = header and index == 0
-            if column in right:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return table
 
 
 def build(invoice: EInvoice, findings, source_name: str, target: Path) -> Path:
@@ -90,7 +71,7 @@ def build(invoice: EInvoice, findings, source_name: str, target: Path) -> Path:
 
     _verdict(document, findings)
 
-    parties = _table(document, [("Von (Verkäufer)", "An (Käufer)")], (87, 87))
+    parties = grid(document, [("Von (Verkäufer)", "An (Käufer)")], (87, 87))
     seller, buyer = _party_lines(invoice.seller), _party_lines(invoice.buyer)
     for left, right_text in zip(seller + [""] * len(buyer), buyer + [""] * len(seller)):
         if not (left or right_text):
@@ -107,7 +88,7 @@ def build(invoice: EInvoice, findings, source_name: str, target: Path) -> Path:
                      _money(line.net_price, cur),
                      f"{_zahl(line.rate)} % {line.category}".strip(),
                      _money(line.net_amount, cur)))
-    _table(document, rows, (20, 64, 20, 24, 18, 28), right=(2, 3, 4, 5))
+    grid(document, rows, (20, 64, 20, 24, 18, 28), right=(2, 3, 4, 5))
 
     document.add_heading("Umsatzsteuer und Summen", level=2)
     rows = [("Steuer", "Bemessungsgrundlage", "Steuerbetrag")]
@@ -116,14 +97,14 @@ def build(invoice: EInvoice, findings, source_name: str, target: Path) -> Path:
         if tax.exemption_reason:
             label += f": {tax.exemption_reason}"
         rows.append((label, _money(tax.basis, cur), _money(tax.tax, cur)))
-    _table(document, rows, (84, 50, 40), right=(1, 2))
+    grid(document, rows, (84, 50, 40), right=(1, 2))
     document.add_paragraph()
     totals = [("Summe Positionen", invoice.line_total), ("Netto", invoice.tax_exclusive),
               ("Umsatzsteuer", invoice.tax_total), ("Brutto", invoice.tax_inclusive)]
     if invoice.prepaid:
         totals.append(("Bereits gezahlt", invoice.prepaid))
     totals.append(("Zu zahlen", invoice.payable))
-    _table(document, [(label, _money(value, cur)) for label, value in totals], (134, 40),
+    grid(document, [(label, _money(value, cur)) for label, value in totals], (134, 40),
            header=False, right=(1,))
 
     document.add_heading("Zahlung", level=2)
