@@ -88,3 +88,23 @@ def test_libreoffice_opens_the_set_up_book(cli, tmp_path):
     sheets = libreoffice_csv(path, tmp_path / "csv")
     assert {"Positionen", "Abos", "Angebote"} <= set(sheets)
     assert sheets["Abos"].startswith("Abonr,Kundennr,Leistung")
+
+
+def test_a_typed_cell_right_of_a_table_keeps_its_columns_out(cli, tmp_path):
+    """A new column would overwrite it: einrichten leaves that table's columns out and
+    names the cell, and adds the rest."""
+    path = _older_book(tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Rechnungen"]
+    free = sheet.max_column + 1
+    sheet.cell(5, free, "meine Notiz")
+    workbook.save(path)
+    from openpyxl.utils import get_column_letter
+    result = cli("einrichten", path)
+    assert result.exit_code == 0, result.output
+    assert (f"Nicht angelegt: Spalten Storno zu in Rechnungen: in "
+            f"Rechnungen!{get_column_letter(free)}5 steht etwas") in result.output
+    assert "Neue Tabelle Positionen" in result.output
+    book = read_book(path)
+    assert "storno_zu" not in book.locations["Rechnungen"].columns
+    assert openpyxl.load_workbook(path)["Rechnungen"].cell(5, free).value == "meine Notiz"
