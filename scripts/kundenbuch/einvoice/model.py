@@ -13,7 +13,7 @@ from decimal import Decimal
 TYPE_NAMES = {"380": "Rechnung", "381": "Gutschrift (Rechnungskorrektur)",
               "384": "Rechnungskorrektur", "389": "Gutschrift (Selbstfakturierung)",
               "326": "Teilrechnung", "875": "Teilrechnung (Bau)", "877": "Schlussrechnung"}
-INVOICE, CREDIT_NOTE, CORRECTION = "380", "381", "384"
+INVOICE, CREDIT_NOTE = "380", "381"
 # UNTDID 4461 payment means
 PAYMENT_MEANS = {"10": "Bar", "30": "Überweisung", "31": "Überweisung",
                  "42": "Überweisung", "48": "Karte", "49": "Lastschrift",
