@@ -23,7 +23,8 @@ KINDS = {"Begruessung": "begruessung", "Dank": "dank",
          "2.Mahnung": "mahnung_2", "letzteMahnung": "mahnung_letzte",
          "Jahrescheck": "jahrescheck", "Rechnung": "rechnung",
          "Stornorechnung": "stornorechnung", "Angebot": "angebot",
-         "Angebot-nachgefasst": "angebot_nachfassen"}
+         "Angebot-nachgefasst": "angebot_nachfassen", "Gruss": "gruss",
+         "Zufriedenheit": "zufriedenheit", "Empfehlungsdank": "empfehlungsdank"}
 
 
 def invented_book(path: Path) -> None:
@@ -42,11 +43,19 @@ def invented_book(path: Path) -> None:
                 "leistung": "Workshop Digitalisierung", "netto": 1200, "ust_satz": 19,
                 **values}
 
+    # K-0001 is new, referred by K-0002 (thanks); K-0004 has a birthday in the coming
+    # month and consented to greetings
     kunden = [client(1, kunde_seit=date(2026, 10, 20), begruesst_am=None,
                      anrede="Herr", vorname="Jonas", nachname="Kettler", firma=None,
-                     kundenart="Privat"),
-              client(2), client(3), client(4), client(5), client(6),
+                     kundenart="Privat", quelle="Empfehlung", empfohlen_von="K-0002"),
+              client(2), client(3),
+              client(4, geburtstag=date(1980, 11, 12), einwilligung_gruesse=date(2025, 1, 10),
+                     einwilligung_kanal="Formular"),
+              client(5), client(6),
               client(7, stufe_fest="A", kunde_seit=date(2025, 9, 1)), client(8)]
+    # a delivery done: how did it go?
+    termine = [{"datum": date(2026, 10, 16), "kundennr": "K-0008", "art": "Lieferfrist",
+                "betreff": "Konzept Kundenportal", "erledigt": "ja"}]
     rechnungen = [
         invoice(1, "K-0002", date(2026, 9, 20), bezahlt_am=date(2026, 10, 2),
                 bezahlt_betrag=1428),
@@ -79,7 +88,7 @@ def invented_book(path: Path) -> None:
                  "leistung": "Einführung Buchhaltungssoftware", "status": "offen"}]
     new_workbook.create_workbook(path, {"Kunden": kunden, "Rechnungen": rechnungen,
                                         "Positionen": positionen, "Angebote": angebote,
-                                        "Termine": [],
+                                        "Termine": termine,
                                         "Einstellungen": demo.demo_settings()})
 
 

@@ -150,7 +150,8 @@ def test_repository_templates_are_complete_and_valid(cli):
     folder = REPO / "vorlagen"
     assert sorted(p.stem for p in folder.glob("*.docx")) == sorted([
         "begruessung", "dank", "zahlungserinnerung", "mahnung_1", "mahnung_2",
-        "mahnung_letzte", "jahrescheck", "rechnung", "angebot", "angebot_nachfassen"])
+        "mahnung_letzte", "jahrescheck", "rechnung", "angebot", "angebot_nachfassen",
+        "gruss", "zufriedenheit", "empfehlungsdank"])
     result = cli("vorlagen", "pruefen", "--ordner", folder)
     assert result.exit_code == 0, result.output
 

@@ -33,6 +33,7 @@ COMMANDS = {
     "angebot_annehmen": ("quotes", "run"),
     "auskunft": ("privacy", "run"),
     "akte": ("client_file", "run"),
+    "loeschen": ("erasure", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),
@@ -41,6 +42,7 @@ COMMANDS = {
     "DebitRefused": ("direct_debit_file", "DebitRefused"),
     "QuoteRefused": ("quotes", "QuoteRefused"),
     "ClientNotFound": ("privacy", "ClientNotFound"),
+    "ErasureRefused": ("erasure", "ErasureRefused"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

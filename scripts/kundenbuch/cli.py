@@ -71,13 +71,17 @@ class LetterKind(click.ParamType):
     KINDS = {"begruessung": "begruessung", "dank": "dank", "mahnung": "mahnung",
              "mahnungen": "mahnung", "zahlungserinnerung": "mahnung",
              "jahrescheck": "jahrescheck", "rechnung": "rechnung", "rechnungen": "rechnung",
-             "nachfassen": "nachfassen", "angebot": "nachfassen", "angebote": "nachfassen"}
+             "nachfassen": "nachfassen", "angebot": "nachfassen", "angebote": "nachfassen",
+             "gruss": "gruss", "gruesse": "gruss", "geburtstag": "gruss",
+             "jubilaeum": "gruss", "zufriedenheit": "zufriedenheit",
+             "empfehlungsdank": "empfehlungsdank", "empfehlung": "empfehlungsdank"}
 
     def convert(self, value, param, ctx):
         kind = self.KINDS.get(plain_name(str(value)))
         if kind is None:
             self.fail(f"„{value}“ ist keine Briefart; möglich sind Begrüßung, Dank, "
-                      "Mahnung, Jahrescheck, Rechnung und Nachfassen (Angebote).",
+                      "Mahnung, Jahrescheck, Rechnung, Nachfassen (Angebote), Gruß "
+                      "(Geburtstag, Jubiläum), Zufriedenheit und Empfehlungsdank.",
                       param, ctx)
         return kind
 
@@ -397,13 +401,16 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, email, ohne_briefe, probela
 @book_argument
 @stichtag_option
 @click.option("--uebernehmen", "--übernehmen", is_flag=True,
-              help="Vorgeschlagene Stufen und Umsatz 12 Monate ins Blatt Kunden schreiben.")
+              help="Vorgeschlagene Stufen, Phasen und Umsatz 12 Monate ins Blatt Kunden "
+                   "schreiben.")
 @click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
 @_help_option
 def stufen(pfad, stichtag, uebernehmen, probelauf):
-    """Kundenstufen A/B/C, Serviceversprechen und Kundenreise.
+    """Kundenstufen A/B/C, Serviceversprechen, Kundenreise und Empfehlungen.
 
-    Schreibt das Blatt „Stufenanalyse“ (mit Pareto-Diagramm). Die Stufen im Blatt Kunden
+    Schreibt das Blatt „Stufenanalyse“ (mit Pareto-Diagramm): Stufen, die Phase jedes
+    Kunden aus Angeboten, Rechnungen und Zahlungen mit Grund, ruhende Kontakte mit dem
+    nächsten Schritt und wer wen empfohlen hat. Stufen und Phasen im Blatt Kunden
     ändern sich nur mit --uebernehmen.
 
     \b
@@ -424,8 +431,8 @@ def stufen(pfad, stichtag, uebernehmen, probelauf):
     else:
         print_write(result)
         if not uebernehmen:
-            console.print("Die Stufen im Blatt Kunden bleiben Vorschläge; --uebernehmen "
-                          "schreibt sie.")
+            console.print("Stufen und Phasen im Blatt Kunden bleiben Vorschläge; "
+                          "--uebernehmen schreibt sie.")
 
 
 @main.command(context_settings=CONTEXT)
@@ -499,7 +506,8 @@ def termine(pfad, stichtag, ics, steuertermine, probelauf):
 @click.option("--art", "arten", multiple=True,
               type=LetterKind(), metavar="ART",
               help="Nur diese Briefart (mehrfach möglich): Begrüßung, Dank, Mahnung, "
-                   "Jahrescheck, Rechnung, Nachfassen (offene Angebote kurz vor Ablauf). "
+                   "Jahrescheck, Rechnung, Nachfassen (offene Angebote kurz vor Ablauf), "
+                   "Gruß (Geburtstag, Jubiläum), Zufriedenheit, Empfehlungsdank. "
                    "Standard: alle fälligen.")
 @click.option("--rechnung", "rechnungsnr", metavar="NR", help="Genau diese Rechnung erstellen.")
 @click.option("--angebot", "angebotsnr", metavar="NR",
@@ -520,8 +528,13 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, angebotsnr, pdf, erec
     Begrüßung (Kunden ohne „Begrüßt am“), Dank (erste Rechnung bezahlt),
     Zahlungserinnerung und Mahnungen (wie „forderungen“ sie fällig sieht),
     Jahrescheck-Einladung (versprochen und fällig), Rechnungen (dieses Monats, noch nicht
-    erstellt). Die Dateien kommen nach briefe/JJJJ-MM/; zurückgeschrieben werden Begrüßt
-    am, Mahnstufe, Gemahnt am und je Datei eine Protokollzeile mit SHA-256.
+    erstellt), Grüße im Monat vor Geburtstag oder Kundenjubiläum (1, 5, 10 Jahre; nur mit
+    Einwilligung), die Frage nach der Zufriedenheit nach einer erledigten Lieferfrist
+    oder einem bezahlten Auftrag, der Dank an den, der einen neuen Kunden empfohlen hat;
+    jeder davon einmal. Nach einem Widerruf (Kunden-Spalte „Widerruf am“) geht keiner
+    der Briefe, die werben. Die Dateien kommen nach briefe/JJJJ-MM/; zurückgeschrieben
+    werden Begrüßt am, Mahnstufe, Gemahnt am, je Brief eine Zeile in Kontakte und je
+    Datei eine Protokollzeile mit SHA-256.
 
     Rechnungen an Gewerbekunden in Deutschland sind E-Rechnungen: ZUGFeRD (EN 16931,
     die XML steckt in der PDF/A-3) oder XRechnung (Kunden-Spalte E-Rechnung, mit
@@ -966,7 +979,7 @@ def akte(kundennr, pfad, stichtag):
     console.print(f"[bold]Kundenakte {client['kundennr']} {display_name(client)}[/], Stand "
                   f"{result.stichtag:%d.%m.%Y}", highlight=False)
     tier = result.tier
-    console.print(f"Phase: {client['phase'] or 'nicht gesetzt'}; Stufe: "
+    console.print(f"Phase: {result.phase_text}; Stufe: "
                   f"{(tier.in_force or '–') if tier else '–'}"
                   + (f" (Vorschlag {tier.proposed}: {'; '.join(tier.reasons)})"
                      if tier and tier.reasons else ""), highlight=False)
@@ -1022,6 +1035,69 @@ def auskunft(kundennr, pfad):
                       highlight=False)
     console.print(f"Archiv: [bold]{result.archive}[/]", highlight=False)
     print_write(result)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("kundennr", metavar="KUNDENNR")
+@book_argument
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, was gelöscht und was "
+              "aufbewahrt würde.")
+@_help_option
+def loeschen(kundennr, pfad, probelauf):
+    """Einen Kunden löschen (Art. 17 DSGVO), soweit keine Aufbewahrungspflicht gilt.
+
+    Geleert werden E-Mail, Telefon, Geburtstag, Notizen, Einwilligungen, Kontakte und
+    Termine; gelöscht Briefe, die keine Geschäftsbriefe sind (Grüße, Dank, Einladungen),
+    E-Mail-Entwürfe, Kundenakten und Auskunftsarchive. Aufbewahrt werden Rechnungen
+    (8 Jahre), Zahlungen und Fahrten (10 Jahre), Mahnungen und Angebote (6 Jahre), je ab
+    Ende des Jahres; solange bleiben Name und Anschrift im Blatt Kunden, gesperrt (Phase
+    Inaktiv, Widerruf am). Zu jedem aufbewahrten Stück steht, bis wann. Mit offenen
+    Posten oder einem laufenden Abo wird nicht gelöscht. Vorher kommt eine
+    Sicherungskopie nach sicherung/; das Protokoll vermerkt die Löschung ohne die Daten.
+
+    
+    Beispiele:
+      kundenbuch loeschen K-0007 kundenbuch.xlsx --probelauf
+      kundenbuch loeschen K-0007 kundenbuch.xlsx
+    """
+    try:
+        result = api.loeschen(pfad, kundennr, datetime.now(), probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    except (api.ClientNotFound, api.ErasureRefused) as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    erasure = result.erasure
+    cleared = ", ".join(f"{table} {count}" for table, count in erasure.rows_cleared.items())
+    console.print(f"{'Würde löschen' if probelauf else 'Gelöscht'} für {kundennr}: "
+                  f"{len(result.plan.cells)} Felder"
+                  + (f" (ganze Zeilen: {cleared})" if cleared else "")
+                  + f", {len(erasure.files)} Dateien", highlight=False)
+    if erasure.kept:
+        table = Table(title="Aufbewahrt (gesperrt), danach löschen", title_justify="left")
+        for header in ("Unterlagen", "Grund", "bis"):
+            table.add_column(header)
+        groups = {}
+        for item in sorted(erasure.kept, key=lambda k: k.until):
+            groups.setdefault(item.why, []).append(item)
+        for why, items in groups.items():
+            days = sorted({f"{i.until:%d.%m.%Y}" for i in items})
+            table.add_row(items[0].what if len(items) == 1 else
+                          f"{len(items)}: {items[0].what} … {items[-1].what}", why,
+                          days[0] if len(days) == 1 else f"{days[0]} bis {days[-1]}")
+        console.print(table)
+        console.print(f"Name und Anschrift bleiben bis {erasure.kept_until:%d.%m.%Y} "
+                      "(für die aufbewahrten Unterlagen).", highlight=False)
+    else:
+        console.print("Nichts ist aufzubewahren: auch Name und Anschrift sind gelöscht.")
+    if probelauf:
+        console.print("Probelauf: nichts wurde verändert.")
+        return
+    for name, reason in result.not_deleted:
+        console.print(f"[yellow]Nicht gelöscht:[/] {name} ({reason}); bitte von Hand.",
+                      highlight=False)
+    print_write(result)
+    console.print("Die Sicherungskopien in sicherung/ enthalten die Daten noch; sie werden "
+                  "nach und nach ersetzt (Einstellung „Sicherungen behalten“).")
 
 
 @main.group(context_settings=CONTEXT)
@@ -1141,8 +1217,35 @@ def print_tiers(analysis) -> None:
     journey = analysis.journey
     console.print("Kundenreise: " + ", ".join(f"{phase} {n}" for phase, n in
                                               journey.per_phase.items() if n)
-                  + f"; ruhend: {len(journey.stale)}; Dankesbrief fällig: "
+                  + f"; ruhend: {len(analysis.dormant)}; Dankesbrief fällig: "
                   f"{len(journey.thanks_due)}")
+    print_phases(analysis)
+
+
+def print_phases(analysis) -> None:
+    """The phase proposals that differ from Kunden, and the dormant clients with the
+    next step."""
+    from .book.records import display_name
+    changes = [p for p in analysis.phases if p.change]
+    if changes:
+        table = Table(title=f"Phasenvorschläge ({len(changes)})", title_justify="left")
+        for header in ("Kunde", "Änderung", "Grund"):
+            table.add_column(header)
+        for proposal in changes[:TERMINAL_ROWS]:
+            table.add_row(f"{proposal.number} {display_name(proposal.client)}",
+                          proposal.change, proposal.reason)
+        console.print(table)
+        _more(len(changes), "Vorschläge", "Stufenanalyse")
+    if analysis.dormant:
+        table = Table(title=f"Ruhende Kontakte ({len(analysis.dormant)})",
+                      title_justify="left")
+        for header in ("Kunde", "Phase", "Tage", "nächster Schritt"):
+            table.add_column(header)
+        for item in analysis.dormant[:TERMINAL_ROWS]:
+            table.add_row(f"{item.client['kundennr']} {display_name(item.client)}",
+                          item.phase, str(item.days), item.next_step)
+        console.print(table)
+        _more(len(analysis.dormant), "ruhende Kontakte", "Stufenanalyse")
 
 
 @main.command(context_settings=CONTEXT)

@@ -80,6 +80,8 @@ def generate(size: Size = DEMO, seed: int = 2026, stichtag: date = DEMO_STICHTAG
     kunden = _clients(rng, size.clients, stichtag)
     rechnungen = _invoices(rng, size.invoices, kunden, stichtag)
     termine = _appointments(rng, size.appointments, kunden, stichtag)
+    if len(kunden) >= 8:
+        _occasions(kunden, stichtag)    # after the rest: the invented data stay as they were
     return {schema.KUNDEN.table: kunden, schema.RECHNUNGEN.table: rechnungen,
             schema.POSITIONEN.table: (_lines(rechnungen, kunden, stichtag)
                                       + _quote_lines(stichtag)),
@@ -133,6 +135,7 @@ def _clients(rng, count, stichtag):
             client["empfohlen_von"] = f"K-{rng.randint(1, number - 1):04d}"
         if rng.random() < 0.4:
             client["einwilligung_newsletter"] = since + timedelta(days=1)
+            client["einwilligung_kanal"] = "Formular"
         clients.append(client)
     # The first client has been there from the start, so every invoice date has one.
     clients[0]["kunde_seit"] = stichtag - timedelta(days=2000)
@@ -141,6 +144,22 @@ def _clients(rng, count, stichtag):
         clients[1]["stufe_fest"] = "A"     # a key account fixed by hand
         clients[4]["mahnsperre"] = schema.YES
     return clients
+
+
+def _occasions(clients, stichtag):
+    """Greetings in the month after the Stichtag: a birthday and a fifth anniversary
+    (moved back, never after the client's first invoice), both with consent; a client who withdrew consent (no greeting, no advertising);
+    the newest client referred by the first (its referrer is thanked)."""
+    month = (stichtag.replace(day=1) + timedelta(days=32)).replace(day=12)
+    clients[2].update(geburtstag=month.replace(year=1978), einwilligung_gruesse=(
+        stichtag - timedelta(days=300)), einwilligung_kanal="Formular")
+    clients[3].update(kunde_seit=month.replace(year=month.year - 5, day=20),
+                      einwilligung_gruesse=stichtag - timedelta(days=400),
+                      einwilligung_kanal="E-Mail")
+    clients[6].update(geburtstag=month.replace(year=1969, day=3),
+                      einwilligung_gruesse=stichtag - timedelta(days=500),
+                      einwilligung_kanal="Brief", widerruf_am=stichtag - timedelta(days=40))
+    clients[-1].update(quelle="Empfehlung", empfohlen_von=clients[0]["kundennr"])
 
 
 def _distinct(first: str, last: str, taken: set) -> tuple[str, str]:

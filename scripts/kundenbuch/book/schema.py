@@ -29,6 +29,10 @@ class Column:
     past_only: bool = False         # a date that cannot lie in the future
     number_format: str = ""         # overrides the kind's default format
     fills_empty: bool = False       # "in/out": the program fills it only where empty
+    # "in", but a command the user runs on purpose may write it: the phase when the
+    # user takes the proposals over (`stufen --uebernehmen`), a client's personal data
+    # when the user has it erased (`loeschen`)
+    on_request: bool = False
     # added in a later version: a book without it works as if it were empty (no Fehler)
     optional: bool = False
     # "in" until the book has this table, then written from it (Bezahlt am, Bezahlt
@@ -82,6 +86,7 @@ NEWSLETTER = ("Print", "E-Mail", "keiner")
 UST_SAETZE = (0, 7, 19)
 JANEIN = (YES, NO)
 E_RECHNUNG = ("ZUGFeRD", "XRechnung", "keine")
+EINWILLIGUNG_KANAELE = ("Formular", "E-Mail", "Brief", "Telefon", "Treffen", "Sonstiges")
 
 _OUT = "Wird von kundenbuch geschrieben; Eingaben hier werden überschrieben."
 
@@ -106,12 +111,15 @@ KUNDEN = TableSpec("Kunden", "Kunden", (
     Column("Mandat vom", "mandat_vom", DATE, past_only=True, width=12),
     Column("Quelle", "quelle", CHOICE, choices=QUELLEN, width=12),
     Column("Empfohlen von", "empfohlen_von", ref="kundennr", width=14),
-    Column("Phase", "phase", CHOICE, choices=PHASEN, width=15),
+    Column("Phase", "phase", CHOICE, choices=PHASEN, width=15, on_request=True,
+           note="Wo der Kunde steht; kundenbuch schlägt die Phase aus Angeboten, "
+                "Rechnungen und Zahlungen vor und trägt sie nur mit „kundenbuch stufen "
+                "--uebernehmen“ ein."),
     Column("Kunde seit", "kunde_seit", DATE, past_only=True, width=12),
     Column("Stufe fest", "stufe_fest", CHOICE, choices=STUFEN, width=10),
     Column("Mahnsperre", "mahnsperre", YESNO, choices=JANEIN, width=11),
-    Column("Einwilligung Newsletter", "einwilligung_newsletter", DATE, past_only=True,
-           width=14),
+    # not past_only: consent given (or withdrawn) today counts, whatever the Stichtag
+    Column("Einwilligung Newsletter", "einwilligung_newsletter", DATE, width=14),
     Column("Notizen", "notizen", width=30),
     Column("Stufe", "stufe", CHOICE, choices=STUFEN, out=True, width=8,
            note="A, B oder C: die gültige Kundenstufe. " + _OUT),
@@ -128,6 +136,18 @@ KUNDEN = TableSpec("Kunden", "Kunden", (
     Column("E-Rechnung", "e_rechnung", CHOICE, choices=E_RECHNUNG, width=12, optional=True,
            note="ZUGFeRD, XRechnung oder keine; leer = ZUGFeRD für Gewerbekunden in "
                 "Deutschland."),
+    # Consent to greetings, and how consent was given (Art. 7 Abs. 1 DSGVO: it must be
+    # provable); a withdrawal ends both consents and every advertising letter.
+    Column("Einwilligung Grüße", "einwilligung_gruesse", DATE, width=14,
+           optional=True,
+           note="Datum der Einwilligung in Geburtstags- und Jubiläumsgrüße; leer = keine."),
+    Column("Einwilligung Kanal", "einwilligung_kanal", CHOICE, choices=EINWILLIGUNG_KANAELE,
+           width=13, optional=True,
+           note="Wie die Einwilligung gegeben wurde (zum Nachweis, Art. 7 Abs. 1 DSGVO)."),
+    Column("Widerruf am", "widerruf_am", DATE, width=12, optional=True,
+           note="Datum, an dem der Kunde Einwilligungen widerrufen oder der Werbung "
+                "widersprochen hat: ab dann keine Grüße, kein Newsletter, keine "
+                "Einladungen und Dankes- oder Zufriedenheitsbriefe mehr."),
 ))
 
 RECHNUNGEN = TableSpec("Rechnungen", "Rechnungen", (
@@ -418,6 +438,9 @@ SETTINGS = (
     *(Setting(f"Ruhend {phase} (Tage)", f"ruhend_{phase.lower()}", INT, days,
               f"Kunden in der Phase {phase} ohne Termin oder Rechnung so lange gelten als "
               "ruhend") for phase, days in PHASE_STALE_DAYS.items()),
+    Setting("Inaktiv nach Tagen", "inaktiv_nach_tagen", INT, 730,
+            "Kunden ohne Angebot, Rechnung, Termin, Zahlung oder Kontakt so lange schlägt "
+            "kundenbuch die Phase Inaktiv vor (leer oder 0 = nie)"),
     Setting("Voranmeldung", "voranmeldung", CHOICE, "vierteljährlich",
             "Zeitraum der Umsatzsteuer-Voranmeldung (für Kleinunternehmer entfällt sie)",
             ("monatlich", "vierteljährlich", "keine")),

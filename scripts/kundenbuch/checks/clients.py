@@ -161,3 +161,18 @@ def newsletter_consent_without_email(book, stichtag):
         if client["einwilligung_newsletter"] and not client["email"] and not client["strasse"]:
             yield at(client, "einwilligung_newsletter", HINWEIS,
                      "Einwilligung für den Newsletter, aber weder E-Mail noch Anschrift.")
+
+
+@check
+def consent_provable(book, stichtag):
+    """A consent must be provable (Art. 7 Abs. 1 DSGVO): its channel belongs beside
+    its date. A withdrawal without an earlier consent is kept as an objection."""
+    for client in book.kunden:
+        given = [client[f] for f in ("einwilligung_newsletter", "einwilligung_gruesse")
+                 if client[f] is not None]
+        if given and client.has_column("einwilligung_kanal") and not client[
+                "einwilligung_kanal"]:
+            yield at(client, "einwilligung_kanal", HINWEIS,
+                     f"Kunde {client['kundennr']}: Einwilligung ohne Kanal; bitte eintragen, "
+                     "wie sie gegeben wurde (Formular, E-Mail, …), damit sie sich nachweisen "
+                     "lässt (Art. 7 Abs. 1 DSGVO).")

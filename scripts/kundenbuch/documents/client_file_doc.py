@@ -27,7 +27,7 @@ def build(file, target: Path) -> Path:
          + [(c.header, format_value(client[c.field])) for c in schema.KUNDEN.columns
             if client[c.field] is not None], (50, 124))
     document.add_heading("Phase und Stufe", level=2)
-    document.add_paragraph(f"Phase: {client['phase'] or 'nicht gesetzt'}")
+    document.add_paragraph(f"Phase: {file.phase_text}")
     if file.tier is not None:
         document.add_paragraph(
             f"Stufe: {file.tier.in_force or '–'} (Vorschlag {file.tier.proposed}; Umsatz "

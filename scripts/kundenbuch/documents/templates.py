@@ -34,6 +34,13 @@ PLACEHOLDERS = {
                            "positionen": "Liste der Positionen", "saetze": "je Steuersatz",
                            "kleinunternehmer": "ja/nein",
                            "zahlungsziel_tage": "Zahlungsziel in Tagen"},
+    "gruss": {"anlass": "Geburtstag oder Jubiläum", "tag": "der Tag des Anlasses",
+              "jahre": "beim Jubiläum: Jahre als Kunde (1, 5, 10, 15 …)"},
+    "zufriedenheit": {"leistung": "was geliefert wurde (Betreff der Lieferfrist oder "
+                                  "Leistung des Angebots)",
+                      "tag": "Tag der Lieferung oder der letzten Zahlung"},
+    "empfehlungsdank": {"anzahl": "wie viele neue Kunden die Empfehlung brachte (der "
+                                  "Brief nennt sie nicht)"},
     "jahrescheck": {"termin_bis": "bis wann ein Termin passt (nie vor dem Briefdatum)",
                     "eingeladen_am": "beim Nachfassen: Datum der ersten Einladung"},
     "rechnung": {"rechnung": "nr, datum, leistungsdatum, leistung, netto, ust_satz, ust, "
@@ -142,6 +149,36 @@ BODIES = {
         "Bitte rufen Sie uns an oder antworten Sie auf diesen Brief, damit wir einen "
         "Termin vereinbaren können.",
     ],
+    "gruss": [
+        "{%p if anlass == 'Geburtstag' %}",
+        "zu Ihrem Geburtstag am {{ tag|datum }} wünschen wir Ihnen alles Gute, Gesundheit "
+        "und ein neues Lebensjahr, das Ihnen viel Freude macht.",
+        "{%p else %}",
+        "am {{ tag|datum }} arbeiten wir seit {% if jahre == 1 %}einem Jahr{% else %}"
+        "{{ jahre }} Jahren{% endif %} zusammen. Dafür möchten wir einfach einmal Danke "
+        "sagen: für Ihr Vertrauen, für die gute Zusammenarbeit und für alles, was wir "
+        "dabei gemeinsam geschafft haben.",
+        "{%p endif %}",
+        "Wir freuen uns auf alles, was kommt.",
+    ],
+    "zufriedenheit": [
+        "vor Kurzem haben wir „{{ leistung }}“ für Sie abgeschlossen. Uns interessiert, "
+        "wie es für Sie gelaufen ist: Sind Sie zufrieden? Ist etwas offen geblieben, oder "
+        "hätten wir etwas besser machen können?",
+        "Zwei Sätze als Antwort genügen, per Telefon, E-Mail oder Brief. Ihre Antwort "
+        "lesen wir selbst, und wir melden uns, wenn etwas zu tun ist.",
+    ],
+    "empfehlungsdank": [
+        "{%p if anzahl > 1 %}",
+        "Sie haben uns weiterempfohlen, und daraus sind {{ anzahl }} neue "
+        "Zusammenarbeiten entstanden.",
+        "{%p else %}",
+        "Sie haben uns weiterempfohlen, und daraus ist eine neue Zusammenarbeit "
+        "entstanden.",
+        "{%p endif %}",
+        "Eine Empfehlung ist das schönste Lob, das wir bekommen können. Herzlichen Dank "
+        "für Ihr Vertrauen!",
+    ],
     "angebot": [
         "vielen Dank für das freundliche Gespräch. Wie besprochen bieten wir Ihnen an:",
         "{%p if angebot.leistung %}",
@@ -174,6 +211,11 @@ SUBJECTS = {
     "jahrescheck": "Einladung zu Ihrem Jahrescheck",
     "rechnung": "{% if storno %}{{ storno.titel }}{% else %}Rechnung{% endif %} "
                 "{{ rechnung.nr }}{% if kopie %} (Kopie){% endif %}",
+    "gruss": "{% if anlass == 'Geburtstag' %}Herzlichen Glückwunsch zum Geburtstag"
+             "{% else %}Danke für {% if jahre == 1 %}ein Jahr{% else %}{{ jahre }} Jahre"
+             "{% endif %} Zusammenarbeit{% endif %}",
+    "zufriedenheit": "Wie ist es gelaufen?",
+    "empfehlungsdank": "Danke für Ihre Empfehlung",
     "angebot": "Angebot {{ angebot.nr }}",
     "angebot_nachfassen": "Unser Angebot {{ angebot.nr }}",
 }

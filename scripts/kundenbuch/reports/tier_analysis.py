@@ -42,15 +42,23 @@ def report(analysis: TierAnalysis, now: datetime, version: str,
     journey = analysis.journey
     phases = ReportBlock([ReportColumn("Phase", TEXT, 16), ReportColumn("Kunden", INT, 9),
                           ReportColumn("davon ruhend", INT, 12)],
-                         [[phase, count, sum(1 for s in journey.stale if s[1] == phase)]
+                         [[phase, count, sum(1 for d in analysis.dormant if d.phase == phase)]
                           for phase, count in journey.per_phase.items()],
                          heading="Kundenreise: Kunden je Phase")
+    changes = [p for p in analysis.phases if p.change]
+    proposals = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
+                             ReportColumn("Phase", TEXT, 14), ReportColumn("Vorschlag", TEXT, 14),
+                             ReportColumn("Grund", TEXT, 60)],
+                            [[p.number, display_name(p.client), p.typed or "–", p.proposed,
+                              p.reason] for p in changes],
+                            heading="Phasenvorschläge aus Angeboten, Rechnungen und "
+                                    "Zahlungen (übernommen mit --uebernehmen)")
     stale = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
                          ReportColumn("Phase", TEXT, 14),
                          ReportColumn("letzte Aktivität", DATE, 14),
-                         ReportColumn("Tage", INT, 8)],
-                        [[c["kundennr"], display_name(c), phase, last, days]
-                         for c, phase, last, days in journey.stale],
+                         ReportColumn("Tage", INT, 8), ReportColumn("nächster Schritt", TEXT, 60)],
+                        [[d.client["kundennr"], display_name(d.client), d.phase,
+                          d.last_activity, d.days, d.next_step] for d in analysis.dormant],
                         heading="Ruhende Kontakte (Phase bewegt sich nicht)")
     thanks = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),
                           ReportColumn("Dankesbrief", TEXT, 22)],
@@ -69,9 +77,21 @@ def report(analysis: TierAnalysis, now: datetime, version: str,
                       value_columns=[2], line_column=4, anchor="L3", y_title="Euro",
                       data_rows=PARETO_CLIENTS)
     return ReportSheet(schema.STUFENANALYSE,
-                       [abc, promises, phases, stale, thanks, sources],
+                       [abc, promises, phases, proposals, stale, thanks, sources, referral_block(analysis)],
                        title=[f"Stufenanalyse – Stichtag {analysis.stichtag:%d.%m.%Y}",
                               f"Stand {now:%d.%m.%Y %H:%M} · kundenbuch {version} · "
                               "Vorschläge; übernommen wird erst mit "
                               "„kundenbuch stufen --uebernehmen“"],
                        charts=[chart])
+
+
+def referral_block(analysis: TierAnalysis) -> ReportBlock:
+    """Who referred whom: per referrer the clients they brought and their revenue."""
+    rows = [[r.client["kundennr"], display_name(r.client), len(r.referred),
+             ", ".join(f"{c['kundennr']} {display_name(c)}" for c in r.referred),
+             r.revenue, r.revenue_total] for r in analysis.referrals]
+    return ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Empfohlen von", TEXT, 26),
+                        ReportColumn("Kunden", INT, 9), ReportColumn("Empfohlene Kunden", TEXT, 50),
+                        ReportColumn("Umsatz 12 Monate", MONEY, 15),
+                        ReportColumn("Umsatz gesamt", MONEY, 15)],
+                       rows, heading="Empfehlungen: wer wen gebracht hat")

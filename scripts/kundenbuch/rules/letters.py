@@ -24,12 +24,15 @@ from .schedule import PLAN_NOTE, onboarding_plan
 from .small_business import exemption
 from .workdays import holiday_place, next_working_day
 
-KINDS = ("begruessung", "dank", "mahnung", "jahrescheck", "rechnung", "nachfassen")
+KINDS = ("begruessung", "dank", "mahnung", "jahrescheck", "rechnung", "nachfassen",
+         "gruss", "zufriedenheit", "empfehlungsdank")
 DUNNING_TEMPLATES = {1: "zahlungserinnerung", 2: "mahnung_1", 3: "mahnung_2",
                      4: "mahnung_letzte"}
 PROTOCOL_KIND = {"begruessung": "Begrüßung", "dank": "Dank",
                  "jahrescheck": "Jahrescheck-Einladung", "rechnung": "Rechnung",
                  "angebot": "Angebot", "angebot_nachfassen": "Angebot nachgefasst",
+                 "gruss": "Gruß", "zufriedenheit": "Zufriedenheit",
+                 "empfehlungsdank": "Empfehlungsdank",
                  **{name: LEVEL_NAMES[level] for level, name in DUNNING_TEMPLATES.items()}}
 COPY_KIND = "Rechnungskopie"
 INVITATION_LEAD_DAYS = 60       # an invitation this long before the check falls due counts
@@ -51,6 +54,10 @@ class Letter:
     # (kind, XML) of an invoice's e-invoice: ZUGFeRD goes into its PDF, an XRechnung
     # (or a ZUGFeRD without PDF) lies beside it (runs/einvoice_out.py)
     einvoice: tuple | None = None
+    # the occasion in the Protokoll's Details, by which a letter sent once is known
+    protocol_details: str | None = None
+    # a Wiedervorlage on the letter's row in Kontakte (awaiting the client's answer)
+    follow_up: date | None = None
 
     @property
     def locks_invoices(self) -> bool:

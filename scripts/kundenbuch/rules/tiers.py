@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..book import schema
 from .amounts import ZERO, euro
+from .consent import allows_advertising, allows_newsletter
 
 YEAR = timedelta(days=365)
 SOON_DAYS = 30              # a promise due within this many days is listed as "bald"
@@ -62,10 +63,17 @@ class Promise:
 
 @dataclass
 class Journey:
-    per_phase: dict
-    stale: list                   # (client, phase, last activity, days)
+    per_phase: dict               # by the phase in Kunden (recounted with the proposals)
     thanks_due: list              # clients whose first invoice is paid, no thank-you yet
     sources: list                 # (Quelle, clients, revenue 12 months)
+
+
+@dataclass(frozen=True)
+class Referral:
+    client: object                # the referrer
+    referred: list                # the clients with Empfohlen von = this client
+    revenue: Decimal              # their net revenue of the 12 months before the Stichtag
+    revenue_total: Decimal        # their net revenue up to the Stichtag
 
 
 @dataclass
@@ -75,6 +83,10 @@ class TierAnalysis:
     promises: list[Promise]
     journey: Journey
     total_revenue: Decimal
+    # the customer process (rules/phases.py), where the run computed the receivables
+    phases: list = field(default_factory=list)
+    dormant: list = field(default_factory=list)
+    referrals: list = field(default_factory=list)
 
     def annual_checks_due(self) -> list[Promise]:
         return [p for p in self.promises if p.what == "Jahrescheck"]
@@ -185,9 +197,30 @@ def analyse(clients, invoices, tier_records, appointments, settings, stichtag: d
         if row is not None:
             promises += check_promises(tier.client, row,
                                        by_client.get(tier.number, []), stichtag)
-    journey = customer_journey(clients, invoices, appointments, settings, stichtag,
-                               revenue, thanked or set())
-    return TierAnalysis(stichtag, results, promises, journey, sum(revenue.values(), ZERO))
+    journey = customer_journey(clients, invoices, stichtag, revenue, thanked or set())
+    return TierAnalysis(stichtag, results, promises, journey, sum(revenue.values(), ZERO),
+                        referrals=referrals(clients, invoices, revenue, stichtag))
+
+
+def referrals(clients, invoices, revenue: dict, stichtag: date) -> list[Referral]:
+    """Every client who referred others (Empfohlen von), most revenue brought first."""
+    by_number = {c["kundennr"]: c for c in clients if c["kundennr"]}
+    total = {}
+    for invoice in invoices:
+        issued = invoice["rechnungsdatum"]
+        if (issued and issued <= stichtag and invoice["netto"] is not None
+                and invoice["storniert"] != schema.YES):
+            total[invoice["kundennr"]] = total.get(invoice["kundennr"], ZERO) + invoice["netto"]
+    referred = {}
+    for client in clients:
+        referrer = client["empfohlen_von"]
+        if referrer in by_number and referrer != client["kundennr"]:
+            referred.setdefault(referrer, []).append(client)
+    found = [Referral(by_number[number], brought,
+                      sum((revenue.get(c["kundennr"], ZERO) for c in brought), ZERO),
+                      sum((total.get(c["kundennr"], ZERO) for c in brought), ZERO))
+             for number, brought in referred.items()]
+    return sorted(found, key=lambda r: (-r.revenue_total, r.client["kundennr"]))
 
 
 def check_promises(client, row: TierRow, appointments, stichtag: date) -> list[Promise]:
@@ -220,8 +253,9 @@ def check_promises(client, row: TierRow, appointments, stichtag: date) -> list[P
             elif due <= stichtag + timedelta(days=1):
                 found.append(Promise(client, row.name, "Rückruf", "bald fällig", due,
                                      f"Rückruf vom {call['datum']:%d.%m.%Y}"))
-    if row.newsletter != "keiner" and client["phase"] != "Inaktiv":
-        if not client["einwilligung_newsletter"]:
+    if (row.newsletter != "keiner" and client["phase"] != "Inaktiv"
+            and allows_advertising(client, stichtag)):     # a withdrawal ends the promise
+        if not allows_newsletter(client, stichtag):
             found.append(Promise(client, row.name, "Newsletter", "fehlt", None,
                                  f"{row.newsletter}-Newsletter nur mit Einwilligung; "
                                  "keine eingetragen"))
@@ -231,28 +265,16 @@ def check_promises(client, row: TierRow, appointments, stichtag: date) -> list[P
     return found
 
 
-def stale_after_days(settings, phase: str) -> int | None:
-    """None for phases that never go stale (Inaktiv)."""
-    return settings.get("ruhend_" + phase.lower())
+def count_phases(phases) -> dict:
+    """Phase -> clients, every phase listed (in the order of the process)."""
+    counts = {phase: 0 for phase in schema.PHASEN}
+    for phase in phases:
+        counts[phase] = counts.get(phase, 0) + 1
+    return counts
 
 
-def customer_journey(clients, invoices, appointments, settings, stichtag, revenue,
-                     thanked: set) -> Journey:
-    per_phase = {phase: 0 for phase in schema.PHASEN}
-    last_activity = {}
-    dated = [(i["kundennr"], i["rechnungsdatum"]) for i in invoices]
-    dated += [(a["kundennr"], a["datum"]) for a in appointments]
-    for number, day in dated:
-        if day and number and day <= stichtag:
-            last_activity[number] = max(day, last_activity.get(number, day))
-    stale = []
-    for client in clients:
-        phase = client["phase"] or "Erstkontakt"
-        per_phase[phase] = per_phase.get(phase, 0) + 1
-        limit = stale_after_days(settings, phase)
-        last = last_activity.get(client["kundennr"]) or client["kunde_seit"]
-        if limit is not None and last and (stichtag - last).days > limit:
-            stale.append((client, phase, last, (stichtag - last).days))
+def customer_journey(clients, invoices, stichtag, revenue, thanked: set) -> Journey:
+    per_phase = count_phases(client["phase"] or "Erstkontakt" for client in clients)
     first_invoice = {}                  # Kundennr -> earliest valid invoice
     for invoice in invoices:
         if invoice["rechnungsdatum"] and invoice["storniert"] != schema.YES:
@@ -272,4 +294,4 @@ def customer_journey(clients, invoices, appointments, settings, stichtag, revenu
         count, total = sources.get(source, (0, ZERO))
         sources[source] = (count + 1, total + revenue.get(client["kundennr"], ZERO))
     ranked = sorted(((s, n, r) for s, (n, r) in sources.items()), key=lambda x: (-x[2], x[0]))
-    return Journey(per_phase, sorted(stale, key=lambda s: -s[3]), thanks_due, ranked)
+    return Journey(per_phase, thanks_due, ranked)

@@ -31,6 +31,17 @@ class ClientFile:
     events: list
     path: Path | None = None
     pdf_problem: str = ""
+    phase: object = None       # rules.phases.PhaseProposal
+
+    @property
+    def phase_text(self) -> str:
+        """The phase in Kunden and, where the facts say otherwise, the proposal."""
+        typed = self.client["phase"] or "nicht gesetzt"
+        if self.phase is None:
+            return typed
+        if self.phase.change:
+            return f"{typed} (Vorschlag {self.phase.proposed}: {self.phase.reason})"
+        return f"{typed} ({self.phase.reason})"
 
 
 def run(path: Path, number: str, now: datetime, stichtag: date | None = None,
@@ -38,13 +49,14 @@ def run(path: Path, number: str, now: datetime, stichtag: date | None = None,
     book = book or read_book(path)
     client = find_client(book, number)
     day = choose(stichtag, book.settings, now.date()).day
-    analysis = analyse_book(book, day)
-    tier = next((t for t in analysis.clients if t.client is client), None)
     summary = summarize(book, day)
+    analysis = analyse_book(book, day, summary)
+    tier = next((t for t in analysis.clients if t.client is client), None)
+    phase = next((p for p in analysis.phases if p.client is client), None)
     open_items = [s for s in summary.open_items if s.invoice["kundennr"] == client["kundennr"]]
     promises = [p for p in analysis.promises if p.client is client]
     result = ClientFile(client, day, tier, open_items, promises,
-                        story(rows_of(book, client["kundennr"])))
+                        story(rows_of(book, client["kundennr"])), phase=phase)
     folder = Path(book.path).resolve().parent / FOLDER
     folder.mkdir(exist_ok=True)
     target = folder / f"Akte_{client['kundennr']}_{day:%Y-%m-%d}.pdf"

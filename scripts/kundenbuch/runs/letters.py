@@ -14,6 +14,7 @@ from ..book.invoice_lines import lines_by_document
 from ..book.reader import Book, read_book
 from ..documents.letters import (letter_folder, move_into_place, render_letters, sha256,
                                  staging_folder, template_folder)
+from ..rules import care_letters, consent, erasure
 from ..rules import letters as letters_rules
 from ..rules import lock
 from ..rules.receivables import LEVEL_NAMES
@@ -83,6 +84,9 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
     if "nachfassen" in kinds:
         letters += letters_rules.quote_follow_up_letters(book.angebote, book.kunden, settings,
                                                          stichtag, letter_date, skip_rows)
+    letters += _care_letters(book, kinds, stichtag, letter_date, skip_rows, summary,
+                             thanked_now={l.client["kundennr"] for l in letters
+                                          if l.template == "dank"})
     if "rechnung" in kinds:
         # Never an invoice document in the same run as a reminder for it.
         reminded = {(i.sheet, i.row) for letter in letters if letter.template != "rechnung"
@@ -94,6 +98,34 @@ def due_letters(book, stichtag: date, kinds=letters_rules.KINDS, invoice_number=
                         invoice_number, skip_rows, letter_date,
                         lines_by_document(book.positionen), also_invoices)
                     if (letter.invoices[0].sheet, letter.invoices[0].row) not in reminded]
+    # a withdrawal of consent (Widerruf am) stops every advertising letter; an erased
+    # client gets nothing but a kept invoice asked for by its number
+    erased = erasure.erased_clients(protocol)
+    return [letter for letter in letters
+            if consent.letter_allowed(letter.template, letter.client, letter_date)
+            and (str(letter.client["kundennr"]) not in erased
+                 or (invoice_number is not None and letter.template == "rechnung"))]
+
+
+def _care_letters(book, kinds, stichtag, letter_date, skip_rows, summary, thanked_now):
+    """Greetings, the after-sales question and the thanks for a referral."""
+    protocol = book.records.get(schema.PROTOKOLL.table, [])
+    letters = []
+    if "gruss" in kinds:
+        letters += care_letters.greeting_letters(book.kunden, protocol, book.settings,
+                                                 stichtag, letter_date, skip_rows)
+    if "zufriedenheit" in kinds:
+        from .receivables import paid_dates, summarize
+        summary = summary or summarize(book, stichtag)
+        triggers = care_letters.after_sales_triggers(book.termine, book.angebote,
+                                                     summary.invoices, paid_dates(summary),
+                                                     stichtag)
+        letters += care_letters.satisfaction_letters(book.kunden, triggers, protocol,
+                                                     book.settings, stichtag, letter_date,
+                                                     skip_rows, thanked_now)
+    if "empfehlungsdank" in kinds:
+        letters += care_letters.referral_thanks(book.kunden, protocol, book.settings,
+                                                stichtag, letter_date, skip_rows)
     return letters
 
 
@@ -148,7 +180,7 @@ def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
             now, letter.protocol_kind, stichtag=day, kundennr=letter.client["kundennr"],
             rechnungen=", ".join(str(i["rechnungsnr"]) for i in letter.invoices) or None,
             datei=os.path.relpath(path, base).replace(os.sep, "/"),
-            sha256=sha256(letter_run.staged[path])))
+            sha256=sha256(letter_run.staged[path]), details=letter.protocol_details))
     if rows:
         plan.appends.append(RowAppend(schema.PROTOKOLL.table, rows))
     if schema.KONTAKTE.table in book.locations and letter_run.files:
@@ -167,10 +199,14 @@ def contact_rows(files, base: Path) -> list[dict]:
         seen.add(id(letter))
         numbers = ", ".join(str(i["rechnungsnr"]) for i in letter.invoices)
         emailed = any(f.suffix == ".eml" for other, f in files if other is letter)
-        rows.append({"datum": letter.context["datum"], "kundennr": letter.client["kundennr"],
-                     "kanal": "E-Mail" if emailed else "Brief",
-                     "anlass": letter.protocol_kind + (f" {numbers}" if numbers else ""),
-                     "notiz": os.path.relpath(path, base).replace(os.sep, "/")})
+        row = {"datum": letter.context["datum"], "kundennr": letter.client["kundennr"],
+               "kanal": "E-Mail" if emailed else "Brief",
+               "anlass": letter.protocol_kind + (f" {numbers}" if numbers else ""),
+               "notiz": os.path.relpath(path, base).replace(os.sep, "/")}
+        if letter.follow_up is not None:       # a question: its answer is awaited
+            row.update(anlass=f"{letter.protocol_kind}: Antwort als Kontakt eintragen",
+                       wiedervorlage=letter.follow_up)
+        rows.append(row)
     return rows
 
 
@@ -234,11 +270,15 @@ def check_archive(book) -> tuple[int, list[ArchiveProblem]]:
     """Every file the Protokoll lists must still be there, with the same SHA-256."""
     base = Path(book.path).resolve().parent
     checked, problems = 0, []
-    for row in book.records.get(schema.PROTOKOLL.table, []):
+    protocol = book.records.get(schema.PROTOKOLL.table, [])
+    erased = erasure.erased_clients(protocol)
+    for row in protocol:
         if not row["datei"] or not row["sha256"]:
             continue
         checked += 1
         path = base / row["datei"]
+        if not path.exists() and str(row["kundennr"]) in erased and not erasure.is_kept(row):
+            continue                            # deleted on request (loeschen)
         if not path.exists():
             problems.append(ArchiveProblem(row.row, row["datei"], "fehlt"))
         elif sha256(path) != row["sha256"]:

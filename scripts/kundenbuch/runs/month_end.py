@@ -114,7 +114,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
         summary = receivables.summarize(book, stichtag)
         if answers is not None:
             summary.to_confirm = bank_import.waiting_entries(answers.kept)
-        analysis = tiers.analyse_book(book, stichtag)
+        analysis = tiers.analyse_book(book, stichtag, summary)
         plan = receivables.plan(book, summary, now, __version__)
         billed.into(plan)
         accepted.into(plan)

@@ -17,11 +17,14 @@ from ..reports.sheet import ReportSheet, format_value
 
 @dataclass(slots=True)    # not frozen: hundreds of thousands on a large first run
 class CellWrite:
-    """One "out" cell of a data table; None clears the cell."""
+    """One "out" cell of a data table; None clears the cell. requested: an input cell
+    the user asked a command to change (schema.Column.on_request, or every personal
+    field of a client being erased)."""
     sheet: str
     row: int
     column: int
     value: Any
+    requested: bool = False
 
     @property
     def address(self) -> str:
@@ -117,12 +120,12 @@ class Plan:
         return lines
 
 
-def changed_cells(record, values: dict) -> list[CellWrite]:
+def changed_cells(record, values: dict, requested: bool = False) -> list[CellWrite]:
     """Only cells whose value differs: a second run with the same data writes none.
     (Runs for every invoice: record.has_column and the attributes read once.)"""
     sheet, row, columns = record.sheet, record.row, record.columns
-    return [CellWrite(sheet, row, columns[name], value) for name, value in values.items()
-            if name in columns and record[name] != value]
+    return [CellWrite(sheet, row, columns[name], value, requested)
+            for name, value in values.items() if name in columns and record[name] != value]
 
 
 def protocol_row(when: datetime, kind: str, **values) -> dict:

@@ -72,6 +72,16 @@ def paid_as_of(book, day: date, invoices=None) -> list:
     return result
 
 
+def paid_dates(summary: Summary) -> dict:
+    """Rechnungsnr -> the day of its last payment up to the Stichtag: from the
+    summary's allocation in a book with Zahlungen, else as typed (Bezahlt am)."""
+    if summary.allocation is None:
+        return {str(s.number): s.invoice["bezahlt_am"] for s in summary.invoices}
+    paid = summary.allocation.until(summary.stichtag)
+    return {str(s.number): paid_cells(paid.get(s.number, ()))["bezahlt_am"]
+            for s in summary.invoices}
+
+
 def after_letters(book, stichtag: date, letters) -> Summary | None:
     """The receivables once the run's letters are out: each reminded invoice at its new
     level and date, so that Offene Posten shows the letter the run made as sent, not as

@@ -9,7 +9,9 @@ from pathlib import Path
 from ..book import schema
 from ..book.reader import Book, read_book
 from ..reports.tier_analysis import report
-from ..rules.tiers import TierAnalysis, analyse
+from ..rules import phases
+from ..rules.erasure import erased_clients
+from ..rules.tiers import TierAnalysis, analyse, count_phases
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
@@ -19,9 +21,25 @@ def thanked_clients(protocol) -> set:
     return {row["kundennr"] for row in protocol if row["art"] == "Dank" and row["kundennr"]}
 
 
-def analyse_book(book, stichtag: date) -> TierAnalysis:
-    return analyse(book.kunden, book.rechnungen, book.stufen, book.termine, book.settings,
-                   stichtag, thanked_clients(book.records.get(schema.PROTOKOLL.table, [])))
+def analyse_book(book, stichtag: date, summary=None) -> TierAnalysis:
+    """The tiers and promises; with the receivables (summary) also each client's
+    phase proposal and the dormant clients."""
+    analysis = analyse(book.kunden, book.rechnungen, book.stufen, book.termine,
+                       book.settings, stichtag,
+                       thanked_clients(book.records.get(schema.PROTOKOLL.table, [])))
+    if summary is not None:
+        last = phases.last_activities(
+            stichtag, (book.rechnungen, "rechnungsdatum"), (book.termine, "datum"),
+            (book.kontakte, "datum"), (book.angebote, "angebotsdatum"),
+            (book.zahlungen or [], "datum"))
+        protocol = book.records.get(schema.PROTOKOLL.table, [])
+        analysis.phases = phases.propose(book.kunden, summary.invoices, book.angebote,
+                                         book.abos, last, book.settings, stichtag,
+                                         erased_clients(protocol))
+        analysis.dormant = phases.dormant(analysis.phases, book.settings, stichtag)
+        analysis.journey.per_phase = count_phases(p.typed or p.proposed
+                                                  for p in analysis.phases)
+    return analysis
 
 
 def plan(book, analysis: TierAnalysis, now: datetime, version: str,
@@ -31,6 +49,9 @@ def plan(book, analysis: TierAnalysis, now: datetime, version: str,
         for tier in analysis.clients:
             result.cells += changed_cells(tier.client, {"stufe": tier.proposed,
                                                         "umsatz_12_monate": tier.revenue})
+        for proposal in analysis.phases:
+            result.cells += changed_cells(proposal.client, {"phase": proposal.proposed},
+                                          requested=True)
     return result
 
 
@@ -52,7 +73,8 @@ def run(path: Path, stichtag: date | None, now: datetime, uebernehmen: bool = Fa
     book = book or read_book(path)
     when = choose(stichtag, book.settings, now.date())
     stichtag = when.day
-    analysis = analyse_book(book, stichtag)
+    from .receivables import summarize
+    analysis = analyse_book(book, stichtag, summarize(book, stichtag))
     plan_ = plan(book, analysis, now, __version__, uebernehmen)
     result = TierResult(book, analysis, plan_, when=when)
     if not probelauf:

@@ -341,8 +341,11 @@ def _append_writes(book, plan, patch, current) -> list[CellWrite]:
 def _by_sheet(book, cells, appended) -> dict:
     """sheet -> row -> column -> value of all cells to write, in one pass that also
     makes sure the plan writes no input cell: only "out" columns inside their table
-    (rows appended below a table are placed by _append_writes)."""
+    (rows appended below a table are placed by _append_writes); an input cell only
+    where the user asked a command to change it (CellWrite.requested), and still
+    inside a data table."""
     areas = {}                # (sheet, out column) -> [(header row, last row)]
+    requested = {}            # (sheet, any data column) -> [(header row, last row)]
     for spec in schema.DATA_TABLES + (schema.EINSTELLUNGEN,):
         location = book.locations.get(spec.table)
         if location is not None:
@@ -352,10 +355,14 @@ def _by_sheet(book, cells, appended) -> dict:
             for column in out:
                 areas.setdefault((location.sheet, column), []).append(
                     (location.header_row, location.last_row))
+            for column in location.columns.values():
+                requested.setdefault((location.sheet, column), []).append(
+                    (location.header_row, location.last_row))
     by_sheet = {}
     for write in cells:
         row = write.row
-        for header, last in areas.get((write.sheet, write.column), ()):
+        allowed = requested if write.requested else areas
+        for header, last in allowed.get((write.sheet, write.column), ()):
             if header < row <= last:
                 break
         else:
