@@ -384,6 +384,7 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, email, ohne_briefe, probela
     console.print(f"Serviceversprechen offen oder bald fällig: "
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "
                   f"{len(result.onboarding)}")
+    print_care(result.analysis)
     if probelauf:
         console.print(f"Probelauf: {counted(len(result.plan.describe()), 'Änderung')} und "
                       f"{counted(len(result.letters), 'Brief')} wären fällig; nichts wurde "
@@ -1220,6 +1221,23 @@ def print_tiers(analysis) -> None:
                   + f"; ruhend: {len(analysis.dormant)}; Dankesbrief fällig: "
                   f"{len(journey.thanks_due)}")
     print_phases(analysis)
+
+
+def print_care(analysis) -> None:
+    """The month-end's line on the customer process: phase proposals, dormant clients
+    (the first few with the next step), referrals."""
+    from .book.records import display_name
+    changes = sum(1 for p in analysis.phases if p.change)
+    referred = sum(len(r.referred) for r in analysis.referrals)
+    console.print(f"Kundenprozess: {counted(changes, 'Phasenvorschlag')}"
+                  " (übernehmen mit „kundenbuch stufen --uebernehmen“); ruhend: "
+                  f"{len(analysis.dormant)}; Empfehlungen: {referred} Kunden von "
+                  f"{len(analysis.referrals)} Empfehlenden (Blatt „Stufenanalyse“)",
+                  highlight=False)
+    for item in analysis.dormant[:SHOWN_ONE_BY_ONE]:
+        console.print(f"  {item.client['kundennr']} {display_name(item.client)} "
+                      f"({item.phase}, seit {item.days} Tagen): {item.next_step}",
+                      highlight=False)
 
 
 def print_phases(analysis) -> None:

@@ -10,7 +10,7 @@ PLURALS = {
     "Rechnung": "Rechnungen", "Kunde": "Kunden", "Vorlage": "Vorlagen",
     "Lieferfrist": "Lieferfristen", "Rückruf": "Rückrufe", "Steuertermin": "Steuertermine",
     "Zahlung": "Zahlungen", "Buchung": "Buchungen", "Lastschrift": "Lastschriften",
-    "Eingang": "Eingänge", "Abbuchung": "Abbuchungen",
+    "Eingang": "Eingänge", "Abbuchung": "Abbuchungen", "Phasenvorschlag": "Phasenvorschläge",
 }
 
 
