@@ -90,3 +90,24 @@ def test_a_requested_callback_is_due_as_the_tier_promises(tmp_path):
     late = [f.message for f in run_checks(book, date(2026, 10, 31))
             if "Rückruf" in f.message]
     assert late and late[0].startswith("Versprochener Rückruf vom 29.10.2026 für Kunde K-1")
+
+
+def test_a_missed_delivery_deadline_is_in_the_one_follow_up_list(cli, tmp_path):
+    path = tmp_path / "kundenbuch.xlsx"
+    new_workbook.create_workbook(path, {
+        "Kunden": [CLIENT], "Rechnungen": [], "Kontakte": [], "Angebote": [],
+        "Termine": [{"datum": date(2026, 10, 20), "kundennr": "K-1", "art": "Lieferfrist",
+                     "betreff": "Konzept abgeben", "erledigt": "nein"},
+                    {"datum": date(2026, 10, 21), "kundennr": "K-1", "art": "Lieferfrist",
+                     "betreff": "Logo abgeben", "erledigt": "ja"}],
+        "Einstellungen": demo.demo_settings()})
+    result = cli("termine", path, "--stichtag", "2026-10-31", "--ics", tmp_path / "k.ics")
+    assert "Wiedervorlagen: 1 (davon 1 überfällig" in result.output
+    assert "20.10.2026 K-1: Lieferfrist verpasst: Konzept abgeben" in result.output
+    from kundenbuch.book.reader import read_sheet_rows
+    rows = read_sheet_rows(path, "Terminübersicht", ("fällig", "Kunde", "Wiedervorlage",
+                                                     "Stand"))
+    assert [r["Wiedervorlage"] for r in rows if r.get("Wiedervorlage")] == [
+        "Lieferfrist verpasst: Konzept abgeben"]
+    ics = (tmp_path / "k.ics").read_text(encoding="utf-8")
+    assert "Wiedervorlage – Lieferfrist verpasst: Konzept abgeben" in ics.replace("\r\n ", "")

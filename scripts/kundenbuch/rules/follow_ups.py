@@ -5,8 +5,9 @@ build trust, so nothing promised may slip through.
 - a contact whose Anlass is "Rückruf erbeten", not Erledigt and without a date of its
   own: due as the client's tier promises (Stufen: Rückruf binnen Tagen, counted in
   working days would be kinder, calendar days are what the promise says);
-- an open quote that lapses within the look-ahead (an answer is still missing).
-Missed delivery deadlines and open callbacks have their own lists (rules/schedule.py).
+- an open quote that lapses within the look-ahead (an answer is still missing);
+- a delivery deadline of a client passed without Erledigt (rules/schedule.py finds
+  them; pruefen reports them as a Fehler of their own).
 """
 from __future__ import annotations
 
@@ -58,8 +59,9 @@ def due_day(contact, clients: dict, tiers) -> date | None:
 
 
 def follow_ups(contacts, quotes_, stichtag: date, days: int, clients=(),
-               tiers=()) -> list[FollowUp]:
-    """Everything due by stichtag + days (overdue ones included), in date order."""
+               tiers=(), missed_deadlines=()) -> list[FollowUp]:
+    """Everything due by stichtag + days (overdue ones included), in date order.
+    missed_deadlines: the open Lieferfristen before the Stichtag."""
     horizon = stichtag + timedelta(days=days)
     by_number = {c["kundennr"]: c for c in clients}
     items = []
@@ -74,4 +76,9 @@ def follow_ups(contacts, quotes_, stichtag: date, days: int, clients=(),
             items.append(FollowUp(until, quote["kundennr"],
                                   f"Angebot {quote['angebotsnr']} läuft ab, noch keine "
                                   "Antwort", quote))
+    for deadline in missed_deadlines:
+        if deadline["kundennr"]:
+            items.append(FollowUp(deadline["datum"], deadline["kundennr"],
+                                  f"Lieferfrist verpasst: {deadline['betreff'] or 'Lieferung'}",
+                                  deadline))
     return sorted(items, key=lambda f: (f.day, str(f.client)))

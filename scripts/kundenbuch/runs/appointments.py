@@ -28,7 +28,7 @@ def plan(book, stichtag: date, now: datetime, version: str, annual_checks,
     view = overview(book.termine, book.settings, stichtag)
     days = book.settings.get("vorschau_tage", 14)
     view.follow_ups = follow_ups(book.kontakte, book.angebote, stichtag, days, book.kunden,
-                                 book.stufen)
+                                 book.stufen, view.overdue_deadlines)
     result = Plan(sheets=[report(view, book.kunden, annual_checks, now, version, days,
                                  view.follow_ups)])
     if onboarding or taxes:
