@@ -149,12 +149,8 @@ def analyse(clients, invoices, tier_records, appointments, settings, stichtag: d
     revenue = revenue_by_client(invoices, stichtag)
     numbers = [c["kundennr"] for c in clients if c["kundennr"]]
     classes = classify([(n, revenue.get(n, ZERO)) for n in numbers], rows)
-    referred = {}
-    for client in clients:
-        if client["empfohlen_von"]:
-            referrer = client["empfohlen_von"]
-            referred[referrer] = referred.get(referrer, ZERO) + revenue.get(
-                client["kundennr"], ZERO)
+    brought_by = referrals(clients, invoices, revenue, stichtag)
+    referred = {r.client["kundennr"]: r.revenue for r in brought_by}
     uplift_from = Decimal(str(settings.get("empfehlung_aufstieg_ab", 1000)))
     newcomer_floor = settings.get("neukunden_mindestens", "B")
     results = []
@@ -199,7 +195,7 @@ def analyse(clients, invoices, tier_records, appointments, settings, stichtag: d
                                        by_client.get(tier.number, []), stichtag)
     journey = customer_journey(clients, invoices, stichtag, revenue, thanked or set())
     return TierAnalysis(stichtag, results, promises, journey, sum(revenue.values(), ZERO),
-                        referrals=referrals(clients, invoices, revenue, stichtag))
+                        referrals=brought_by)
 
 
 def referrals(clients, invoices, revenue: dict, stichtag: date) -> list[Referral]:
