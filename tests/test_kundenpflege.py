@@ -195,3 +195,20 @@ def test_anything_typed_into_birthday_or_withdrawal_is_named_not_a_crash(tmp_pat
     if isinstance(typed, str) and typed.strip() and row["geburtstag"] is None:
         cell = f"{column_letter(row.columns['geburtstag'])}{row.row}"
         assert any(f.sheet == "Kunden" and f.cell == cell for f in findings), findings
+
+
+def test_a_withdrawal_typed_in_calc_is_honoured_by_the_next_run(cli, tmp_path):
+    """The real edit cycle: the client withdraws by phone, the user types the date into
+    Widerruf am in LibreOffice Calc and saves; the month-end greets nobody."""
+    from test_edit_cycle import calc_edit, needs_calc
+    from kundenbuch.book.records import column_letter
+    needs_calc()
+    path = book(tmp_path, [client(1, geburtstag=date(1980, 11, 12), **CONSENT)])
+    row = read_book(path).kunden[0]
+    cell = f"{column_letter(row.columns['widerruf_am'])}{row.row}"
+    calc_edit(path, [{"sheet": "Kunden", "cell": cell, "date": "2026-10-20"}],
+              tmp_path / "calc")
+    assert read_book(path).kunden[0]["widerruf_am"] == date(2026, 10, 20)
+    result = cli("monatsabschluss", path, "--stichtag", STICHTAG, "--briefdatum", DAY)
+    assert result.exit_code == 0, result.output
+    assert not list((tmp_path / "briefe").rglob("*Gruss*"))
