@@ -34,6 +34,9 @@ COMMANDS = {
     "auskunft": ("privacy", "run"),
     "akte": ("client_file", "run"),
     "loeschen": ("erasure", "run"),
+    "export_ust": ("export_vat", "run"),
+    "export_datev": ("export_datev", "run"),
+    "export_euer": ("export_income", "run"),
     # not commands, but asked for beside them
     "AlreadyExists": ("new_book", "AlreadyExists"),
     "InvoiceNotFound": ("letters", "InvoiceNotFound"),
@@ -43,6 +46,8 @@ COMMANDS = {
     "QuoteRefused": ("quotes", "QuoteRefused"),
     "ClientNotFound": ("privacy", "ClientNotFound"),
     "ErasureRefused": ("erasure", "ErasureRefused"),
+    "PeriodError": ("export_vat", "PeriodError"),
+    "ExportRefused": ("export_datev", "ExportRefused"),
     "default_stichtag": ("stichtag", "default_stichtag"),
 }
 

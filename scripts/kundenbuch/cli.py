@@ -1103,6 +1103,175 @@ def loeschen(kundennr, pfad, probelauf):
 
 @main.group(context_settings=CONTEXT)
 @_help_option
+def export():
+    """Zahlen für das Steuerbüro: Umsatzsteuer, DATEV, Einnahmen."""
+
+
+def zeitraum_option(function):
+    return click.option("--zeitraum", metavar="ZEITRAUM",
+                        help="Monat (2026-10), Quartal (2026-Q3) oder Jahr (2026); leer = "
+                             "der Zeitraum der Voranmeldung, in dem der Stichtag liegt.")(
+        function)
+
+
+@export.command("ust", context_settings=CONTEXT)
+@book_argument
+@zeitraum_option
+@stichtag_option
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def export_ust(pfad, zeitraum, stichtag, probelauf):
+    """Umsatzsteuer eines Voranmeldungszeitraums, mit den Kennzahlen des Formulars.
+
+    Netto und Steuer je Steuersatz nach Soll- oder Ist-Versteuerung (Einstellung
+    Versteuerung), Stornos und Gutschriften im Zeitraum ihrer Ausstellung, die
+    Kennzahlen der Umsatzsteuer-Voranmeldung 2026 (81, 86, 21, 45, 48 …) und die
+    Umsatzsteuer je Zeitraum als Diagramm; geschrieben ins Blatt „Umsatzsteuer“.
+    Kleinunternehmer: keine Umsatzsteuer, aber der Umsatz gegen die Grenzen des § 19.
+
+    \b
+    Beispiele:
+      kundenbuch export ust kundenbuch.xlsx --zeitraum 2026-Q3
+      kundenbuch export ust --zeitraum 2026-10 --probelauf
+    """
+    try:
+        result = api.export_ust(pfad, zeitraum, datetime.now(), _day(stichtag),
+                                probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    except api.PeriodError as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    console.print(f"[bold]Umsatzsteuer {result.period.german}[/] "
+                  f"({result.period.start:%d.%m.%Y} bis {result.period.end:%d.%m.%Y}), "
+                  f"{result.basis}-Versteuerung", highlight=False)
+    table = Table(title=f"Kennzahlen ({vat_form()})", title_justify="left")
+    for header in ("Kz", "Bezeichnung", "Bemessungsgrundlage", "volle Euro", "Steuer"):
+        table.add_column(header, justify="right" if header in (
+            "Bemessungsgrundlage", "volle Euro", "Steuer") else "left")
+    for line in result.lines:
+        taxed = line.kennzahl in ("81", "86", "35")
+        table.add_row(line.kennzahl, line.text, format_money(line.net), str(line.base),
+                      format_money(line.tax) if taxed else "")
+    console.print(table)
+    console.print(f"Umsatzsteuer: [bold]{format_money(result.tax)}[/] (vor Abzug der "
+                  f"Vorsteuer); {counted(len(result.entries), 'Buchung')} gezählt",
+                  highlight=False)
+    for note in result.notes:
+        console.print(f"  {note}", highlight=False)
+    if probelauf:
+        console.print("Probelauf: nichts wurde verändert.")
+    else:
+        print_write(result)
+
+
+@export.command("datev", context_settings=CONTEXT)
+@book_argument
+@zeitraum_option
+@stichtag_option
+@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
+@_help_option
+def export_datev(pfad, zeitraum, stichtag, probelauf):
+    """Ein Ordner für das Steuerbüro: DATEV-Buchungsstapel, Journal und Belege.
+
+    Schreibt export/ZEITRAUM/: den Buchungsstapel im DATEV-Format (EXTF, eine Buchung je
+    Rechnung und Steuersatz, je Storno und Gutschrift, je Zahlung), dasselbe als
+    einfaches CSV-Journal für Steuerbüros ohne DATEV, die Debitorenkonten, die
+    Rechnungs-PDFs des Zeitraums (Belege/) und ihre Liste mit SHA-256. Konten nach
+    Kontenrahmen (Einstellung SKR03 oder SKR04), Debitoren ab „Debitoren ab“; Berater-
+    und Mandantennummer aus den Einstellungen.
+
+    \b
+    Beispiele:
+      kundenbuch export datev kundenbuch.xlsx --zeitraum 2026-10
+      kundenbuch export datev --zeitraum 2026-Q3 --probelauf
+    """
+    try:
+        result = api.export_datev(pfad, zeitraum, datetime.now(), _day(stichtag),
+                                  probelauf=probelauf)
+    except (UnreadableWorkbook, WriteRefused) as exc:
+        fail(str(exc))
+    except (api.PeriodError, api.ExportRefused) as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    console.print(f"[bold]DATEV-Export {result.period.german}[/] "
+                  f"({result.period.start:%d.%m.%Y} bis {result.period.end:%d.%m.%Y}), "
+                  f"{result.frame}", highlight=False)
+    kinds = {}
+    for booking in result.bookings:
+        kinds[booking.kind] = kinds.get(booking.kind, 0) + 1
+    console.print(f"{counted(len(result.bookings), 'Buchung')}: "
+                  + (", ".join(f"{n} × {k}" for k, n in sorted(kinds.items())) or "keine")
+                  + f"; Rechnungen {format_money(result.total('Rechnung'))}, Zahlungen "
+                  f"{format_money(result.total('Zahlung'))}", highlight=False)
+    console.print(f"Belege: {len(result.documents)}"
+                  + (f"; ohne PDF: {', '.join(result.missing[:10])}"
+                     + (" …" if len(result.missing) > 10 else "")
+                     + " (mit „kundenbuch briefe --rechnung NR --pdf“ erstellen)"
+                     if result.missing else ""), highlight=False)
+    if probelauf:
+        console.print("Probelauf: nichts wurde verändert.")
+        return
+    console.print(f"Ordner für das Steuerbüro: [bold]{result.folder}[/]", highlight=False)
+    for path in result.files:
+        console.print(f"  {path.name}", highlight=False)
+    print_write(result)
+
+
+@export.command("euer", context_settings=CONTEXT)
+@book_argument
+@click.option("--jahr", type=click.IntRange(2000, 2100), required=True, metavar="JAHR",
+              help="Das Jahr der Einnahmen, z. B. 2026.")
+@_help_option
+def export_euer(pfad, jahr):
+    """Die Einnahmen eines Jahres für die Einnahmen-Überschuss-Rechnung.
+
+    Was im Jahr eingegangen ist (Zuflussprinzip, § 11 EStG), je Monat und je Kunde:
+    Netto, vereinnahmte Umsatzsteuer, Zinsen und Mahnkosten; als Tabelle und in
+    export/EUER_JAHR_Monate.csv und export/EUER_JAHR_Kunden.csv. Ausgaben stehen nicht
+    in diesem Buch; die Mappe bleibt unverändert.
+
+    \b
+    Beispiel:
+      kundenbuch export euer kundenbuch.xlsx --jahr 2026
+    """
+    try:
+        result = api.export_euer(pfad, jahr)
+    except UnreadableWorkbook as exc:
+        fail(str(exc))
+    from .runs.export_income import MONTHS
+    table = Table(title=f"Einnahmen {jahr} (Zufluss)", title_justify="left")
+    for header in ("Monat", "Netto", "Umsatzsteuer", "Zinsen, Kosten", "Zufluss"):
+        table.add_column(header, justify="left" if header == "Monat" else "right")
+    for month, income in result.income.by_month.items():
+        table.add_row(MONTHS[month - 1], format_money(income.net), format_money(income.vat),
+                      format_money(income.other), format_money(income.total))
+    total = result.income.total
+    table.add_row("[bold]Summe[/]", format_money(total.net), format_money(total.vat),
+                  format_money(total.other), f"[bold]{format_money(total.total)}[/]")
+    console.print(table)
+    top = sorted(result.income.by_client.items(), key=lambda item: -item[1].total)
+    console.print("Größte Einzahler: " + ", ".join(
+        f"{number or 'ohne Zuordnung'} {result.names.get(number, '')} "
+        f"{format_money(income.total)}" for number, income in top[:5]), highlight=False)
+    console.print("Ausgaben stehen nicht in diesem Buch; für die Einnahmen-Überschuss-"
+                  "Rechnung kommen sie aus Ihrer Belegablage dazu. Die vereinnahmte "
+                  "Umsatzsteuer ist Betriebseinnahme, die an das Finanzamt gezahlte "
+                  "Betriebsausgabe.")
+    for path in result.files:
+        console.print(f"Geschrieben: {path}", highlight=False)
+
+
+def vat_form() -> str:
+    from .rules.vat import FORM
+    return FORM
+
+
+def format_money(value) -> str:
+    from .reports.sheet import format_value
+    return format_value(value)
+
+
+@main.group(context_settings=CONTEXT)
+@_help_option
 def erechnung():
     """E-Rechnungen (XRechnung, ZUGFeRD, Factur-X) prüfen und lesbar machen."""
 

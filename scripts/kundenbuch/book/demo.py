@@ -70,6 +70,8 @@ def demo_settings() -> dict:
             "bic": "COLSDE33XXX", "bank": "Sparkasse Köln (Beispiel)",
             # the Bundesbank's published example identifier, not a real creditor
             "glaeubiger_id": "DE98ZZZ09999999999",
+            # the consultant and client numbers of DATEV's own published sample file
+            "beraternummer": 29098, "mandantennummer": 55003,
             "kleinunternehmer": schema.NO, "bundesland": "NW", "zahltag": None,
             "zahlungsziel_tage": 14, "mahngebuehr": 2.50, "sicherungen_behalten": 30}
 

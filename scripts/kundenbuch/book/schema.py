@@ -360,8 +360,10 @@ TERMINUEBERSICHT = "Terminübersicht"
 ZAHLUNGSABGLEICH = "Zahlungsabgleich"
 ABGLEICH_HEADERS = ("Buchungs-ID", "Datum", "Betrag", "Auftraggeber", "IBAN",
                     "Verwendungszweck", "Vorschläge", "Zuordnen", "Hinweis")
+# VAT of a return period (kundenbuch export ust)
+UMSATZSTEUER = "Umsatzsteuer"
 OWNED_SHEETS = (PRUEFBERICHT, OFFENE_POSTEN, STUFENANALYSE, TERMINUEBERSICHT,
-                ZAHLUNGSABGLEICH)
+                ZAHLUNGSABGLEICH, UMSATZSTEUER)
 # The folder beside the book that kundenbuch keeps: backups, the run lock, the copy of
 # the Festschreibung register.
 BACKUP_FOLDER = "sicherung"
@@ -473,6 +475,24 @@ SETTINGS = (
             "Nur für die CSV-Datei einer Bank, die kundenbuch nicht kennt: welche Spalte "
             "was ist, z. B. Datum=Buchungstag; Betrag=Umsatz; Name=Auftraggeber; "
             "Verwendungszweck=Text (legt „kundenbuch bank --spalten“ an)"),
+    Setting("Versteuerung", "versteuerung", CHOICE, "Soll",
+            "Soll = Umsatzsteuer nach Leistung und Rechnung (§ 13 Abs. 1 Nr. 1 a UStG); Ist "
+            "= nach Zahlungseingang (§ 20 UStG, nur mit Genehmigung des Finanzamts)",
+            ("Soll", "Ist")),
+    Setting("Kontenrahmen", "kontenrahmen", CHOICE, "SKR03",
+            "Kontenrahmen Ihres Steuerbüros für den DATEV-Export", ("SKR03", "SKR04")),
+    Setting("Beraternummer", "beraternummer", INT, None,
+            "DATEV-Beraternummer Ihres Steuerbüros (für den DATEV-Export)",
+            limits=(1001, 9999999)),
+    Setting("Mandantennummer", "mandantennummer", INT, None,
+            "Ihre DATEV-Mandantennummer beim Steuerbüro (für den DATEV-Export)",
+            limits=(1, 99999)),
+    Setting("Debitoren ab", "debitoren_ab", INT, 10000,
+            "Erstes Debitorenkonto im DATEV-Export; jeder Kunde bekommt dieses plus die "
+            "Zahl seiner Kundennr (K-0015 → 10015)", limits=(10000, 69999)),
+    Setting("Bankkonto", "bankkonto", INT, None,
+            "Sachkonto der Bank im DATEV-Export; leer = 1200 (SKR03) oder 1800 (SKR04)",
+            limits=(1000, 9999)),
     Setting("Stichtag", "stichtag", DATE, None,
             "Fester Stichtag für jeden Befehl; leer = automatisch (in den ersten zehn Tagen "
             "eines Monats das Ende des Vormonats, sonst heute)"),
