@@ -68,7 +68,13 @@ def _fits(ch: str) -> bool:
         return False
 
 
+# letters with a stroke have no decomposition to take the accent from
+STROKED = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"}
+
+
 def _plain(ch: str) -> str:
+    if ch in STROKED:
+        return STROKED[ch]
     base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     return base if base and all(_fits(c) for c in base) else "?"
 

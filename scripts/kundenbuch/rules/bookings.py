@@ -116,10 +116,12 @@ def invoice_bookings(invoices, clients: dict, period: Period, frame: dict, debto
 
 
 def payment_bookings(paid_parts: dict, invoices, clients: dict, period: Period,
-                     frame: dict, debtors: dict) -> list[Booking]:
+                     frame: dict, debtors: dict, cash_days=None) -> list[Booking]:
     """paid_parts: Rechnungsnr -> the payment parts applied to it. Principal against the
     debtor (Belegfeld 1: the invoice), interest and costs to income; a returned
-    direct debit the other way round."""
+    direct debit the other way round. cash_days: Zahlungen row -> the day the money
+    came (a credit set against a later invoice is booked when it came in)."""
+    cash_days = cash_days or {}
     by_number = {str(i["rechnungsnr"]): i for i in invoices}
     found = []
     for number, parts in paid_parts.items():
@@ -128,7 +130,8 @@ def payment_bookings(paid_parts: dict, invoices, clients: dict, period: Period,
             continue
         name = display_name(clients.get(invoice["kundennr"]))
         for part in parts:
-            if not period.holds(part.day):
+            day = cash_days.get(part.row, part.day)
+            if not period.holds(day):
                 continue
             for amount, contra, kind in ((part.principal, debtors[invoice["kundennr"]],
                                           "Zahlung"),
@@ -136,7 +139,7 @@ def payment_bookings(paid_parts: dict, invoices, clients: dict, period: Period,
                                          (part.costs, frame["income"], "Kosten")):
                 if amount:
                     found.append(Booking(
-                        part.day, abs(amount), "S" if amount > 0 else "H", frame["bank"],
+                        day, abs(amount), "S" if amount > 0 else "H", frame["bank"],
                         contra, str(number), "", f"{kind} {number} {name}"[:60], kind,
                         invoice["kundennr"]))
     return found
@@ -195,3 +198,8 @@ def frame_of(settings) -> tuple[str, dict]:
 
 def is_small_business(settings) -> bool:
     return settings.get("kleinunternehmer") == schema.YES
+
+
+def cash_days(payments) -> dict:
+    """Zahlungen row -> its Datum (empty for a book without Zahlungen)."""
+    return {p.row: p["datum"] for p in payments or ()}

@@ -46,9 +46,12 @@ class YearIncome:
         return result
 
 
-def year_income(year: int, invoices, paid_parts: dict, unapplied=()) -> YearIncome:
+def year_income(year: int, invoices, paid_parts: dict, unapplied=(),
+                cash_days=None) -> YearIncome:
     """paid_parts: Rechnungsnr -> payment parts; unapplied: (day, Kundennr, amount) of
-    money received beyond the invoices it paid."""
+    money received beyond the invoices it paid; cash_days: Zahlungen row -> the day
+    its money came (a credit set against a later invoice counts when it came in)."""
+    cash_days = cash_days or {}
     period = year_period(year)
     result = YearIncome(year, {m: Income() for m in range(1, 13)})
     by_number = {str(i["rechnungsnr"]): i for i in invoices}
@@ -61,12 +64,13 @@ def year_income(year: int, invoices, paid_parts: dict, unapplied=()) -> YearInco
         if invoice is None:
             continue
         for part in parts:
-            if not period.holds(part.day):
+            day = cash_days.get(part.row, part.day)
+            if not period.holds(day):
                 continue
             for _, net, tax in split_received(part.principal, invoice):
-                book(part.day, invoice["kundennr"], net=net, vat=tax)
+                book(day, invoice["kundennr"], net=net, vat=tax)
             if part.interest or part.costs:
-                book(part.day, invoice["kundennr"], other=part.interest + part.costs)
+                book(day, invoice["kundennr"], other=part.interest + part.costs)
     for day, client, amount in unapplied:
         if period.holds(day):
             book(day, client, other=amount)

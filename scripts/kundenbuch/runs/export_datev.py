@@ -62,7 +62,8 @@ def bookings_of(book, period: vat.Period) -> tuple[str, list]:
     parts = paid_parts(book, period.end)
     found = rules.invoice_bookings(invoices, clients, period, frame, debtors,
                                    rules.is_small_business(book.settings))
-    found += rules.payment_bookings(parts, invoices, clients, period, frame, debtors)
+    found += rules.payment_bookings(parts, invoices, clients, period, frame, debtors,
+                                    rules.cash_days(book.zahlungen))
     if book.zahlungen is not None:
         found += rules.unapplied_bookings(book.zahlungen, rules.applied_by_row(parts),
                                           period, frame, debtors, allocation_of(book).payer)

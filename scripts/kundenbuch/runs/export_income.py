@@ -36,7 +36,8 @@ def compute(book, year: int) -> YearIncome:
     if book.zahlungen is not None:
         extra = [(day, payer, left) for day, payer, left, _ in bookings.unapplied(
             book.zahlungen, bookings.applied_by_row(parts), allocation_of(book).payer)]
-    return year_income(year, book.rechnungen, parts, extra)
+    return year_income(year, book.rechnungen, parts, extra,
+                       bookings.cash_days(book.zahlungen))
 
 
 def _csv(rows) -> bytes:
