@@ -295,3 +295,19 @@ def test_a_netto_changed_in_calc_is_what_the_next_export_counts(cli, tmp_path):
 def test_periods_are_read_as_typed(text, label):
     from kundenbuch.rules.vat import parse_period
     assert parse_period(text).label == label
+
+
+def test_the_tier_sheet_shows_revenue_by_month_with_its_chart(cli, demo_path):
+    assert cli("stufen", demo_path).exit_code == 0
+    rows = read_sheet_rows(demo_path, "Stufenanalyse", ("Monat", "Umsatz netto",
+                                                        "Rechnungen"))
+    shown = {r["Monat"]: D(str(r["Umsatz netto"])) for r in rows if r.get("Monat")}
+    assert len(shown) == 12 and list(shown)[-1] == "2026-10"
+    book = read_book(demo_path)
+    august = sum((i["netto"] for i in book.rechnungen if i["storniert"] != "ja"
+                  and i["rechnungsdatum"].strftime("%Y-%m") == "2026-08"), D(0))
+    assert shown["2026-08"] == august
+    import zipfile
+    with zipfile.ZipFile(demo_path) as zf:
+        charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/")]
+    assert any("Umsatz je Monat" in c for c in charts)

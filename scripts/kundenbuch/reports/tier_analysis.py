@@ -76,13 +76,24 @@ def report(analysis: TierAnalysis, now: datetime, version: str,
     chart = ChartSpec("Pareto: Umsatz und kumulierter Anteil", block=0, category_column=0,
                       value_columns=[2], line_column=4, anchor="L3", y_title="Euro",
                       data_rows=PARETO_CLIENTS)
-    return ReportSheet(schema.STUFENANALYSE,
-                       [abc, promises, phases, proposals, stale, thanks, sources, referral_block(analysis)],
+    monthly = ReportBlock([ReportColumn("Monat", TEXT, 11),
+                           ReportColumn("Umsatz netto", MONEY, 15),
+                           ReportColumn("Rechnungen", INT, 11)],
+                          [list(row) for row in analysis.monthly],
+                          heading="Umsatz je Monat (netto, Rechnungsdatum)",
+                          reserve_rows=18)                # room for the chart beside it
+    sheet = ReportSheet(schema.STUFENANALYSE,
+                       [abc, monthly, promises, phases, proposals, stale, thanks, sources,
+                        referral_block(analysis)],
                        title=[f"Stufenanalyse – Stichtag {analysis.stichtag:%d.%m.%Y}",
                               f"Stand {now:%d.%m.%Y %H:%M} · kundenbuch {version} · "
                               "Vorschläge; übernommen wird erst mit "
                               "„kundenbuch stufen --uebernehmen“"],
                        charts=[chart])
+    sheet.charts.append(ChartSpec("Umsatz je Monat", block=1, category_column=0,
+                                  value_columns=[1], anchor=f"E{sheet.layout()[1][0]}",
+                                  y_title="Euro"))
+    return sheet
 
 
 def referral_block(analysis: TierAnalysis) -> ReportBlock:

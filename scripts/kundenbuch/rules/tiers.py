@@ -87,6 +87,7 @@ class TierAnalysis:
     phases: list = field(default_factory=list)
     dormant: list = field(default_factory=list)
     referrals: list = field(default_factory=list)
+    monthly: list = field(default_factory=list)     # (JJJJ-MM, revenue, invoices)
 
     def annual_checks_due(self) -> list[Promise]:
         return [p for p in self.promises if p.what == "Jahrescheck"]
@@ -115,6 +116,28 @@ def revenue_by_client(invoices, stichtag: date) -> dict:
             continue
         revenue[invoice["kundennr"]] = revenue.get(invoice["kundennr"], ZERO) + invoice["netto"]
     return revenue
+
+
+def revenue_by_month(invoices, stichtag: date, months: int = 12) -> list:
+    """(JJJJ-MM, net revenue, invoices) of the months up to the Stichtag's, oldest
+    first: invoices dated up to the Stichtag, cancelled ones left out, credit notes
+    lowering their month (as revenue_by_client counts them)."""
+    labels = []
+    year, month = stichtag.year, stichtag.month
+    for _ in range(months):
+        labels.append(f"{year}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    totals = {label: [ZERO, 0] for label in labels}
+    for invoice in invoices:
+        issued = invoice["rechnungsdatum"]
+        if (issued is None or invoice["netto"] is None or invoice["storniert"] == schema.YES
+                or issued > stichtag):
+            continue
+        entry = totals.get(f"{issued.year}-{issued.month:02d}")
+        if entry is not None:
+            entry[0] += invoice["netto"]
+            entry[1] += 1
+    return [(label, *totals[label]) for label in reversed(labels)]
 
 
 def classify(revenues: list[tuple[str, Decimal]], rows: list[TierRow]) -> dict:
@@ -195,7 +218,8 @@ def analyse(clients, invoices, tier_records, appointments, settings, stichtag: d
                                        by_client.get(tier.number, []), stichtag)
     journey = customer_journey(clients, invoices, stichtag, revenue, thanked or set())
     return TierAnalysis(stichtag, results, promises, journey, sum(revenue.values(), ZERO),
-                        referrals=brought_by)
+                        referrals=brought_by,
+                        monthly=revenue_by_month(invoices, stichtag))
 
 
 def referrals(clients, invoices, revenue: dict, stichtag: date) -> list[Referral]:

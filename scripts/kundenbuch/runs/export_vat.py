@@ -30,7 +30,7 @@ class VatResult:
     entries: list = field(default_factory=list)
     lines: list = field(default_factory=list)
     tax: Decimal = ZERO
-    history: list = field(default_factory=list)  # (period, net, tax)
+    history: list = field(default_factory=list)  # (period, net, tax, entries)
     notes: list = field(default_factory=list)    # German
     small_business: dict | None = None           # year -> turnover, for § 19
     plan: Plan | None = None
@@ -68,7 +68,7 @@ def compute(book, period: vat.Period) -> VatResult:
     for earlier in vat.periods_before(period, HISTORY):
         counted = entries_of(book, earlier, basis, parts)
         result.history.append((earlier, sum((e.net for e in counted), ZERO),
-                               vat.tax_due(counted)))
+                               vat.tax_due(counted), len(counted)))
     result.notes = notes(book, result)
     return result
 
