@@ -1107,19 +1107,22 @@ def export():
     """Zahlen für das Steuerbüro: Umsatzsteuer, DATEV, Einnahmen."""
 
 
-def zeitraum_option(function):
-    return click.option("--zeitraum", metavar="ZEITRAUM",
-                        help="Monat (2026-10), Quartal (2026-Q3) oder Jahr (2026); leer = "
-                             "der Zeitraum der Voranmeldung, in dem der Stichtag liegt.")(
-        function)
+def period_export_options(function):
+    """Book, --zeitraum, --stichtag, --probelauf and help of an export by period."""
+    for option in reversed((
+            book_argument,
+            click.option("--zeitraum", metavar="ZEITRAUM",
+                         help="Monat (2026-10), Quartal (2026-Q3) oder Jahr (2026); leer "
+                              "= der Zeitraum der Voranmeldung, in dem der Stichtag liegt."),
+            stichtag_option,
+            click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben."),
+            _help_option)):
+        function = option(function)
+    return function
 
 
 @export.command("ust", context_settings=CONTEXT)
-@book_argument
-@zeitraum_option
-@stichtag_option
-@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
-@_help_option
+@period_export_options
 def export_ust(pfad, zeitraum, stichtag, probelauf):
     """Umsatzsteuer eines Voranmeldungszeitraums, mit den Kennzahlen des Formulars.
 
@@ -1165,11 +1168,7 @@ def export_ust(pfad, zeitraum, stichtag, probelauf):
 
 
 @export.command("datev", context_settings=CONTEXT)
-@book_argument
-@zeitraum_option
-@stichtag_option
-@click.option("--probelauf", is_flag=True, help="Nur anzeigen, nichts schreiben.")
-@_help_option
+@period_export_options
 def export_datev(pfad, zeitraum, stichtag, probelauf):
     """Ein Ordner für das Steuerbüro: DATEV-Buchungsstapel, Journal und Belege.
 

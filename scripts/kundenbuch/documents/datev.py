@@ -12,12 +12,11 @@ EXTF_; the character set is ANSI (Windows-1252).
 """
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from datetime import date, datetime
 
 from ..reports.sheet import format_value
+from .excel_csv import excel_csv
 
 ENCODING = "cp1252"
 # The 125 fields of a booking line, format version 13, in DATEV's order (Leistungsdatum
@@ -119,19 +118,16 @@ def extf(bookings, created: datetime, period, settings, frame_name: str) -> byte
 
 
 def journal(bookings, names: dict) -> bytes:
-    """The same bookings as a plain CSV for any software (UTF-8 with BOM, ";", German
-    numbers), with net and tax where a booking is revenue."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Datum", "Art", "Beleg", "Bezug", "Kundennr", "Kunde", "Betrag",
-                     "Soll/Haben", "Konto", "Gegenkonto", "USt-Satz", "Netto", "USt",
-                     "Leistungsdatum", "Text"])
+    """The same bookings as a plain CSV for any software (excel_csv, German numbers),
+    with net and tax where a booking is revenue."""
+    rows = [["Datum", "Art", "Beleg", "Bezug", "Kundennr", "Kunde", "Betrag", "Soll/Haben",
+             "Konto", "Gegenkonto", "USt-Satz", "Netto", "USt", "Leistungsdatum", "Text"]]
     for b in sorted(bookings, key=lambda b: (b.day, b.document)):
-        writer.writerow([f"{b.day:%d.%m.%Y}", b.kind, b.document2 or b.document,
-                         b.document if b.document2 else "", b.kundennr,
-                         names.get(b.kundennr, ""), amount(b.amount), b.side, b.account,
-                         b.contra, "" if b.rate is None else b.rate,
-                         "" if b.net is None else amount(b.net),
-                         "" if b.tax is None else amount(b.tax),
-                         format_value(b.service_day) if b.service_day else "", b.text])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append([f"{b.day:%d.%m.%Y}", b.kind, b.document2 or b.document,
+                     b.document if b.document2 else "", b.kundennr,
+                     names.get(b.kundennr, ""), amount(b.amount), b.side, b.account,
+                     b.contra, "" if b.rate is None else b.rate,
+                     "" if b.net is None else amount(b.net),
+                     "" if b.tax is None else amount(b.tax),
+                     format_value(b.service_day) if b.service_day else "", b.text])
+    return excel_csv(rows)

@@ -6,8 +6,6 @@ bookings as a plain journal (Journal_….csv), the debtor accounts with their cl
 SHA-256 (Belegliste_….csv). The Protokoll records the export."""
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +16,7 @@ from ..book import schema
 from ..book.reader import Book, read_book
 from ..book.records import display_name
 from ..documents import datev
+from ..documents.excel_csv import excel_csv
 from ..documents.letters import sha256
 from ..rules import bookings as rules
 from ..rules import vat
@@ -86,12 +85,6 @@ def invoice_files(book, period: vat.Period) -> tuple[dict, list]:
     return files, sorted(n for n in dated if n not in files)
 
 
-def _csv(rows) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 @exclusive()
 def run(path: Path, zeitraum: str | None, now: datetime, stichtag: date | None = None,
         probelauf: bool = False, book: Book | None = None) -> DatevResult:
@@ -139,7 +132,7 @@ def _write_folder(book, result: DatevResult, files: dict, base: Path, now: datet
         f"EXTF_Buchungsstapel_{label}.csv": datev.extf(result.bookings, now, result.period,
                                                        book.settings, result.frame),
         f"Journal_{label}.csv": datev.journal(result.bookings, names),
-        f"Debitoren_{label}.csv": _csv(
+        f"Debitoren_{label}.csv": excel_csv(
             [["Konto", "Kundennr", "Name", "Straße", "PLZ", "Ort", "Land", "USt-IdNr"]]
             + [[account, number, names.get(number, ""), *_address(clients.get(number))]
                for number, account in sorted(rules.debtor_accounts(
@@ -169,7 +162,7 @@ def _write_folder(book, result: DatevResult, files: dict, base: Path, now: datet
             listing.append([number, f"{invoice['rechnungsdatum']:%d.%m.%Y}",
                             invoice["kundennr"], names.get(invoice["kundennr"], ""),
                             datev.amount(gross) if gross is not None else "", shown, digest])
-    (folder / f"Belegliste_{label}.csv").write_bytes(_csv(listing))
+    (folder / f"Belegliste_{label}.csv").write_bytes(excel_csv(listing))
     result.files.append(folder / f"Belegliste_{label}.csv")
 
 

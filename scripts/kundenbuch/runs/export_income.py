@@ -3,8 +3,6 @@ by client, for the Einnahmen-Überschuss-Rechnung; printed and written as CSV fi
 into export/. Reads only; expenses are not in this book (the output says so)."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,6 +10,7 @@ from pathlib import Path
 from ..book.reader import Book, read_book
 from ..book.records import display_name
 from ..documents.datev import amount
+from ..documents.excel_csv import excel_csv
 from ..rules import bookings
 from ..rules.income import YearIncome, year_income
 from ..rules.payments import allocation_of
@@ -40,12 +39,6 @@ def compute(book, year: int) -> YearIncome:
                        bookings.cash_days(book.zahlungen))
 
 
-def _csv(rows) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def run(path: Path, year: int, book: Book | None = None, write: bool = True) -> IncomeResult:
     book = book or read_book(path)
     income = compute(book, year)
@@ -67,6 +60,6 @@ def run(path: Path, year: int, book: Book | None = None, write: bool = True) -> 
         folder.mkdir(exist_ok=True)
         for name, rows in ((f"EUER_{year}_Monate.csv", months),
                            (f"EUER_{year}_Kunden.csv", clients)):
-            (folder / name).write_bytes(_csv(rows))
+            (folder / name).write_bytes(excel_csv(rows))
             files.append(folder / name)
     return IncomeResult(book, income, names, files)

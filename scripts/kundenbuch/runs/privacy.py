@@ -6,8 +6,6 @@ UTF-8 with BOM, so Excel opens them), and every document the Protokoll lists for
 The Protokoll records the archive with its SHA-256, but no personal data."""
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 from ..book import schema
 from ..book.reader import Book, read_book
 from ..documents import pdf, privacy_report
+from ..documents.excel_csv import excel_csv
 from ..documents.letters import sha256
 from ..reports.sheet import format_value
 from ..rules.client_data import documents_of, rows_of
@@ -53,13 +52,9 @@ def find_client(book, number):
 
 
 def _csv(spec, records) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(spec.headers)
-    for record in records:
-        writer.writerow(["" if record[c.field] is None else format_value(record[c.field])
-                         for c in spec.columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return excel_csv([spec.headers] + [
+        ["" if record[c.field] is None else format_value(record[c.field])
+         for c in spec.columns] for record in records])
 
 
 @exclusive()
