@@ -311,3 +311,28 @@ def test_the_tier_sheet_shows_revenue_by_month_with_its_chart(cli, demo_path):
     with zipfile.ZipFile(demo_path) as zf:
         charts = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/")]
     assert any("Umsatz je Monat" in c for c in charts)
+
+
+def test_the_month_end_names_the_vat_of_its_period(cli, tmp_path):
+    path = the_book(tmp_path, settings={"voranmeldung": "monatlich"})
+    result = cli("monatsabschluss", path, "--stichtag", "2026-10-31", "--ohne-briefe",
+                 "--probelauf")
+    text = result.output.replace("\u00a0", " ")
+    assert "Umsatzsteuer 10/2026 (Soll): 175,20 € vor Vorsteuer" in text
+    assert "export ust --zeitraum 2026-10" in text
+
+
+def test_the_demo_datev_month_matches_its_invoices_and_payments(cli, demo_path):
+    assert cli("export", "datev", demo_path, "--zeitraum", "2026-10").exit_code == 0
+    lines = datev_rows(demo_path.parent / "export" / "2026-10", "2026-10")[2:]
+    amount = lambda r: D(r[0].replace(",", "."))
+    book = read_book(demo_path)
+    from kundenbuch.rules.amounts import invoice_gross
+    october = [i for i in book.rechnungen if i["rechnungsdatum"].strftime("%Y-%m") == "2026-10"]
+    signed = sum((amount(r) if r[1] == "S" else -amount(r)) for r in lines
+                 if r[13].split()[0] in ("Rechnung", "Storno", "Gutschrift"))
+    assert signed == sum((invoice_gross(i) for i in october), D(0))
+    paid = sum((amount(r) if r[1] == "S" else -amount(r)) for r in lines
+               if r[6] == "1200")
+    assert paid == sum((p["betrag"] for p in book.zahlungen
+                        if p["datum"].strftime("%Y-%m") == "2026-10"), D(0))

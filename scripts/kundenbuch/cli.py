@@ -385,6 +385,13 @@ def monatsabschluss(pfad, stichtag, briefdatum, pdf, email, ohne_briefe, probela
                   f"{len(result.analysis.promises)}; Begrüßungstermine neu: "
                   f"{len(result.onboarding)}")
     print_care(result.analysis)
+    if result.vat is not None:
+        so_far = " bis zum Stichtag" if result.stichtag < result.vat.period.end else ""
+        console.print(f"Umsatzsteuer {result.vat.period.german}{so_far} "
+                      f"({result.vat.basis}): {format_money(result.vat.tax)} vor Vorsteuer; "
+                      "Einzelheiten mit "
+                      f"„kundenbuch export ust --zeitraum {result.vat.period.label}“",
+                      highlight=False)
     if probelauf:
         console.print(f"Probelauf: {counted(len(result.plan.describe()), 'Änderung')} und "
                       f"{counted(len(result.letters), 'Brief')} wären fällig; nichts wurde "

@@ -58,14 +58,15 @@ def entries_of(book, period: vat.Period, basis: str, parts=None) -> list:
     return vat.soll_entries(invoices, clients, period)
 
 
-def compute(book, period: vat.Period) -> VatResult:
+def compute(book, period: vat.Period, history: bool = True) -> VatResult:
+    """The VAT of the period; with history the periods before it too (the chart)."""
     basis = book.settings.get("versteuerung") or "Soll"
     result = VatResult(book, period, basis)
     parts = paid_parts(book, period.end) if basis == "Ist" else None
     result.entries = entries_of(book, period, basis, parts)
     result.lines = vat.lines(result.entries)
     result.tax = vat.tax_due(result.entries)
-    for earlier in vat.periods_before(period, HISTORY):
+    for earlier in vat.periods_before(period, HISTORY) if history else ():
         counted = entries_of(book, earlier, basis, parts)
         result.history.append((earlier, sum((e.net for e in counted), ZERO),
                                vat.tax_due(counted), len(counted)))
@@ -130,3 +131,13 @@ def run(path: Path, zeitraum: str | None, now: datetime, stichtag: date | None =
 
 
 PeriodError = vat.PeriodError      # for the command line (api.PeriodError)
+
+
+def due_return(book, stichtag: date) -> VatResult | None:
+    """The return period holding the Stichtag, for the month-end's line on the VAT to
+    pay on the 10th; None where no return is filed (Kleinunternehmer, Voranmeldung
+    keine)."""
+    if (book.settings.get("kleinunternehmer") == schema.YES
+            or book.settings.get("voranmeldung") == "keine"):
+        return None
+    return compute(book, default_period(book, stichtag), history=False)

@@ -16,7 +16,7 @@ from ..reports.check_report import report_sheet
 from ..reports.german import counted, severity_counts
 from ..rules.amounts import euro
 from ..reports.bank_reconciliation import report as reconciliation_report
-from . import appointments, bank_import, receivables, tiers
+from . import appointments, bank_import, export_vat, receivables, tiers
 from . import letters as letters_run
 from . import quotes as quotes_run
 from . import subscriptions
@@ -47,6 +47,7 @@ class MonthEndResult:
     accepted: object = None           # quotes invoiced (runs/quotes.Accepted)
     follow_ups: list = field(default_factory=list)   # Wiedervorlagen (rules/follow_ups)
     einvoices: EInvoices = field(default_factory=EInvoices)
+    vat: object = None                # runs/export_vat.VatResult of the current period
 
     @property
     def has_errors(self) -> bool:
@@ -141,6 +142,7 @@ def run(path: Path, stichtag: date | None, now: datetime, probelauf: bool = Fals
                             einvoices=einvoices, billed=billed, accepted=accepted,
                             follow_ups=calendar_view.follow_ups)
     result.payments_confirmed = len(answers.confirmed) if answers else 0
+    result.vat = export_vat.due_return(book, stichtag)
     if probelauf:
         return result
     check_writable(read, target)
