@@ -95,7 +95,8 @@ def invoice_bookings(invoices, clients: dict, period: Period, frame: dict, debto
     for invoice in invoices:
         day = invoice["rechnungsdatum"]
         if (not period.holds(day) or invoice["netto"] is None
-                or invoice["kundennr"] not in debtors):
+                or invoice["kundennr"] not in debtors
+                or invoice["storniert"] == schema.YES):     # marked, without a Storno row
             continue
         client = clients.get(invoice["kundennr"])
         number = str(invoice["rechnungsnr"])
