@@ -336,3 +336,17 @@ def test_the_demo_datev_month_matches_its_invoices_and_payments(cli, demo_path):
                if r[6] == "1200")
     assert paid == sum((p["betrag"] for p in book.zahlungen
                         if p["datum"].strftime("%Y-%m") == "2026-10"), D(0))
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=12))
+def test_any_typed_period_is_read_or_named_in_german(text):
+    from kundenbuch.rules.vat import PeriodError, parse_period
+    try:
+        period = parse_period(text)
+    except PeriodError as exc:
+        assert "kein Zeitraum" in str(exc)
+    else:
+        assert period.start <= period.end and period.holds(period.start)
