@@ -14,6 +14,7 @@ from datetime import date
 
 from ..book import schema
 from .consent import allows_advertising
+from .amounts import ZERO
 from .receivables import CANCELLED, PAID, LATE_DAMAGES
 
 INACTIVE = "Inaktiv"
@@ -82,11 +83,14 @@ def last_activities(stichtag: date, *dated) -> dict:
     return last
 
 
+def _issued(state) -> date:
+    return state.invoice["rechnungsdatum"]
+
+
 def from_facts(quotes, states, subscriptions, stichtag: date) -> tuple[str, str]:
     """(phase, why) from one client's quotes, invoice states and subscriptions."""
-    states = [s for s in states if s.status != CANCELLED and s.gross > 0
+    states = [s for s in states if s.status != CANCELLED and s.gross > ZERO
               and s.invoice["rechnungsdatum"] and s.invoice["rechnungsdatum"] <= stichtag]
-    states.sort(key=lambda s: s.invoice["rechnungsdatum"])
     paid = [s for s in states if s.status in (PAID, LATE_DAMAGES)]
     running = [a for a in subscriptions if a["beginn"] and a["beginn"] <= stichtag
                and not (a["ende"] and a["ende"] < stichtag)]
@@ -96,7 +100,7 @@ def from_facts(quotes, states, subscriptions, stichtag: date) -> tuple[str, str]
     if paid:
         return "Betreuung", f"erste Rechnung {paid[0].number} bezahlt"
     if states:
-        first = states[0]
+        first = min(states, key=_issued)
         return "Umsetzung", (f"erste Rechnung {first.number} vom "
                              f"{first.invoice['rechnungsdatum']:%d.%m.%Y}")
     quotes = sorted((q for q in quotes if q["angebotsdatum"] and q["angebotsdatum"] <= stichtag),
