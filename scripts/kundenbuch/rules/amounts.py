@@ -31,6 +31,14 @@ def invoice_gross(invoice) -> Decimal | None:
     return gross(invoice["netto"], invoice["ust_satz"])
 
 
+def rate_parts(document) -> list[tuple[int, Decimal, Decimal]]:
+    """(rate, net, tax) of each VAT rate of an invoice or quote, the tax rounded per
+    rate (§ 14 Abs. 4 Nr. 8 UStG): its lines' rates, else its own."""
+    rates = document["saetze"] or ((document["ust_satz"], document["netto"]),)
+    return [(rate or 0, net, gross(net, rate) - net) for rate, net in rates
+            if net is not None]
+
+
 def vat_rates(invoice) -> tuple:
     """The VAT rates an invoice charges: its lines' or its own."""
     rates = invoice["saetze"]

@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from ..book import schema
 from ..book.records import display_name
-from .amounts import ZERO
-from .vat import Period, is_correction, kennzahl, rate_parts
+from .amounts import ZERO, rate_parts
+from .vat import Period, kennzahl, kind_of, lowers_turnover
 
 # frame -> what -> account (DATEV SKR 03 and SKR 04, standard accounts)
 ACCOUNTS = {
@@ -100,8 +100,8 @@ def invoice_bookings(invoices, clients: dict, period: Period, frame: dict, debto
             continue
         client = clients.get(invoice["kundennr"])
         number = str(invoice["rechnungsnr"])
-        correction = is_correction(invoice)
-        kind = ("Storno" if invoice["storno_zu"] else "Gutschrift") if correction else "Rechnung"
+        correction = lowers_turnover(invoice)
+        kind = kind_of(invoice)
         for rate, net, tax in rate_parts(invoice):
             total = net + tax
             if not total:

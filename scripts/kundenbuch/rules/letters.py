@@ -13,7 +13,7 @@ from decimal import Decimal
 from ..book import schema
 from ..book.records import display_name
 from ..book.invoice_lines import line_amount, line_rate
-from .amounts import ZERO, cents, euro, gross, invoice_gross, open_amount
+from .amounts import ZERO, cents, euro, invoice_gross, open_amount, rate_parts
 from . import quotes
 from .corrections import corrections_by_original
 from .direct_debit import collection
@@ -355,11 +355,10 @@ def line_context(document, lines) -> list[dict]:
             for index, line in enumerate(lines or (), start=1)]
 
 
-def rate_context(invoice) -> list[dict]:
-    """One net and tax amount per VAT rate (§ 14 Abs. 4 Nr. 8 UStG)."""
-    rates = invoice["saetze"] or ((invoice["ust_satz"] or 0, invoice["netto"]),)
-    return [{"satz": rate, "netto": net, "ust": gross(net, rate) - net}
-            for rate, net in rates]
+def rate_context(document) -> list[dict]:
+    """One net and tax amount per VAT rate (§ 14 Abs. 4 Nr. 8 UStG), of an invoice or a
+    quote."""
+    return [{"satz": rate, "netto": net, "ust": tax} for rate, net, tax in rate_parts(document)]
 
 
 def _rates_text(invoice) -> str | int:
@@ -469,7 +468,7 @@ def _quote_context(settings, client, quote, letter_date, subject, lines) -> dict
                         "leistung": quote["leistung"] or "", "netto": sums.net,
                         "ust": sums.gross - sums.net, "brutto": sums.gross},
             "positionen": line_context(quote, lines),
-            "saetze": quotes.rate_rows(quote),
+            "saetze": rate_context(quote),
             "kleinunternehmer": settings.get("kleinunternehmer") == schema.YES,
             "zahlungsziel_tage": settings.get("zahlungsziel_tage", 14)}
 

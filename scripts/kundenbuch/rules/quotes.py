@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..book.invoice_lines import line_amount
-from .amounts import ZERO, gross, invoice_gross
+from .amounts import ZERO, invoice_gross
 
 VALID_DAYS = 30
 FOLLOW_UP_BEFORE_DAYS = 30     # it ends before the next month-end
@@ -63,13 +63,11 @@ def follow_ups_due(quotes, stichtag: date) -> list:
 @dataclass(frozen=True)
 class QuoteTotals:
     net: object
-    rates: tuple          # ((rate, net), …)
     gross: object
 
 
 def totals(quote) -> QuoteTotals:
-    rates = quote["saetze"] or ((quote["ust_satz"] or 0, quote["netto"] or ZERO),)
-    return QuoteTotals(quote["netto"] or ZERO, rates, invoice_gross(quote) or ZERO)
+    return QuoteTotals(quote["netto"] or ZERO, invoice_gross(quote) or ZERO)
 
 
 def invoice_row(quote, number: str, day: date) -> dict:
@@ -86,7 +84,3 @@ def invoice_lines(lines, number: str) -> list[dict]:
     return [{**{name: line[name] for name in fields}, "belegnr": number,
              "betrag": line_amount(line)} for line in lines]
 
-
-def rate_rows(quote) -> list[dict]:
-    return [{"satz": rate, "netto": net, "ust": gross(net, rate) - net}
-            for rate, net in totals(quote).rates]

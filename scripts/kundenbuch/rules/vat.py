@@ -22,7 +22,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ..book import schema
-from .amounts import ZERO, cents, gross
+from .amounts import ZERO, cents, rate_parts
+from .corrections import is_correction
 
 FORM = "USt 1 A 2026 (BMF-Schreiben vom 29.12.2025)"
 KENNZAHLEN = {
@@ -131,13 +132,6 @@ class Entry:
     kennzahl: str
 
 
-def rate_parts(invoice) -> list[tuple[int, Decimal, Decimal]]:
-    """(rate, net, tax) of each VAT rate of an invoice, the tax rounded per rate."""
-    rates = invoice["saetze"] or ((invoice["ust_satz"], invoice["netto"]),)
-    return [(rate or 0, net, gross(net, rate) - net) for rate, net in rates
-            if net is not None]
-
-
 def kennzahl(rate: int, client) -> str:
     if rate == 19:
         return "81"
@@ -157,15 +151,17 @@ def _service_day(invoice) -> date | None:
     return invoice["leistungsdatum"] or invoice["rechnungsdatum"]
 
 
-def is_correction(invoice) -> bool:
-    return bool(invoice["storno_zu"]) or (invoice["netto"] is not None
-                                          and invoice["netto"] < 0)
+def lowers_turnover(invoice) -> bool:
+    """A cancellation or credit note: a row with Storno zu, or a negative Netto."""
+    return is_correction(invoice) or (invoice["netto"] is not None
+                                      and invoice["netto"] < 0)
 
 
-def _kind(invoice) -> str:
-    if not is_correction(invoice):
+def kind_of(invoice) -> str:
+    """Rechnung, Storno (names the invoice it cancels) or Gutschrift."""
+    if not lowers_turnover(invoice):
         return "Rechnung"
-    return "Storno" if invoice["storno_zu"] else "Gutschrift"
+    return "Storno" if is_correction(invoice) else "Gutschrift"
 
 
 def soll_entries(invoices, clients: dict, period: Period) -> list[Entry]:
@@ -173,13 +169,13 @@ def soll_entries(invoices, clients: dict, period: Period) -> list[Entry]:
     for invoice in invoices:
         if invoice["storniert"] == schema.YES or invoice["netto"] is None:
             continue
-        day = invoice["rechnungsdatum"] if is_correction(invoice) else _service_day(invoice)
+        day = invoice["rechnungsdatum"] if lowers_turnover(invoice) else _service_day(invoice)
         if not period.holds(day):
             continue
         client = clients.get(invoice["kundennr"])
         for rate, net, tax in rate_parts(invoice):
             entries.append(Entry(day, str(invoice["rechnungsnr"]), invoice["kundennr"],
-                                 _kind(invoice), rate, net, tax, kennzahl(rate, client)))
+                                 kind_of(invoice), rate, net, tax, kennzahl(rate, client)))
     return entries
 
 
@@ -206,7 +202,7 @@ def ist_entries(invoices, clients: dict, paid_parts: dict, period: Period) -> li
     for invoice in invoices:
         number = str(invoice["rechnungsnr"])
         client = clients.get(invoice["kundennr"])
-        if is_correction(invoice):
+        if lowers_turnover(invoice):
             entries += _ist_correction(invoice, by_number, paid_parts, client, period)
             continue
         for part in paid_parts.get(number, ()):
@@ -228,7 +224,7 @@ def _ist_correction(invoice, by_number, paid_parts, client, period) -> list[Entr
     undone = min(received, corrected)
     if undone <= 0:
         return []
-    return [Entry(day, str(invoice["rechnungsnr"]), invoice["kundennr"], _kind(invoice),
+    return [Entry(day, str(invoice["rechnungsnr"]), invoice["kundennr"], kind_of(invoice),
                   rate, -net, -tax, kennzahl(rate, client))
             for rate, net, tax in split_received(undone, original)]
 
@@ -264,4 +260,4 @@ def cancelled_without_row(invoices, period: Period) -> list:
     left out; if declared before, the correction belongs to the period of the
     cancellation (the output says so)."""
     return [i for i in invoices if i["storniert"] == schema.YES
-            and period.holds(_service_day(i)) and not is_correction(i)]
+            and period.holds(_service_day(i)) and not lowers_turnover(i)]
