@@ -138,7 +138,7 @@ def test_journey_thanks_and_sources():
                 invoice(1, 10, rechnungsdatum=date(2026, 2, 1), bezahlt_am=date(2026, 3, 1))]
     result = analyse(clients, invoices, TIERS, [], SETTINGS_DEFAULT, STICHTAG)
     journey = result.journey
-    assert journey.per_phase["Erstkontakt"] == 1 and journey.per_phase["Betreuung"] == 1
+    assert result.per_phase["Erstkontakt"] == 1 and result.per_phase["Betreuung"] == 1
     # K-1's first payment is months ago: no thank-you any more
     assert [c["kundennr"] for c in journey.thanks_due] == ["K-2"]
     assert journey.sources[0] == ("Empfehlung", 1, Decimal(800))

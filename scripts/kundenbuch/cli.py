@@ -1392,7 +1392,7 @@ def print_tiers(analysis) -> None:
         _more(len(analysis.promises), "Versprechen", "Stufenanalyse")
     journey = analysis.journey
     console.print("Kundenreise: " + ", ".join(f"{phase} {n}" for phase, n in
-                                              journey.per_phase.items() if n)
+                                              analysis.per_phase.items() if n)
                   + f"; ruhend: {len(analysis.dormant)}; Dankesbrief fällig: "
                   f"{len(journey.thanks_due)}")
     print_phases(analysis)

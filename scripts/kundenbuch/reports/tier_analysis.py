@@ -43,7 +43,7 @@ def report(analysis: TierAnalysis, now: datetime, version: str,
     phases = ReportBlock([ReportColumn("Phase", TEXT, 16), ReportColumn("Kunden", INT, 9),
                           ReportColumn("davon ruhend", INT, 12)],
                          [[phase, count, sum(1 for d in analysis.dormant if d.phase == phase)]
-                          for phase, count in journey.per_phase.items()],
+                          for phase, count in analysis.per_phase.items()],
                          heading="Kundenreise: Kunden je Phase")
     changes = [p for p in analysis.phases if p.change]
     proposals = ReportBlock([ReportColumn("Kundennr", TEXT, 11), ReportColumn("Kunde", TEXT, 26),

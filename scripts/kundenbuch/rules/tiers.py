@@ -63,7 +63,6 @@ class Promise:
 
 @dataclass
 class Journey:
-    per_phase: dict               # by the phase in Kunden (recounted with the proposals)
     thanks_due: list              # clients whose first invoice is paid, no thank-you yet
     sources: list                 # (Quelle, clients, revenue 12 months)
 
@@ -89,6 +88,14 @@ class TierAnalysis:
     referrals: list = field(default_factory=list)
     monthly: list = field(default_factory=list)     # (JJJJ-MM, revenue, invoices)
 
+    @property
+    def per_phase(self) -> dict:
+        """Phase -> clients: by the phase in Kunden, else the proposal (where the run
+        made proposals), else Erstkontakt."""
+        if self.phases:
+            return count_phases(p.typed or p.proposed for p in self.phases)
+        return count_phases(t.client["phase"] or "Erstkontakt" for t in self.clients)
+
     def annual_checks_due(self) -> list[Promise]:
         return [p for p in self.promises if p.what == "Jahrescheck"]
 
@@ -106,15 +113,23 @@ def tier_rows(records) -> list[TierRow]:
     return sorted(rows, key=lambda r: r.share_up_to)
 
 
-def revenue_by_client(invoices, stichtag: date) -> dict:
-    since = stichtag - YEAR
+def is_revenue(invoice, stichtag: date) -> bool:
+    """An invoice that counts as revenue up to the Stichtag: dated, with its Netto, not
+    marked cancelled (a credit note counts, lowering it)."""
+    issued = invoice["rechnungsdatum"]
+    return (issued is not None and issued <= stichtag and invoice["netto"] is not None
+            and invoice["storniert"] != schema.YES)
+
+
+def revenue_by_client(invoices, stichtag: date, since: date | None = None) -> dict:
+    """Kundennr -> net revenue of the invoices dated after `since` (default: the 12
+    months before the Stichtag; date.min: all) up to the Stichtag."""
+    since = stichtag - YEAR if since is None else since
     revenue = {}
     for invoice in invoices:
-        issued = invoice["rechnungsdatum"]
-        if (issued is None or invoice["netto"] is None or invoice["storniert"] == schema.YES
-                or not since < issued <= stichtag):
-            continue
-        revenue[invoice["kundennr"]] = revenue.get(invoice["kundennr"], ZERO) + invoice["netto"]
+        if is_revenue(invoice, stichtag) and invoice["rechnungsdatum"] > since:
+            number = invoice["kundennr"]
+            revenue[number] = revenue.get(number, ZERO) + invoice["netto"]
     return revenue
 
 
@@ -129,10 +144,9 @@ def revenue_by_month(invoices, stichtag: date, months: int = 12) -> list:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     totals = {label: [ZERO, 0] for label in labels}
     for invoice in invoices:
-        issued = invoice["rechnungsdatum"]
-        if (issued is None or invoice["netto"] is None or invoice["storniert"] == schema.YES
-                or issued > stichtag):
+        if not is_revenue(invoice, stichtag):
             continue
+        issued = invoice["rechnungsdatum"]
         entry = totals.get(f"{issued.year}-{issued.month:02d}")
         if entry is not None:
             entry[0] += invoice["netto"]
@@ -225,12 +239,7 @@ def analyse(clients, invoices, tier_records, appointments, settings, stichtag: d
 def referrals(clients, invoices, revenue: dict, stichtag: date) -> list[Referral]:
     """Every client who referred others (Empfohlen von), most revenue brought first."""
     by_number = {c["kundennr"]: c for c in clients if c["kundennr"]}
-    total = {}
-    for invoice in invoices:
-        issued = invoice["rechnungsdatum"]
-        if (issued and issued <= stichtag and invoice["netto"] is not None
-                and invoice["storniert"] != schema.YES):
-            total[invoice["kundennr"]] = total.get(invoice["kundennr"], ZERO) + invoice["netto"]
+    total = revenue_by_client(invoices, stichtag, since=date.min)
     referred = {}
     for client in clients:
         referrer = client["empfohlen_von"]
@@ -294,7 +303,6 @@ def count_phases(phases) -> dict:
 
 
 def customer_journey(clients, invoices, stichtag, revenue, thanked: set) -> Journey:
-    per_phase = count_phases(client["phase"] or "Erstkontakt" for client in clients)
     first_invoice = {}                  # Kundennr -> earliest valid invoice
     for invoice in invoices:
         if invoice["rechnungsdatum"] and invoice["storniert"] != schema.YES:
@@ -314,4 +322,4 @@ def customer_journey(clients, invoices, stichtag, revenue, thanked: set) -> Jour
         count, total = sources.get(source, (0, ZERO))
         sources[source] = (count + 1, total + revenue.get(client["kundennr"], ZERO))
     ranked = sorted(((s, n, r) for s, (n, r) in sources.items()), key=lambda x: (-x[2], x[0]))
-    return Journey(per_phase, thanks_due, ranked)
+    return Journey(thanks_due, ranked)

@@ -11,7 +11,7 @@ from ..book.reader import Book, read_book
 from ..reports.tier_analysis import report
 from ..rules import phases
 from ..rules.erasure import erased_clients
-from ..rules.tiers import TierAnalysis, analyse, count_phases
+from ..rules.tiers import TierAnalysis, analyse
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, changed_cells
@@ -37,8 +37,6 @@ def analyse_book(book, stichtag: date, summary=None) -> TierAnalysis:
                                          book.abos, last, book.settings, stichtag,
                                          erased_clients(protocol))
         analysis.dormant = phases.dormant(analysis.phases, book.settings, stichtag)
-        analysis.journey.per_phase = count_phases(p.typed or p.proposed
-                                                  for p in analysis.phases)
     return analysis
 
 
