@@ -23,7 +23,8 @@ from ..rules import vat
 from ..rules.amounts import ZERO, invoice_gross
 from ..rules.payments import allocation_of
 from .apply import WriteResult, exclusive, write
-from .export_vat import default_period, paid_parts
+from .export_vat import default_period
+from .receivables import paid_parts
 from .plan import Plan, RowAppend, protocol_row
 from .stichtag import choose
 

@@ -15,7 +15,7 @@ from ..rules import bookings
 from ..rules.income import YearIncome, year_income
 from ..rules.payments import allocation_of
 from .export_datev import FOLDER
-from .export_vat import paid_parts
+from .receivables import paid_parts
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
           "September", "Oktober", "November", "Dezember")

@@ -13,12 +13,11 @@ from ..book.reader import Book, read_book
 from ..reports.vat_report import HISTORY, report
 from ..rules import vat
 from ..rules.amounts import ZERO, euro
-from ..rules.applied import typed_parts
-from ..rules.payments import allocation_of
 from ..rules.small_business import (CURRENT_YEAR_LIMIT, PREVIOUS_YEAR_LIMIT, exemption,
                                     turnover_by_year)
 from .apply import WriteResult, exclusive, write
 from .plan import Plan, RowAppend, protocol_row
+from .receivables import paid_parts
 from .stichtag import Stichtag, choose
 
 
@@ -38,36 +37,31 @@ class VatResult:
     when: Stichtag | None = None
 
 
-def paid_parts(book, until: date) -> dict:
-    """Rechnungsnr -> the payment parts applied to it up to a day: from Zahlungen, or
-    Bezahlt am and Bezahlt Betrag as typed in an older book."""
-    if book.zahlungen is None:
-        return {str(i["rechnungsnr"]): typed_parts(i, until) for i in book.rechnungen}
-    return {str(number): parts for number, parts in allocation_of(book).until(until).items()}
-
-
-def entries_of(book, period: vat.Period, basis: str, parts=None) -> list:
-    clients = {c["kundennr"]: c for c in book.kunden}
+def taxable_invoices(book) -> list:
+    """The invoices that owe VAT: all, for a Kleinunternehmer only those beyond the
+    limits of § 19 UStG."""
     invoices = [i for i in book.rechnungen if i["rechnungsnr"] is not None]
     exempt = exemption(invoices, book.settings)
-    if exempt.applies:           # only invoices beyond the § 19 limits owe VAT
-        invoices = [i for i in invoices if exempt.must_show_vat(i)]
-    if basis == "Ist":
-        return vat.ist_entries(invoices, clients, parts or paid_parts(book, period.end),
-                               period)
-    return vat.soll_entries(invoices, clients, period)
+    return [i for i in invoices if exempt.must_show_vat(i)] if exempt.applies else invoices
 
 
 def compute(book, period: vat.Period, history: bool = True) -> VatResult:
     """The VAT of the period; with history the periods before it too (the chart)."""
     basis = book.settings.get("versteuerung") or "Soll"
     result = VatResult(book, period, basis)
+    clients = {c["kundennr"]: c for c in book.kunden}
+    invoices = taxable_invoices(book)
     parts = paid_parts(book, period.end) if basis == "Ist" else None
-    result.entries = entries_of(book, period, basis, parts)
+
+    def entries_of(when: vat.Period) -> list:
+        if basis == "Ist":
+            return vat.ist_entries(invoices, clients, parts, when)
+        return vat.soll_entries(invoices, clients, when)
+    result.entries = entries_of(period)
     result.lines = vat.lines(result.entries)
     result.tax = vat.tax_due(result.entries)
     for earlier in vat.periods_before(period, HISTORY) if history else ():
-        counted = entries_of(book, earlier, basis, parts)
+        counted = entries_of(earlier)
         result.history.append((earlier, sum((e.net for e in counted), ZERO),
                                vat.tax_due(counted), len(counted)))
     result.notes = notes(book, result)

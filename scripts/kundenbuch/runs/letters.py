@@ -118,7 +118,8 @@ def _care_letters(book, kinds, stichtag, letter_date, skip_rows, summary, thanke
         from .receivables import paid_dates, summarize
         summary = summary or summarize(book, stichtag)
         triggers = care_letters.after_sales_triggers(book.termine, book.angebote,
-                                                     summary.invoices, paid_dates(summary),
+                                                     summary.invoices,
+                                                     paid_dates(book, stichtag),
                                                      stichtag)
         letters += care_letters.satisfaction_letters(book.kunden, triggers, protocol,
                                                      book.settings, stichtag, letter_date,

@@ -16,7 +16,7 @@ from ..rules.letters import first_reminders, invoice_documents
 from ..rules.direct_debit import ordered_collections, returned_since
 from ..rules.payments import allocate_book, allocation_of
 from ..rules.amounts import ZERO
-from ..rules.applied import paid_cells
+from ..rules.applied import paid_cells, typed_parts
 from ..rules.receivables import CANCELLED, PAID, Summary, Terms, compute
 from .stichtag import Stichtag, choose
 from .apply import WriteResult, exclusive, write
@@ -72,14 +72,18 @@ def paid_as_of(book, day: date, invoices=None) -> list:
     return result
 
 
-def paid_dates(summary: Summary) -> dict:
-    """Rechnungsnr -> the day of its last payment up to the Stichtag: from the
-    summary's allocation in a book with Zahlungen, else as typed (Bezahlt am)."""
-    if summary.allocation is None:
-        return {str(s.number): s.invoice["bezahlt_am"] for s in summary.invoices}
-    paid = summary.allocation.until(summary.stichtag)
-    return {str(s.number): paid_cells(paid.get(s.number, ()))["bezahlt_am"]
-            for s in summary.invoices}
+def paid_parts(book, until: date) -> dict:
+    """Rechnungsnr -> the payment parts applied to it up to a day: from Zahlungen, or
+    Bezahlt am and Bezahlt Betrag as typed in an older book."""
+    if book.zahlungen is None:
+        return {str(i["rechnungsnr"]): typed_parts(i, until) for i in book.rechnungen}
+    return {str(number): parts for number, parts in allocation_of(book).until(until).items()}
+
+
+def paid_dates(book, day: date) -> dict:
+    """Rechnungsnr -> the day of its last payment up to the day."""
+    return {number: paid_cells(parts)["bezahlt_am"]
+            for number, parts in paid_parts(book, day).items()}
 
 
 def after_letters(book, stichtag: date, letters) -> Summary | None:
