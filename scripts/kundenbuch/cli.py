@@ -597,10 +597,11 @@ def briefe(pfad, stichtag, briefdatum, arten, rechnungsnr, angebotsnr, pdf, erec
 
 def print_email_drafts(letter_run) -> None:
     """How many drafts were made, and who gets paper because the book has no address."""
+    from .runs.letters import emailed
     drafts = [f for _, f in letter_run.files if f.suffix == ".eml"]
-    emailed = {id(letter) for letter, f in letter_run.files if f.suffix == ".eml"}
+    drafted = emailed(letter_run.files)
     paper = sorted({str(letter.client["kundennr"]) for letter in letter_run.letters
-                    if id(letter) not in emailed})
+                    if id(letter) not in drafted})
     console.print(f"E-Mail-Entwürfe: {len(drafts)} (.eml, mit PDF; zum Prüfen und Senden im "
                   "Mailprogramm)", highlight=False)
     if paper:

@@ -190,18 +190,22 @@ def _plan(book, letter_run: LetterRun, stichtag: date, now: datetime) -> Plan:
     return plan
 
 
+def emailed(files) -> set:
+    """id() of the letters that got an e-mail draft beside their files."""
+    return {id(letter) for letter, path in files if path.suffix == ".eml"}
+
+
 def contact_rows(files, base: Path) -> list[dict]:
     """The contact history's row of each letter made (one per letter, not per file):
     on its date, channel Brief, the kind and its invoices as the occasion."""
-    rows, seen = [], set()
+    rows, seen, drafted = [], set(), emailed(files)
     for letter, path in files:
         if id(letter) in seen:
             continue
         seen.add(id(letter))
         numbers = ", ".join(str(i["rechnungsnr"]) for i in letter.invoices)
-        emailed = any(f.suffix == ".eml" for other, f in files if other is letter)
         row = {"datum": letter.context["datum"], "kundennr": letter.client["kundennr"],
-               "kanal": "E-Mail" if emailed else "Brief",
+               "kanal": "E-Mail" if id(letter) in drafted else "Brief",
                "anlass": letter.protocol_kind + (f" {numbers}" if numbers else ""),
                "notiz": os.path.relpath(path, base).replace(os.sep, "/")}
         if letter.follow_up is not None:       # a question: its answer is awaited
@@ -341,11 +345,7 @@ def quote_document(book, number, letter_date: date):
     quotes = {str(q["angebotsnr"]).strip(): q for q in book.angebote if q["angebotsnr"]}
     quote = quotes.get(str(number).strip())
     if quote is None:
-        import difflib
-        close = difflib.get_close_matches(str(number), list(quotes), n=3)
-        raise InvoiceNotFound(f"Das Angebot {number} gibt es im Blatt Angebote nicht"
-                              + (f"; meinten Sie {' oder '.join(close)}?" if close else ".")
-                              + " Es wurde nichts erstellt.")
+        raise InvoiceNotFound(not_found(f"Das Angebot {number}", "Angebote", number, quotes))
     letter = letters_rules.quote_letter(quote, book.kunden, book.settings, letter_date,
                                         lines_by_document(book.positionen))
     if letter is None:
@@ -357,10 +357,16 @@ def quote_document(book, number, letter_date: date):
 def _find_asked_invoice(book, invoice_number) -> None:
     numbers = [str(i["rechnungsnr"]) for i in book.rechnungen if i["rechnungsnr"] is not None]
     if str(invoice_number) not in numbers:
-        import difflib
-        close = difflib.get_close_matches(str(invoice_number), numbers, n=3)
-        raise InvoiceNotFound(
-            f"Die Rechnung {invoice_number} gibt es im Blatt Rechnungen nicht"
+        raise InvoiceNotFound(not_found(f"Die Rechnung {invoice_number}", "Rechnungen",
+                                        invoice_number, numbers))
+
+
+def not_found(what: str, sheet: str, number, known) -> str:
+    """"Die Rechnung 2026-0104 gibt es im Blatt Rechnungen nicht; meinten Sie
+    2026-0103? Es wurde nichts erstellt." (the closest numbers the sheet has)."""
+    import difflib
+    close = difflib.get_close_matches(str(number), list(known), n=3)
+    return (f"{what} gibt es im Blatt {sheet} nicht"
             + (f"; meinten Sie {' oder '.join(close)}?" if close else ".")
             + " Es wurde nichts erstellt.")
 
