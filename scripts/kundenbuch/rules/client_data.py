@@ -9,10 +9,11 @@ from .payments import invoice_numbers
 BY_CLIENT = (schema.KUNDEN, schema.RECHNUNGEN, schema.ABOS, schema.ANGEBOTE,
              schema.ZAHLUNGEN, schema.KONTAKTE, schema.TERMINE, schema.PROTOKOLL)
 # how long kept records must stay (fachregeln.md: invoices 8, books 10, business
-# letters 6 years, from the end of the year they were made)
-RETENTION = (("Rechnungen, Stornorechnungen, Gutschriften", 8),
-             ("Buchungsbelege (Zahlungen, Protokoll)", 10),
-             ("Geschäftsbriefe (Mahnungen, Angebote)", 6))
+# letters 6 years, from the end of the year they were made); rules/erasure keeps them
+INVOICE_YEARS, BOOKS_YEARS, LETTER_YEARS = 8, 10, 6
+RETENTION = (("Rechnungen, Stornorechnungen, Gutschriften", INVOICE_YEARS),
+             ("Buchungsbelege (Zahlungen, Protokoll)", BOOKS_YEARS),
+             ("Geschäftsbriefe (Mahnungen, Angebote)", LETTER_YEARS))
 
 
 def rows_of(book, number: str) -> dict:

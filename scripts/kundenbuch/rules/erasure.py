@@ -19,10 +19,10 @@ from pathlib import PurePosixPath
 
 from ..book import schema
 from .amounts import euro
+from .client_data import BOOKS_YEARS, INVOICE_YEARS, LETTER_YEARS
 from .letters import COPY_KIND, PROTOCOL_KIND, DUNNING_TEMPLATES
 
 KIND = "Löschung"
-INVOICE_YEARS, BOOKS_YEARS, LETTER_YEARS = 8, 10, 6
 ERASED_NAME = "gelöscht"
 # Protokoll kinds of files that are business letters or invoices (kept), by years
 KEPT_FILES = {PROTOCOL_KIND["rechnung"]: INVOICE_YEARS, COPY_KIND: INVOICE_YEARS,
