@@ -28,6 +28,7 @@ from .book.reader import read_book
 from .rules.receivables import BUCKETS
 from .runs.receivables import summarize
 from .runs.stichtag import choose
+from .rules.tiers import YEAR, is_revenue
 from .runs.tiers import analyse_book
 
 __all__ = ["kunden", "rechnungen", "zahlungen", "termine", "altersstruktur", "umsatz",
@@ -63,7 +64,10 @@ def _book_and_day(pfad, stichtag):
 def kunden(pfad, stichtag: date | None = None) -> pd.DataFrame:
     """Kunden as in the book, plus "Stufe (Vorschlag)", "Umsatz 12 Monate" and "Offener
     Betrag" at the Stichtag, "Phase (Vorschlag)" and its "Phase Grund"."""
-    book, day = _book_and_day(pfad, stichtag)
+    return _clients(*_book_and_day(pfad, stichtag))
+
+
+def _clients(book, day) -> pd.DataFrame:
     summary = summarize(book, day)
     analysis = analyse_book(book, day, summary)
     tiers = {t.number: t for t in analysis.clients}
@@ -83,33 +87,29 @@ def rechnungen(pfad, stichtag: date | None = None) -> pd.DataFrame:
     """Rechnungen as in the book, with Brutto, Status, Offen, Tage überfällig,
     Mahnstufe, Verzugszinsen computed at the Stichtag, plus "Fällig" (the due date in
     force), "Altersklasse" and the client's "Stufe"."""
-    book, day = _book_and_day(pfad, stichtag)
+    return _invoices(*_book_and_day(pfad, stichtag))
+
+
+def _invoices(book, day) -> pd.DataFrame:
     summary = summarize(book, day)
     states = {(s.invoice.sheet, s.invoice.row): s for s in summary.invoices}
-    records, extra = [], []
+    records, picked, extra = [], [], []
     for invoice in book.rechnungen:
         state = states.get((invoice.sheet, invoice.row))
         if state is None:
             continue
         records.append(invoice)
+        picked.append(state)
         extra.append({"Fällig": pd.Timestamp(state.effective_due) if state.effective_due
                       else pd.NaT, "Altersklasse": state.bucket,
                       # the tier the receivables use (as Offene Posten shows it)
                       "Stufe Kunde": state.tier or "ohne"})
     frame = _frame(schema.RECHNUNGEN, records, extra)
-    for header, values in (
-            ("Brutto", [s.gross for s in _states(records, states)]),
-            ("Status", [s.status for s in _states(records, states)]),
-            ("Offen", [s.open for s in _states(records, states)]),
-            ("Tage überfällig", [s.days_overdue for s in _states(records, states)]),
-            ("Mahnstufe", [s.level_sent for s in _states(records, states)]),
-            ("Verzugszinsen", [s.interest for s in _states(records, states)])):
-        frame[header] = [_value(v) for v in values]
+    for header, value in (("Brutto", "gross"), ("Status", "status"), ("Offen", "open"),
+                          ("Tage überfällig", "days_overdue"), ("Mahnstufe", "level_sent"),
+                          ("Verzugszinsen", "interest")):
+        frame[header] = [_value(getattr(state, value)) for state in picked]
     return frame.rename(columns={"Stufe Kunde": "Stufe"})
-
-
-def _states(records, states):
-    return [states[(r.sheet, r.row)] for r in records]
 
 
 def zahlungen(pfad) -> pd.DataFrame:
@@ -140,24 +140,31 @@ def altersstruktur(pfad, stichtag: date | None = None) -> pd.DataFrame:
 
 
 def umsatz(pfad, stichtag: date | None = None, nach: str = "Monat") -> pd.Series:
-    """Net revenue of the 12 months before the Stichtag (as the tiers count it), by
-    "Monat", "Kunde", "Quelle" or "Stufe"."""
-    book, day = _book_and_day(pfad, stichtag)
-    frame = rechnungen(pfad, day)
-    since = pd.Timestamp(day) - pd.Timedelta(days=365)
-    frame = frame[(frame["Storniert"] != schema.YES) & (frame["Rechnungsdatum"] > since)
-                  & (frame["Rechnungsdatum"] <= pd.Timestamp(day))]
-    if nach == "Monat":
-        keys = frame["Rechnungsdatum"].dt.strftime("%Y-%m")
-    elif nach == "Kunde":
-        keys = frame["Kundennr"]
-    elif nach in ("Quelle", "Stufe"):
-        clients = kunden(pfad, day).set_index("Kundennr")
-        column = "Quelle" if nach == "Quelle" else "Stufe (Vorschlag)"
-        keys = frame["Kundennr"].map(clients[column]).fillna("unbekannt")
-    else:
+    """Net revenue of the 12 months before the Stichtag (as the tiers count it:
+    rules/tiers.is_revenue), by "Monat", "Kunde", "Quelle" or "Stufe"."""
+    if nach not in ("Monat", "Kunde", "Quelle", "Stufe"):
         raise ValueError(f"nach={nach!r}: möglich sind Monat, Kunde, Quelle, Stufe")
-    return frame.groupby(keys.rename(nach))["Netto"].sum().round(2).rename("Umsatz netto")
+    book, day = _book_and_day(pfad, stichtag)
+    since = day - YEAR
+    of_client = {}
+    if nach == "Quelle":
+        of_client = {c["kundennr"]: c["quelle"] for c in book.kunden}
+    elif nach == "Stufe":
+        of_client = {t.number: t.proposed for t in analyse_book(book, day).clients}
+
+    def key(invoice):
+        if nach == "Monat":
+            return f"{invoice['rechnungsdatum']:%Y-%m}"
+        if nach == "Kunde":
+            return invoice["kundennr"]
+        return of_client.get(invoice["kundennr"]) or "unbekannt"
+    totals = {}
+    for invoice in book.rechnungen:
+        if is_revenue(invoice, day) and invoice["rechnungsdatum"] > since:
+            group = key(invoice)
+            totals[group] = totals.get(group, 0) + invoice["netto"]
+    return pd.Series({k: round(float(v), 2) for k, v in sorted(totals.items())},
+                     name="Umsatz netto", dtype=float).rename_axis(nach)
 
 
 def zahlungsdauer(pfad, stichtag: date | None = None) -> pd.DataFrame:
