@@ -1064,7 +1064,7 @@ def loeschen(kundennr, pfad, probelauf):
     Posten oder einem laufenden Abo wird nicht gelöscht. Vorher kommt eine
     Sicherungskopie nach sicherung/; das Protokoll vermerkt die Löschung ohne die Daten.
 
-    
+    \b
     Beispiele:
       kundenbuch loeschen K-0007 kundenbuch.xlsx --probelauf
       kundenbuch loeschen K-0007 kundenbuch.xlsx
@@ -1088,11 +1088,12 @@ def loeschen(kundennr, pfad, probelauf):
         groups = {}
         for item in sorted(erasure.kept, key=lambda k: k.until):
             groups.setdefault(item.why, []).append(item)
-        for why, items in groups.items():
-            days = sorted({f"{i.until:%d.%m.%Y}" for i in items})
+        for why, items in groups.items():       # each group in date order
+            first, last = items[0].until, items[-1].until
             table.add_row(items[0].what if len(items) == 1 else
                           f"{len(items)}: {items[0].what} … {items[-1].what}", why,
-                          days[0] if len(days) == 1 else f"{days[0]} bis {days[-1]}")
+                          f"{first:%d.%m.%Y}" if first == last
+                          else f"{first:%d.%m.%Y} bis {last:%d.%m.%Y}")
         console.print(table)
         console.print(f"Name und Anschrift bleiben bis {erasure.kept_until:%d.%m.%Y} "
                       "(für die aufbewahrten Unterlagen).", highlight=False)
@@ -1155,7 +1156,8 @@ def export_ust(pfad, zeitraum, stichtag, probelauf):
     console.print(f"[bold]Umsatzsteuer {result.period.german}[/] "
                   f"({result.period.start:%d.%m.%Y} bis {result.period.end:%d.%m.%Y}), "
                   f"{result.basis}-Versteuerung", highlight=False)
-    table = Table(title=f"Kennzahlen ({vat_form()})", title_justify="left")
+    from .rules.vat import FORM
+    table = Table(title=f"Kennzahlen ({FORM})", title_justify="left")
     for header in ("Kz", "Bezeichnung", "Bemessungsgrundlage", "volle Euro", "Steuer"):
         table.add_column(header, justify="right" if header in (
             "Bemessungsgrundlage", "volle Euro", "Steuer") else "left")
@@ -1265,11 +1267,6 @@ def export_euer(pfad, jahr):
                   "Betriebsausgabe.")
     for path in result.files:
         console.print(f"Geschrieben: {path}", highlight=False)
-
-
-def vat_form() -> str:
-    from .rules.vat import FORM
-    return FORM
 
 
 def format_money(value) -> str:
