@@ -369,14 +369,15 @@ def _rates_text(invoice) -> str | int:
     return invoice["ust_satz"] or 0
 
 
-def correction_context(invoice, originals: dict, invoices) -> dict | None:
+def correction_context(invoice, originals: dict, corrections: dict) -> dict | None:
     """For a Storno or credit note (Storno zu): the invoice it corrects, and whether it
-    cancels all of it ("Stornorechnung") or a part ("Rechnungskorrektur")."""
+    cancels all of it ("Stornorechnung") or a part ("Rechnungskorrektur").
+    corrections: rules/corrections.corrections_by_original of the book."""
     target = invoice["storno_zu"]
     original = originals.get(str(target).strip()) if target is not None else None
     if original is None or original["netto"] is None or invoice["netto"] is None:
         return None
-    made = corrections_by_original(invoices).get(str(target).strip(), ())
+    made = corrections.get(str(target).strip(), ())
     whole = sum((c.net for c in made if c.day <= invoice["rechnungsdatum"]), ZERO) >= \
         original["netto"]
     return {"nr": original["rechnungsnr"], "datum": original["rechnungsdatum"],
@@ -392,6 +393,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
     issued = invoice_documents(protocol)
     by_number = {c["kundennr"]: c for c in clients}
     originals = {str(i["rechnungsnr"]).strip(): i for i in invoices if i["rechnungsnr"]}
+    corrections = corrections_by_original(invoices)
     exempt = exemption(invoices, settings)
     terms = Terms.from_settings(settings)
     letters = []
@@ -414,7 +416,7 @@ def invoice_letters(invoices, clients, protocol, settings, stichtag, number=None
             continue            # a self-contradicting invoice is never produced (§ 14c UStG)
         total = invoice_gross(invoice)
         due = due_of(invoice, terms)
-        correction = correction_context(invoice, originals, invoices)
+        correction = correction_context(invoice, originals, corrections)
         paid = correction is None and open_amount(invoice) <= ZERO
         # part paid already (a credit from an overpayment, a payment in advance)
         received = ZERO if paid or correction else min(total, invoice["bezahlt_betrag"]
