@@ -75,7 +75,7 @@ def test_the_anniversaries_are_the_first_fifth_and_tenth_year():
     def years(since):
         row = client(1, kunde_seit=since)
         found = occasions(_Record(row), date(2026, 11, 1), date(2026, 11, 30))
-        return [key for _, _, key in found]
+        return [key for _, _, key, _ in found]
     assert years(date(2025, 11, 10)) == ["Kunde seit 1 Jahren 2026-11-10"]
     assert years(date(2021, 11, 10)) == ["Kunde seit 5 Jahren 2026-11-10"]
     assert years(date(2016, 11, 10)) == ["Kunde seit 10 Jahren 2026-11-10"]

@@ -43,15 +43,16 @@ def greeting_window(stichtag: date, letter_date: date) -> tuple[date, date]:
     return letter_date, _on(year, month, 31)
 
 
-def occasions(client, start: date, end: date) -> list[tuple[date, str, str]]:
-    """(day, occasion for the letter, key for the Protokoll) within [start, end]."""
+def occasions(client, start: date, end: date) -> list[tuple[date, str, str, int | None]]:
+    """(day, occasion for the letter, key for the Protokoll, years as a client for an
+    anniversary) within [start, end]."""
     found = []
     for year in range(start.year, end.year + 1):
         born = client["geburtstag"]
         if isinstance(born, date):
             day = _on(year, born.month, born.day)
             if start <= day <= end:
-                found.append((day, "Geburtstag", f"Geburtstag {day:%Y-%m-%d}"))
+                found.append((day, "Geburtstag", f"Geburtstag {day:%Y-%m-%d}", None))
         since = client["kunde_seit"]
         if isinstance(since, date):
             years = year - since.year
@@ -59,7 +60,7 @@ def occasions(client, start: date, end: date) -> list[tuple[date, str, str]]:
             if (years in ANNIVERSARY_YEARS or (years > 10 and years % 5 == 0)) and (
                     start <= day <= end):
                 found.append((day, "Jubiläum",
-                              f"Kunde seit {years} Jahren {day:%Y-%m-%d}"))
+                              f"Kunde seit {years} Jahren {day:%Y-%m-%d}", years))
     return sorted(found)
 
 
@@ -73,10 +74,9 @@ def greeting_letters(clients, protocol, settings, stichtag: date, letter_date: d
         if ((client.sheet, client.row) in skip_rows or not client["kundennr"]
                 or client["phase"] == "Inaktiv" or not allows_greetings(client, letter_date)):
             continue
-        for day, occasion, key in occasions(client, start, end):
+        for day, occasion, key, years in occasions(client, start, end):
             if (client["kundennr"], key) in sent:
                 continue
-            years = (day.year - client["kunde_seit"].year) if occasion == "Jubiläum" else None
             context = {**_base(settings, client, letter_date,
                                "Herzlichen Glückwunsch" if years is None else "Danke für "
                                f"{years} {'Jahr' if years == 1 else 'Jahre'}"),
